@@ -334,9 +334,17 @@ export class Intake {
     // Edited again: what it said before is the last edit's text.
     const earlier = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === edit.of) : undefined;
     const was = earlier?.edit?.text ?? original.text;
+    // In the queue, the card the agent who takes it reads is put right. An edit that gives the answer none it takes
+    // ("sam@example.com" edited to "sam@example") changes nothing: the customer is told, as before the queue, and the
+    // edit keeps what stands, for that card.
+    const queued = conversation?.status === 'open' && !conversation.takenOver && !withPeople(conversation) && conversation.stage === 'queued';
+    const queuedTurn = queued ? this.options.turns.turn(contact, conversation, fx) : undefined;
+    const editedInQueue = queuedTurn ? await this.options.turns.editWithPeople(queuedTurn, was, text) : undefined;
+    const keptInQueue = editedInQueue && 'kept' in editedInQueue ? editedInQueue : undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
-      address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(was, text), edit: { of: edit.of, text }, channelMessageId: inbound.id, at: now,
+      address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(was, text), channelMessageId: inbound.id, at: now,
+      edit: { of: edit.of, text, ...(keptInQueue ? { kept: { path: keptInQueue.path, field: keptInQueue.field, kept: keptInQueue.kept, lacks: keptInQueue.lacks, ...(keptInQueue.removed ? { removed: true as const } : {}) } } : {}) },
     };
     tx.addMessage(stored);
     // The dashboard's open transcript shows it at once.
@@ -355,13 +363,12 @@ export class Intake {
       }
       const kept = edited && 'kept' in edited ? edited : undefined;
       await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}), ...(kept ? { kept } : {}) }, fx);
-    } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'queued') {
-      // In the queue, the card the agent who takes it reads is put right; nobody is told (the transcript has the edit).
-      const edited = await this.options.turns.editWithPeople(this.options.turns.turn(contact, conversation, fx), was, text);
-      if (edited && !('kept' in edited)) {
+    } else if (queuedTurn) {
+      if (editedInQueue && !keptInQueue) {
         tx.putContact(contact);
-        tx.putConversation(conversation);
+        tx.putConversation(conversation!);
       }
+      if (keptInQueue) queuedTurn.say({ text: keptInQueue.toCustomer });
     } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'bot') {
       // The order number put right in the message that gave it, while the bot asks what comes next: the answer kept is
       // the one it says now, not the typo.

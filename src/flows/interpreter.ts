@@ -148,7 +148,8 @@ export function correctAnswer(flow: CompiledFlow, run: FlowRun, text: string): A
  * "…12346") once people have the conversation: the answer is changed, and what changed is returned for the agent, as
  * for a correction written (`correctAnswer`). An edit that gives that question no answer it takes ("sam@example.com"
  * edited to "sam@example") changes nothing: the answer kept is returned (`kept`), with what the edit lacks, for the
- * agent, who is the one to tell the customer. Undefined when the edit changes no answer.
+ * agent, who is the one to tell the customer, and what the bot tells them while no agent holds it (`toCustomer`).
+ * Undefined when the edit changes no answer.
  *
  *     correctAnswerByEdit(flow, run, 'My order is 12345', 'My order is 12346'); // { field: { en: 'Order number', … }, was: '12345', now: '12346' }
  *     correctAnswerByEdit(flow, run, 'sam@example.com', 'sam@example'); // { field: { en: 'Email', … }, kept: 'sam@example.com', lacks: { en: 'email address', … } }
@@ -162,7 +163,11 @@ export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: strin
     const edited = editedAnswer(asked.map(({ expect, save }) => ({ expect, value: read(save) })), was, now);
     if (!edited) return undefined;
     const { expect, save } = asked[edited.index]!;
-    if ('refused' in edited) return { field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect), ...(edited.removed ? { removed: true as const } : {}) };
+    if ('refused' in edited) {
+      const language = run.contact.language;
+      const toCustomer = edited.removed ? removedEditText(expect, language) : refusedEditText(expect, read(save) as FieldValue, language);
+      return { path: save.path, field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect), toCustomer, ...(edited.removed ? { removed: true as const } : {}) };
+    }
     return changeAnswer(flow, run, save, edited.value);
   } catch (error) {
     if (error instanceof PatternTooSlowError) return undefined;
@@ -179,11 +184,15 @@ export interface AnswerChange {
 
 /** An answer of the flow's an edit gave nothing to replace (`lacks`: what it gave none of), kept while people have the conversation. */
 export interface AnswerKept {
+  /** The field kept (`contact.email`). */
+  path: string;
   field: { en: string; ar: string };
   kept: string;
   lacks: { en: string; ar: string };
   /** The edit took the answer out of the message altogether (`editedAnswer`'s `removed`), rather than mistyping it. */
   removed?: true;
+  /** What the customer is told when the bot may speak (the conversation waits in the queue), in their language, as before people had it. */
+  toCustomer: string;
 }
 
 /** Writes `value` to `field` and says what changed, named by its question's label, else by its name in words. */

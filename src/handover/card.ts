@@ -77,8 +77,21 @@ export function assignmentCard({
     const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
     if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${shown(message)}`));
   }
+  // An edit that gave an answer none it takes while the conversation waited (the customer was told): what stands.
+  const keptLines = messages.flatMap((message) => {
+    const kept = message.from === 'contact' ? message.edit?.kept : undefined;
+    if (!kept || String(fieldAt(contact, conversation, kept.path)) !== kept.kept) return [];
+    return [word(kept.removed ? line('answerTakenOut', name, kept.field[language], kept.kept, true) : line('editNotTaken', name, kept.field[language], kept.kept, kept.lacks[language], true), language)];
+  });
+  if (keptLines.length > 0) lines.push('', ...keptLines);
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
+}
+
+/** What the field at `path` (`contact.email`, `conversation.order`) holds now. */
+function fieldAt(contact: Contact, conversation: Conversation, path: string): unknown {
+  const [scope, name] = [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)];
+  return (scope === 'contact' ? contact.fields : conversation.fields)[name];
 }
 
 /**

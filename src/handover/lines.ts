@@ -236,8 +236,9 @@ const en = {
   correctedAnswer: (who: string, field: string, was: string, now: string) => `${who} corrected ${field}: ${was} → ${now}`,
   // A customer's edit of an answer that gives no answer the question takes (`lacks`: what it gave none of): kept.
   // A customer's edit that took an answer out of the message altogether: kept, on the card.
-  answerTakenOut: (who: string, field: string, kept: string) => `${who} took the answer out of the edited message: ${field} stays ${kept}. The bot did not tell ${who}.`,
-  editNotTaken: (who: string, field: string, kept: string, lacks: string) => `${who}'s edit gives no valid ${lacks}, so ${field} stays ${kept}. The bot did not tell ${who}.`,
+  // `told`: the bot told the customer (the conversation waited in the queue), said on the card the agent gets.
+  answerTakenOut: (who: string, field: string, kept: string, told = false) => `${who} took the answer out of the edited message: ${field} stays ${kept}. ${told ? `The bot told ${who} it is still kept.` : `The bot did not tell ${who}.`}`,
+  editNotTaken: (who: string, field: string, kept: string, lacks: string, told = false) => `${who}'s edit gives no valid ${lacks}, so ${field} stays ${kept}. ${told ? `The bot told ${who}.` : `The bot did not tell ${who}.`}`,
   // What such a person did when they reacted there (`quoted`: the message they reacted to, as the agent's app shows it).
   reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
   // A file without a caption that a customer's reply or reaction quotes, by its kind.
@@ -489,8 +490,8 @@ const ar: Wording = {
   deletedMessage: (was) => `[رسالة محذوفة${was === '' ? '' : `: «${isolate(was)}»`}]`,
   answeredInApp: () => '(ردّ من تطبيق الأعمال)',
   correctedAnswer: (who, field, was, now) => `صحّح ${isolate(who)} ${isolate(field)} من ${isolate(was)} إلى ${isolate(now)}`,
-  answerTakenOut: (who, field, kept) => `حُذفت الإجابة من رسالة ${isolate(who)} المعدَّلة: بقي ${isolate(field)} ${isolate(kept)}. لم يُخبر البوتُ العميلَ بذلك.`,
-  editNotTaken: (who, field, kept, lacks) => `لا يحتوي تعديل ${isolate(who)} على ${lacks}، لذا بقي ${isolate(field)} ${isolate(kept)}. لم يُخبر البوتُ العميلَ بذلك.`,
+  answerTakenOut: (who, field, kept, told = false) => `حُذفت الإجابة من رسالة ${isolate(who)} المعدَّلة: بقي ${isolate(field)} ${isolate(kept)}. ${told ? 'أخبر البوتُ العميلَ بأنها ما زالت محفوظة.' : 'لم يُخبر البوتُ العميلَ بذلك.'}`,
+  editNotTaken: (who, field, kept, lacks, told = false) => `لا يحتوي تعديل ${isolate(who)} على ${lacks}، لذا بقي ${isolate(field)} ${isolate(kept)}. ${told ? 'أخبر البوتُ العميلَ بذلك.' : 'لم يُخبر البوتُ العميلَ بذلك.'}`,
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',

@@ -284,7 +284,15 @@ export interface Message {
    * `text` says what it said before and what it says now, for anyone reading the transcript. An agent's, of a message
    * of theirs relayed to the customer (the copy's `relayOf`): the correction the customer was sent.
    */
-  edit?: { of: string; text: string };
+  edit?: {
+    of: string;
+    text: string;
+    /**
+     * The answer this edit gave nothing to replace, kept while the conversation waited in the queue (the customer was
+     * told): the card of the agent who takes it says so, while the field (`path`) still holds it.
+     */
+    kept?: { path: string; field: { en: string; ar: string }; kept: string; lacks: { en: string; ar: string }; removed?: true };
+  };
   /**
    * A customer's deletion for everyone of their message with this channel message id: `text` says, in English, what
    * it said. Rows kept before this field have that line alone (`[deleted "…"]`).

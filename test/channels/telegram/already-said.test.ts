@@ -22,6 +22,18 @@ steps:
     save: conversation.need
   - assign: { team: Billing }
 `;
+const EMAIL_FLOW = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your email?", ar: "ما بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
 const CLOSED = 'This conversation is now closed. Write to us any time.';
 const EMAIL = { en: "What's your email address, in case we need to follow up?", ar: 'هل يمكنك تزويدنا بعنوان بريدك الإلكتروني لنتمكن من متابعتك عند الحاجة؟' };
 
@@ -328,4 +340,33 @@ steps:
     const panel = (await (await fetch(`${app.url}/api/conversations/1`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { conversation: { shown: { label?: string; value: unknown }[] } };
     expect(panel.conversation.shown).toEqual(expect.arrayContaining([expect.objectContaining({ label: order, value: '12346' }), expect.objectContaining({ label: 'Answer to “How can we help?”' })]));
   }, 60_000);
+
+  it('tells a queued customer an edit into no email address, or one taking it out, changed nothing, and the card Omar takes says what stands', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': EMAIL_FLOW } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    const cases = [
+      [6111, 'hello', 'sam@example.com', 'sam@example', "Your edit doesn't give a valid email address, so I've kept sam@example.com. To change it, write \"I meant\" and the right one.", "Layla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla."],
+      [6112, 'مرحبا', 'بريدي sara@example.com', 'بريدي (محذوف)', 'حُذف البريد الإلكتروني من رسالتك المعدَّلة، لكنه ما زال محفوظًا لدينا. لتغييره، اكتب «أقصد» ثم الصحيح؛ ولحذفه، اطلب ذلك منّا.', 'Layla took the answer out of the edited message: Email stays sara@example.com. The bot told Layla it is still kept.'],
+    ] as const;
+    for (const [chat, hello, answer, into, told] of cases) {
+      await say(text(chat, hello));
+      const sent = text(chat, answer) as Sent;
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say(text(chat, 'I was charged twice'));
+      await eventually(async () => (await app.store.conversations()).filter((c) => c.stage === 'queued').length === cases.indexOf(cases.find(([c]) => c === chat)!) + 1);
+      await eventually(() => api.sentTo(chat).length === 3);
+      await say(edited(sent, into, 60, Date.now() + chat));
+      // Before: nothing; the customer took the edit for the address kept.
+      await eventually(() => api.sentTo(chat).length === 4);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+      expect((await app.store.contactByIdentity('telegram', String(chat)))?.fields.email).toBe(answer.split(' ').at(-1));
+    }
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).filter((line) => /^#\d/.test(line)).length === 2);
+    // Before: the card showed the address and the edit, without a word of which stands.
+    for (const [index, [, , , , , onCard]] of cases.entries()) {
+      expect(api.sentTo(OMAR).find((line) => line.startsWith(`#${index + 1} `))).toContain(`\n\n${onCard}\n\n`);
+    }
+  }, 90_000);
 });
