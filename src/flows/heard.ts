@@ -3,6 +3,7 @@
 // takes its answer from there instead of asking for it. Kept on the flow's position, so a restart keeps it too.
 import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { FieldValue, FlowPosition } from '../store/types.ts';
+import { editDistance } from '../shared/suggest.ts';
 import { asciiDigits, fold, isolate, shortQuote } from '../shared/text.ts';
 import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
 import { byLanguage, localize, variantIn, type Localized } from './language.ts';
@@ -258,8 +259,8 @@ export function correctedAnswer(flow: CompiledFlow, upTo: number, text: string, 
 export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true; removed?: true } | undefined {
   for (let index = questions.length - 1; index >= 0; index--) {
     const { expect, value } = questions[index]!;
-    if (answerWithin(expect, was)?.value !== value) continue;
-    const changed = answerWithin(expect, now)?.value;
+    if (editedWithin(expect, was) !== value) continue;
+    const changed = editedWithin(expect, now);
     if (changed === undefined) return takenOut(expect, String(value), now) ? { index, refused: true, removed: true } : { index, refused: true };
     if (changed !== value) return { index, value: changed };
   }
@@ -281,10 +282,33 @@ export function refusedEditText(expect: Expect, kept: FieldValue, language: stri
   }, language);
 }
 
-/** Whether `now` keeps nothing of the answer `value` to `expect`: no "@" of an email, no digit of an answer with digits. */
+/**
+ * The answer to `expect` a message that may be edited gives: one found among its words (`answerWithin`), else, for a
+ * `regex:` question, the whole message when the pattern takes it: an answer of letters alone ("QKZWPT" for a booking
+ * code), which is read among other words only with a digit, is its message's when it is the whole of it.
+ */
+function editedWithin(expect: Expect, text: string): FieldValue | undefined {
+  const found = answerWithin(expect, text)?.value;
+  if (found !== undefined || expect.type !== 'regex') return found;
+  try {
+    const whole = checkAnswer(expect, { text });
+    return whole.ok ? whole.value : undefined;
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether `now` keeps nothing of the answer `value` to `expect`: no "@" of an email, no digit of an answer with digits,
+ * no word near an answer of letters alone ("QKZWPT" edited to "[removed]", not to "QKZWP": a mistyped answer keeps most of it).
+ */
 function takenOut(expect: Expect, value: string, now: string): boolean {
   if (expect.type === 'email') return !/[@＠]/u.test(now);
-  return /\p{Nd}/u.test(value) && !/\p{Nd}/u.test(now);
+  if (/\p{Nd}/u.test(value)) return !/\p{Nd}/u.test(now);
+  const answer = value.toLowerCase();
+  const near = (text: string) => editDistance(text.toLowerCase(), answer) <= Math.max(1, Math.floor(answer.length / 3));
+  return !near(now.trim()) && !now.split(/[^\p{L}\p{M}\p{N}]+/u).some((word) => word !== '' && near(word));
 }
 
 /**

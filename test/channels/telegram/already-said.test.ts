@@ -369,4 +369,39 @@ steps:
       expect(api.sentTo(OMAR).find((line) => line.startsWith(`#${index + 1} `))).toContain(`\n\n${onCard}\n\n`);
     }
   }, 90_000);
+
+  it('says a booking code of letters taken out by an edit is still kept, without showing it, and a mistyped one that it was kept (English, Arabic)', async () => {
+    const flow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: { en: "What's your booking code?", ar: "ما رمز حجزك؟" }
+    expect: regex:[A-Z]{6}
+    example: QKZWPT
+    save: conversation.booking
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+  - assign: { team: Billing }
+`;
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': flow } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    for (const [chat, hello, into, told] of [
+      [6121, 'hello', '[removed]', 'You took the answer out of your message, but I still have it. To change it, write "I meant" and the right one; to have it removed, ask us.'],
+      [6122, 'مرحبا', '(محذوف)', 'حُذف الجواب من رسالتك المعدَّلة، لكنه ما زال محفوظًا لدينا. لتغييره، اكتب «أقصد» ثم الصحيح؛ ولحذفه، اطلب ذلك منّا.'],
+      [6123, 'hello', 'QKZWP', "Your edit doesn't give a valid answer, so I've kept QKZWPT. To change it, write \"I meant\" and the right one."],
+      [6124, 'hello', 'QKZWPX', "Thanks, I've changed it to QKZWPX."],
+    ] as const) {
+      await say(text(chat, hello));
+      const sent = text(chat, 'QKZWPT') as Sent;
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say(edited(sent, into, 20, Date.now() + chat));
+      // Before: nothing was said, and the edit changed nothing (an answer of letters alone was not read in an edit).
+      await eventually(() => api.sentTo(chat).length === 3);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+      const contact = await app.store.contactByIdentity('telegram', String(chat));
+      const booking = (await app.store.conversations()).find((c) => c.contactId === contact?.id)?.fields.booking;
+      expect(booking).toBe(into === 'QKZWPX' ? 'QKZWPX' : 'QKZWPT');
+    }
+  }, 60_000);
 });
