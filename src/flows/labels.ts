@@ -30,6 +30,8 @@ export interface Wording {
   readonly english?: ReadonlyMap<string, string>;
 }
 
+const NO_NAMES: ReadonlyMap<string, string> = new Map();
+
 /** Names nothing: fields read as their paths, intents as they are. */
 export const NO_WORDING: Wording = { labels: BUILTIN_LABELS, intents: new Map() };
 
@@ -98,7 +100,8 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
       const label = wording.labels.get(key);
       const name = twice.has(nameOf(key)) ? key : nameOf(key).replaceAll('_', ' ');
       // No flow labels it: the reader gets what its answer is, or the answer to its question, not "order".
-      const unlabelled = label === undefined ? byLanguage<string | undefined>({ en: wording.english?.get(key), ar: wording.arabic?.get(key) }, language) : undefined;
+      // The names in the reader's language only: an English question is no name for an Arabic reader.
+      const unlabelled = label === undefined ? byLanguage({ en: wording.english ?? NO_NAMES, ar: wording.arabic ?? NO_NAMES }, language).get(key) : undefined;
       if (unlabelled !== undefined) return { key, label: unlabelled, name, value };
       return label === undefined ? { key, name, value } : { key, label: localize(label, language), name, value };
     });
