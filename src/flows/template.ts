@@ -1,7 +1,7 @@
 // Message templates: "Hi {{contact.name | there}}!" parsed once at load, filled in when a step runs.
 import type { KnownFileError } from '../shared/file-error.ts';
 import type { Contact, Conversation, FieldValue, TextStyle } from '../store/types.ts';
-import { readMarkup } from '../channels/whatsapp/markup.ts';
+import { readMarkup } from '../shared/markup.ts';
 import { isKnown, parseFieldPath, readField, type ExtraFields, type FieldRef } from './fields.ts';
 
 /** A placeholder: the field to show, and what to show when the field is empty. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
 import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage, TextStyle } from '../../types.ts';
-import { readMarkup } from '../whatsapp/markup.ts';
+import { readMarkup } from '../../shared/markup.ts';
 import { knownFailure } from './errors.ts';
 
 export const CHANNEL = 'whatsapp-cloud';

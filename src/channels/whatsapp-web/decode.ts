@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { safeName } from '../../store/media.ts';
 import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
-import { readMarkup } from '../whatsapp/markup.ts';
+import { readMarkup } from '../../shared/markup.ts';
 import { addressOf, chatKind } from './address.ts';
 import type { WaMessage } from './client.ts';
 
