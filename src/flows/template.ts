@@ -1,7 +1,7 @@
 // Message templates: "Hi {{contact.name | there}}!" parsed once at load, filled in when a step runs.
 import type { KnownFileError } from '../shared/file-error.ts';
 import type { Contact, Conversation, FieldValue, TextStyle } from '../store/types.ts';
-import { readMarkup } from '../shared/markup.ts';
+import { readMarkupWithSources } from '../shared/markup.ts';
 import { isKnown, parseFieldPath, readField, type ExtraFields, type FieldRef } from './fields.ts';
 
 /** A placeholder: the field to show, and what to show when the field is empty. */
@@ -71,34 +71,52 @@ export function renderTemplate(template: Template, contact: Contact, conversatio
     .join('');
 }
 
-/** Stands for a placeholder while the template's own words are read: one unit, so that offsets hold, and no marker. */
+/**
+ * Stands for a placeholder while the template's own words are read: one unit, so that offsets hold, neither a marker nor
+ * a letter nor a space. Known by where it stands, not by what it is: a text may hold the same character.
+ */
 const FIELD = '\uE000';
-/** Stands for a marker the admin escaped (`\\*`), so that it is not read; the escaped markers follow in order. */
+/** Stands for a marker the admin escaped (`\\*`), so that it is not read; known by where it stands too. */
 const ESCAPED = '\uE001';
 const ESCAPE = /\\([*_~`])/g;
 
 /**
  * Fills in a template whose words the admin styled in WhatsApp's markup (`*Thanks!*`): the words without the markers,
  * and their styles, which each channel shows its own way. A field's value is never read as markup (a name "_Layla_"
- * stays as written), and a marker written after a backslash (`\\*`) is shown as it is.
+ * stays as written), and a marker written after a backslash (`\\*`) is shown as it is; every other character shows as
+ * written.
  *
  *     renderStyled(parseTemplate('*Thanks*, {{contact.name}}').template, contact, conversation); // { text: 'Thanks, _Layla_', styles: [{ style: 'bold', offset: 0, length: 6 }] }
  */
 export function renderStyled(template: Template, contact: Contact, conversation: Conversation, extra?: ExtraFields): { text: string; styles: TextStyle[] } {
-  const escaped: string[] = [];
-  const written = template.parts
-    .map((part) => (typeof part === 'string' ? part.replaceAll(FIELD, '').replaceAll(ESCAPED, '').replace(ESCAPE, (_, marker: string) => (escaped.push(marker), ESCAPED)) : FIELD))
-    .join('');
-  const read = readMarkup(written);
-  const values = template.parts.flatMap((part) => (typeof part === 'string' ? [] : [show(placeholderValue(part, contact, conversation, extra))]));
-  let text = '';
-  let styles = read.styles;
-  for (const unit of read.text) {
-    if (unit !== FIELD && unit !== ESCAPED) {
-      text += unit;
+  // What stands at an index of `written`: a field's value, or an escaped marker, shown in its place.
+  const standIns = new Map<number, string>();
+  let written = '';
+  for (const part of template.parts) {
+    if (typeof part !== 'string') {
+      standIns.set(written.length, show(placeholderValue(part, contact, conversation, extra)));
+      written += FIELD;
       continue;
     }
-    const shown = unit === FIELD ? values.shift()! : escaped.shift()!;
+    let last = 0;
+    for (const match of part.matchAll(ESCAPE)) {
+      written += part.slice(last, match.index);
+      standIns.set(written.length, match[1]!);
+      written += ESCAPED;
+      last = match.index + match[0].length;
+    }
+    written += part.slice(last);
+  }
+  const read = readMarkupWithSources(written);
+  let text = '';
+  let styles = read.styles;
+  // By UTF-16 unit, as `sources` counts them.
+  for (let index = 0; index < read.text.length; index++) {
+    const shown = standIns.get(read.sources[index]!);
+    if (shown === undefined) {
+      text += read.text[index];
+      continue;
+    }
     styles = widened(styles, text.length, shown.length - 1);
     text += shown;
   }

@@ -19,7 +19,22 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
  *     readMarkup('Your *refund* is on its way'); // { text: 'Your refund is on its way', styles: [{ style: 'bold', offset: 5, length: 6 }] }
  */
 export function readMarkup(written: string): { text: string; styles: TextStyle[] } {
-  return readBetween({ written, closers: READ.map(({ marker, style }) => closersOf(written, marker, style)), newlines: newlinesOf(written) }, 0, written.length);
+  return readBetween(readingOf(written), 0, written.length);
+}
+
+/**
+ * Like `readMarkup`, with where each unit of the words was in `written` (`sources[i]`: the index of `text[i]`), so that a
+ * caller can tell its own stand-ins from the same characters written in the text.
+ *
+ *     readMarkupWithSources('*Hi* x'); // { text: 'Hi x', styles: [bold 0-2], sources: [1, 2, 4, 5] }
+ */
+export function readMarkupWithSources(written: string): { text: string; styles: TextStyle[]; sources: number[] } {
+  const sources: number[] = [];
+  return { ...readBetween(readingOf(written), 0, written.length, sources), sources };
+}
+
+function readingOf(written: string): Reading {
+  return { written, closers: READ.map(({ marker, style }) => closersOf(written, marker, style)), newlines: newlinesOf(written) };
 }
 
 /**
@@ -34,7 +49,8 @@ interface Reading {
   newlines: Int32Array;
 }
 
-function readBetween(reading: Reading, from: number, to: number): { text: string; styles: TextStyle[] } {
+/** `sources`, when given, gets the index in `written` of each unit of the words, in order. */
+function readBetween(reading: Reading, from: number, to: number, sources?: number[]): { text: string; styles: TextStyle[] } {
   const { written } = reading;
   let text = '';
   const styles: TextStyle[] = [];
@@ -43,10 +59,13 @@ function readBetween(reading: Reading, from: number, to: number): { text: string
     const span = spanAt(reading, at, from, to);
     if (!span) {
       text += written[at];
+      sources?.push(at);
       at++;
       continue;
     }
-    const inner = span.style === 'pre' || span.style === 'code' ? { text: written.slice(span.start, span.end), styles: [] } : readBetween(reading, span.start, span.end);
+    const verbatim = span.style === 'pre' || span.style === 'code';
+    if (verbatim && sources) for (let index = span.start; index < span.end; index++) sources.push(index);
+    const inner = verbatim ? { text: written.slice(span.start, span.end), styles: [] } : readBetween(reading, span.start, span.end, sources);
     styles.push({ style: span.style, offset: text.length, length: inner.text.length }, ...inner.styles.map((style) => ({ ...style, offset: style.offset + text.length })));
     text += inner.text;
     at = span.end + span.marker.length;

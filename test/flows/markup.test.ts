@@ -40,3 +40,25 @@ describe('a flow\'s words styled in WhatsApp\'s markup', () => {
     expect(await samRead()).toEqual([greeting('Sam'), expect.stringMatching(/^Which team do you need\?/)]);
   });
 });
+
+describe('a flow\'s words holding private-use characters', () => {
+  it('reach Layla\'s Telegram exactly as written, U+E000 and U+E001 (an icon font\'s glyphs) kept beside the styled words', async () => {
+    // Double-quoted YAML reads \uE000 as the character; the single-quoted name field keeps its own.
+    const privateUse = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - say: "\\uE000 *Menu* \\uE001 for {{contact.name}}: \\\\*\\uE001 \\uE000\\uE000 _end_"
+  - assign: { team: Billing }
+`;
+    const { app, api } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': privateUse } });
+    const person = { id: 5001, first_name: 'Layla\uE000' };
+    expect(await post(app, { update_id: 1, message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: 'Where is my refund?' } })).toBe(200);
+    const written = '\uE000 Menu \uE001 for Layla\uE000: *\uE001 \uE000\uE000 end';
+    const sent = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === '5001').map((call) => call.params as { text: string; entities?: unknown[] });
+    await eventually(() => sent().some((got) => got.text.startsWith('\uE000')), 15_000);
+    const said = sent().find((got) => got.text.startsWith('\uE000'))!;
+    expect(said.text).toBe(written);
+    expect(said.entities).toEqual([{ type: 'bold', offset: 2, length: 'Menu'.length }, { type: 'italic', offset: written.length - 'end'.length, length: 'end'.length }]);
+  });
+});
