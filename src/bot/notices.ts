@@ -3,7 +3,7 @@
 // share, or by inactivity), they are back with the bot. The conversation's flow words each one (`notices:`), in
 // the customer's language where it gives one; shipped defaults speak English and Arabic.
 import type { ExtraFields } from '../flows/fields.ts';
-import { renderTemplate, type Template } from '../flows/template.ts';
+import { renderStyled, type Template } from '../flows/template.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import { byLanguage, localize, type Localized } from '../flows/language.ts';
 import type { NoticeMoment } from '../flows/schema.ts';
@@ -216,12 +216,15 @@ export class Notices {
     // Worded as nothing (`transferred: ""`): nothing is said, the place neither.
     if (!worded) return;
     const [before, after] = byLanguage(IN_LINE, worded.contact.language);
-    conversation.awaitingPlace = { text: [`${worded.text} ${before}`, after] };
+    conversation.awaitingPlace = { text: [`${worded.text} ${before}`, after], ...(worded.styles.length > 0 ? { styles: worded.styles } : {}) };
     tx.putConversation(conversation);
   }
 
-  /** A moment's text for the conversation's customer, with the address it goes to; undefined when there is none. */
-  async #worded(tx: Tx, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<{ contact: Contact; to: string; text: string } | undefined> {
+  /**
+   * A moment's text for the conversation's customer, with the styles the flow wrote in WhatsApp's markup (`*Thanks*`) and
+   * the address it goes to; undefined when there is none.
+   */
+  async #worded(tx: Tx, conversation: Conversation, moment: NoticeMoment, extra: Record<string, string | number>): Promise<{ contact: Contact; to: string; text: string; styles: TextStyle[] } | undefined> {
     const contact = await tx.contact(conversation.contactId);
     const to = contact?.identities.find((identity) => identity.channel === conversation.channel)?.id;
     if (!contact || to === undefined) return undefined;
@@ -229,10 +232,8 @@ export class Notices {
     const isolated = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, typeof value === 'string' && value !== '' ? isolate(value) : value]));
     // The team by its title in the customer's language ("فريق المبيعات"), as the flow's own texts name it.
     const team: ExtraFields = conversation.team !== undefined ? { 'conversation.team': this.options.directory.title(conversation.team, contact.language) } : {};
-    const text = renderTemplate(template, contact, conversation, { ...team, ...isolated })
-      .replace(/\s+/g, ' ')
-      .trim();
-    return text === '' ? undefined : { contact, to, text };
+    const { text, styles } = collapsed(renderStyled(template, contact, conversation, { ...team, ...isolated }));
+    return text === '' ? undefined : { contact, to, text, styles };
   }
 
   /** `styled`: a value of `extra` that has styles of its own (an agent's note), which go where the text shows it. */
@@ -240,7 +241,7 @@ export class Notices {
     const worded = await this.#worded(tx, conversation, moment, extra);
     if (!worded) return;
     const { contact, to, text } = worded;
-    const styles = styled ? stylesWhereShown(text, styled.value, styled.styles) : [];
+    const styles = [...worded.styles, ...(styled ? stylesWhereShown(text, styled.value, styled.styles) : [])];
     // What the customer now believes about who is with them (see `Conversation.announcedAgent`).
     if (moment === 'assigned' || conversation.announcedAgent !== undefined) {
       if (moment === 'assigned' && conversation.agentId !== undefined) conversation.announcedAgent = conversation.agentId;
@@ -295,4 +296,31 @@ function stylesWhereShown(text: string, value: string, styles: readonly TextStyl
     const to = at[Math.min(style.offset + style.length, value.length)];
     return from !== undefined && to !== undefined && to > from ? [{ ...style, offset: found + 1 + from, length: to - from }] : [];
   });
+}
+
+/**
+ * A notice as it is said: its runs of spaces and line breaks one space, none at either end, its styles on the same words.
+ *
+ *     collapsed({ text: ' Thanks,\n  Layla ', styles: [{ style: 'bold', offset: 1, length: 6 }] }); // { text: 'Thanks, Layla', styles: [{ style: 'bold', offset: 0, length: 6 }] }
+ */
+function collapsed(written: { text: string; styles: readonly TextStyle[] }): { text: string; styles: TextStyle[] } {
+  const { text } = written;
+  // Where each unit of `text` lands once its spaces are collapsed.
+  const at: number[] = [];
+  let said = '';
+  for (let index = 0; index < text.length; index++) {
+    at.push(said.length);
+    if (!/\s/.test(text[index]!)) said += text[index];
+    else if (index === 0 || !/\s/.test(text[index - 1]!)) said += ' ';
+  }
+  at.push(said.length);
+  const lead = said.startsWith(' ') ? 1 : 0;
+  const trimmed = said.trim();
+  const placed = (position: number) => Math.min(Math.max(at[position]! - lead, 0), trimmed.length);
+  const styles = written.styles.flatMap((style) => {
+    const from = placed(style.offset);
+    const to = placed(style.offset + style.length);
+    return to > from ? [{ ...style, offset: from, length: to - from }] : [];
+  });
+  return { text: trimmed, styles };
 }

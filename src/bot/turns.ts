@@ -103,7 +103,7 @@ export class Turns {
         turn.closeRequest = note === undefined ? {} : { note };
       },
       assign: (request) => {
-        turn.assignRequest = request.queuedText ? request : { ...request, queuedText: (position) => queuedText(turn.contact.language, position) };
+        turn.assignRequest = request.queuedText ? request : { ...request, queuedText: (position) => ({ text: queuedText(turn.contact.language, position) }) };
       },
       classify: (text) => {
         const prediction = this.options.classify?.(text);
@@ -315,7 +315,7 @@ export class Turns {
     const team = this.#deskOf().defaultTeam();
     if (team === undefined) return undefined;
     const language = turn.contact.language;
-    turn.assign({ team, queuedText: (position) => waitingForAgentText(language, position) });
+    turn.assign({ team, queuedText: (position) => ({ text: waitingForAgentText(language, position) }) });
     return team;
   }
 

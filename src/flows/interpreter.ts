@@ -372,10 +372,10 @@ class RunContext implements StepContext {
     return renderTemplate(localize(text, contact.language), contact, conversation, { ...team, ...extra });
   }
 
-  styled(text: Localized<Template>): { text: string; styles?: TextStyle[] } {
+  styled(text: Localized<Template>, extra?: ExtraFields): { text: string; styles?: TextStyle[] } {
     const { contact, conversation } = this.run;
     const team: ExtraFields = conversation.team !== undefined && this.run.teamTitle ? { 'conversation.team': this.run.teamTitle(conversation.team, contact.language) } : {};
-    const styled = renderStyled(localize(text, contact.language), contact, conversation, team);
+    const styled = renderStyled(localize(text, contact.language), contact, conversation, { ...team, ...extra });
     return styled.styles.length > 0 ? styled : { text: styled.text };
   }
 

@@ -78,3 +78,18 @@ export function withMarkers(text: string, styles: readonly TextStyle[], markerOf
   }
   return written;
 }
+
+/**
+ * The styles of a text once the `length` units at `at` became `by` units: a style over them grows or shrinks with
+ * them, those after them move, one that lay only on them goes.
+ *
+ *     spliced([{ style: 'bold', offset: 0, length: 12 }], 10, 1, 2); // [{ style: 'bold', offset: 0, length: 13 }]
+ */
+export function spliced(styles: readonly TextStyle[], at: number, length: number, by: number): TextStyle[] {
+  const moved = (position: number, inside: number) => (position <= at ? position : position >= at + length ? position + by - length : inside);
+  return styles.flatMap((style) => {
+    const start = moved(style.offset, at);
+    const end = moved(style.offset + style.length, at + by);
+    return end > start ? [{ ...style, offset: start, length: end - start }] : [];
+  });
+}

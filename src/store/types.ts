@@ -216,9 +216,10 @@ export interface Conversation {
   queueNotice?: { position: number; at: string; still?: true };
   /**
    * Queued, and not yet given its place in line: the team's next placing puts it behind every conversation placed
-   * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued).
+   * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued), with
+   * `styles` over it counting each place the number goes as one unit (see `placedText`).
    */
-  awaitingPlace?: { text?: string[] };
+  awaitingPlace?: { text?: string[]; styles?: TextStyle[] };
   /**
    * The agent the customer was last told is with them ("Sara has joined the conversation."), until they were told
    * otherwise (back with the bot, passed to a team, their place in line): given to that same agent again (a transfer to

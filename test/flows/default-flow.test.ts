@@ -39,7 +39,7 @@ describe('the shipped inbound flow', () => {
     resumeFlow(flow, run, { text: 'I was charged twice' });
     expect(run.conversation).toMatchObject({ intent: 'billing', team: 'Billing' });
     expect(run.assigned.map((request) => request.team)).toEqual(['Billing']);
-    expect(run.assigned[0]?.queuedText?.(2)).toMatch(/you are number 2 in line/);
+    expect(run.assigned[0]?.queuedText?.(2).text).toMatch(/you are number 2 in line/);
     expect(run.contact.fields).toEqual({ email: 'mona@example.com' });
     expect(run.conversation.fields).toEqual({ need: 'I was charged twice' });
     expect(run.conversation.flow?.waiting).toBeDefined();
@@ -81,7 +81,7 @@ describe('the shipped inbound flow', () => {
     resumeFlow(flow, run, { text: 'الدعم الفني' });
     expect(run.conversation).toMatchObject({ intent: 'tech_support', team: 'Support' });
     // The team named, as the English text names it ("Nobody on our Support team is free right now").
-    expect(run.assigned[0]?.queuedText?.(3)).toBe('لا يوجد أحد من فريق Support متاح حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
+    expect(run.assigned[0]?.queuedText?.(3).text).toBe('لا يوجد أحد من فريق Support متاح حاليًا، وترتيبك 3 في قائمة الانتظار. يُرجى البقاء هنا، وسنكون معك قريبًا.');
   });
 
   it('speaks Arabic to a regional Arabic tag and English to a language it does not have', () => {

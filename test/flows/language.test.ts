@@ -108,7 +108,7 @@ describe('a text per language', () => {
     ]);
     resumeFlow(flow, run, { text: 'الفواتير' });
     expect(run.conversation).toMatchObject({ intent: 'billing', team: 'Billing' });
-    expect(run.assigned[0]?.queuedText?.(2)).toBe('ترتيبك 2.');
+    expect(run.assigned[0]?.queuedText?.(2).text).toBe('ترتيبك 2.');
   });
 });
 

@@ -227,7 +227,7 @@ describe('assign', () => {
     startFlow(flow, run);
     expect(run.assigned).toHaveLength(1);
     expect(run.assigned[0]).toMatchObject({ team: 'Billing', strategy: 'round_robin' });
-    expect(run.assigned[0]?.queuedText?.(3)).toBe('You are number 3');
+    expect(run.assigned[0]?.queuedText?.(3).text).toBe('You are number 3');
     expect(run.conversation.flow?.waiting).toBeDefined();
     resumeFlow(flow, run, { text: 'hello?' });
     expect(takeSaid(run)).toEqual([]);

@@ -58,7 +58,7 @@ export const assignStep = defineStep({
         team: ctx.render(spec.team),
         ...(agent ? { agent: ctx.render(agent) } : {}),
         ...(strategy ? { strategy } : {}),
-        ...(queued ? { queuedText: (position: number | string) => ctx.text(queued, { 'queue.position': position }) } : {}),
+        ...(queued ? { queuedText: (position: number | string) => ctx.styled(queued, { 'queue.position': position }) } : {}),
       });
       // The flow rests here while the conversation is queued or with an agent; only a timeout moves it on.
       return { wait: { retries: 0 } };

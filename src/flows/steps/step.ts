@@ -88,7 +88,7 @@ export interface StepContext {
   /** A text in the contact's language (`localize`), filled in. */
   text(text: Localized<Template>, extra?: ExtraFields): string;
   /** `text` as the customer reads it: the admin's WhatsApp markup (`*Thanks!*`) read into styles (`renderStyled`). */
-  styled(text: Localized<Template>): { text: string; styles?: TextStyle[] };
+  styled(text: Localized<Template>, extra?: ExtraFields): { text: string; styles?: TextStyle[] };
   /** Choices titled in the contact's language; a choice's id is the same in every language. */
   choices(choices: readonly FlowChoice[]): Choice[];
   /** The variant for the contact's language (`contact.language`, read when called). */

@@ -3,7 +3,7 @@
 // conversation and puts it itself.
 import { randomUUID } from 'node:crypto';
 import { byLanguage } from '../../flows/language.ts';
-import type { Conversation, Tx } from '../../store/types.ts';
+import type { Conversation, TextStyle, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
 import { cardOf } from '../card-of.ts';
 import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
@@ -12,6 +12,7 @@ import { isolate } from '../../shared/text.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
 import type { Agent, Strategy, Team } from '../team.ts';
+import { aroundPlace } from './places.ts';
 import { chooseAgent } from './pipeline.ts';
 import { nextFor } from './queue.ts';
 
@@ -21,8 +22,8 @@ export interface AssignRequest {
   /** An agent to try first (by name or id); the conversation waits in the team's queue if they cannot take it. */
   agent?: string;
   strategy?: Strategy;
-  /** What to tell the customer when the conversation is queued, given their place in line (a number, or a mark to put it at). */
-  queuedText?: (position: number | string) => string;
+  /** What to tell the customer when the conversation is queued, given their place in line (a number, or a mark to put it at), with its styles. */
+  queuedText?: (position: number | string) => { text: string; styles?: TextStyle[] };
 }
 
 /**
@@ -94,8 +95,8 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   delete conversation.queueNotice;
   // The text is worded now, as the flow has the customer and the conversation, with a mark where the place goes.
   const mark = `\u2063${randomUUID()}\u2063`;
-  const text = request.queuedText?.(mark);
-  conversation.awaitingPlace = text ? { text: text.split(mark) } : {};
+  const queued = request.queuedText?.(mark);
+  conversation.awaitingPlace = queued?.text ? aroundPlace(queued.text, queued.styles ?? [], mark) : {};
   fx.placeInLine(teamName);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
 }

@@ -2,7 +2,8 @@
 // their customers are told them. It runs after the queuing transactions commit, one placing of a team at a time (a
 // transaction on the team's key, across processes too): each sees the places given before it, so no two customers
 // are told one place, and nobody who queued later is put ahead of a place told.
-import type { Conversation, Tx } from '../../store/types.ts';
+import type { Conversation, TextStyle, Tx } from '../../store/types.ts';
+import { spliced } from '../../shared/text-styles.ts';
 import { stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { toCustomer } from '../outgoing.ts';
 import { byWait, queueOf, waitedSince } from './queue.ts';
@@ -33,13 +34,45 @@ export async function placeInLine(ctx: DeskContext, tx: Tx, team: string, fx: De
     if (last && byWait(conversation, last) < 0) conversation.queuedAt = new Date(waitedSince(last) + 1).toISOString();
     last = conversation;
     position++;
-    const text = conversation.awaitingPlace.text;
+    const { text, styles } = conversation.awaitingPlace;
     delete conversation.awaitingPlace;
     conversation.queueNotice = { position, at: stamp(ctx) };
     // Told they wait in line: whoever takes them next is news, the agent who held them before too.
     if (text) delete conversation.announcedAgent;
     tx.putConversation(conversation);
-    if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', text: text.join(String(position)) }, fx);
+    if (text) await toCustomer(ctx, tx, conversation, { from: 'bot', ...placedText(text, styles, position) }, fx);
   }
   return waiting.length > PLACED_AT_ONCE;
+}
+
+/**
+ * A queued text worded with `mark` where the place in line goes, as `Conversation.awaitingPlace` keeps it: the words
+ * around the place, and their styles counting each place as one unit (a style over it grows with the number).
+ *
+ *     aroundPlace('You are number MARK in line', [], 'MARK'); // { text: ['You are number ', ' in line'] }
+ */
+export function aroundPlace(text: string, styles: readonly TextStyle[], mark: string): { text: string[]; styles?: TextStyle[] } {
+  const parts = text.split(mark);
+  let placed = [...styles];
+  for (let index = parts.length - 2; index >= 0; index--) {
+    const at = parts.slice(0, index + 1).reduce((sum, part) => sum + part.length, 0) + index * mark.length;
+    placed = spliced(placed, at, mark.length, 1);
+  }
+  return placed.length > 0 ? { text: parts, styles: placed } : { text: parts };
+}
+
+/**
+ * `aroundPlace`'s words with the customer's place put in, and their styles.
+ *
+ *     placedText(['You are number ', ' in line'], undefined, 3); // { text: 'You are number 3 in line' }
+ */
+export function placedText(parts: readonly string[], styles: readonly TextStyle[] | undefined, position: number): { text: string; styles?: TextStyle[] } {
+  const number = String(position);
+  let placed = [...(styles ?? [])];
+  for (let index = parts.length - 2; index >= 0; index--) {
+    const at = parts.slice(0, index + 1).reduce((sum, part) => sum + part.length, 0) + index;
+    placed = spliced(placed, at, 1, number.length);
+  }
+  const text = parts.join(number);
+  return placed.length > 0 ? { text, styles: placed } : { text };
 }
