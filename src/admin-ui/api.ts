@@ -167,8 +167,17 @@ export interface Attachment {
   url?: string;
 }
 
+/** A style on words of a text (`offset`, `length` in UTF-16 units), as its writer gave it. */
+export interface TextStyle {
+  style: string;
+  offset: number;
+  length: number;
+}
+
 export interface TranscriptMessage {
   id: number | string;
+  /** The writer's styles on `text` (an agent's bold, a flow's `*Thanks*`). */
+  styles?: TextStyle[];
   direction: 'in' | 'out' | string;
   from: string;
   agentId?: string;
@@ -222,6 +231,8 @@ export interface Transcript {
     /** The flow it runs on: its name, or its name, version and step. */
     flow?: string | { name: string; version?: string; step?: number | string; done?: boolean };
     closingNote?: string;
+    /** The styles the agent gave a shared closing note, on its words. */
+    closingNoteStyles?: TextStyle[];
     firstResponseAt?: string;
   };
   /** Null when the contact record is gone. */

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DeliveryRefused, type InboundMessage, type MediaStore } from '../types.ts';
-import type { Attachment, Conversation, FileRefusal, Message, Store } from '../store/types.ts';
+import type { Attachment, Conversation, FileRefusal, Message, Store, TextStyle } from '../store/types.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import { line, word, wordEach, type DeskLanguage, type Line } from '../handover/lines.ts';
 import type { AgentState } from '../handover/agent-state.ts';
@@ -102,6 +102,8 @@ export interface ConsoleMessage {
   /** The customer's name on theirs, the agent's on an agent's message or note. */
   name?: string;
   text: string;
+  /** The writer's styles on `text` (bold, italic…), `{ style, offset, length }` in UTF-16 units. */
+  styles?: TextStyle[];
   choices?: { id: string; title: string }[];
   attachments?: { kind: string; mime?: string; name?: string; size?: number; url?: string; refused?: string; refusal?: FileRefusal; location?: object; contact?: object }[];
   at: string;
@@ -577,11 +579,14 @@ function toConsole(
 ): ConsoleMessage {
   const taken = isAnswerable(message) && deleted.has(message.channelMessageId ?? '');
   const now = isAnswerable(message) && !taken ? edited.get(message.channelMessageId ?? '') : undefined;
+  const text = shownText(message, language, quoting);
   return {
     id: message.id,
     from: message.from,
     ...(name !== undefined ? { name } : {}),
-    text: shownText(message, language, quoting),
+    text,
+    // The writer's styles (an agent's bold, a flow's *Thanks*), on the words as they were written: none on a line worded here.
+    ...(message.styles?.length && text === message.text ? { styles: message.styles } : {}),
     ...(message.choices ? { choices: message.choices } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => consoleAttachment(attachment, conversationId)) } : {}),
     at: message.at,

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
-import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, useLoad, useNow, usePaged } from '../ui.tsx';
+import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, Styled, useLoad, useNow, usePaged } from '../ui.tsx';
 import { TeachIntent } from './nlp.tsx';
 import { TeamName, teamNamed, teamShown, useTeamTitles } from '../teams.tsx';
 
@@ -193,7 +193,7 @@ function Message({ message, channel, sendAgain }: { message: TranscriptMessage; 
         <span class="muted"> · {when(message.at)}</span>
         {message.late ? <span class="muted late"> · {t('lateButton')}</span> : null}
       </div>
-      {message.text ? <p class="text" dir="auto" translate={false}>{message.text}</p> : null}
+      {message.text ? <p class="text" dir="auto" translate={false}><Styled text={message.text} styles={message.styles} /></p> : null}
       {message.attachments?.length ? (
         <ul class="attachments">
           {message.attachments.map((attachment) => {
@@ -362,7 +362,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>
                       {conversation.closedAt ? <><dt>{t('closedAt')}</dt><dd>{when(conversation.closedAt)}</dd></> : null}
-                      {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd class="closing-note" dir="auto">{conversation.closingNote}</dd></> : null}
+                      {conversation.closingNote ? <><dt>{t('closingNote')}</dt><dd class="closing-note" dir="auto"><Styled text={conversation.closingNote} styles={conversation.closingNoteStyles} /></dd></> : null}
                       {inQueue(conversation) ? <><dt>{t('waiting')}</dt><dd class="waiting"><Waited conversation={conversation} words={(time) => time} /></dd></> : null}
                     </dl>
                     <p><a href={`#/contacts/${encodeURIComponent(contact.id)}`}>{t('navContacts')}: <bdi>{contactName(contact)}</bdi></a></p>

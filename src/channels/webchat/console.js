@@ -671,7 +671,7 @@ function bubble(message) {
   element.append(who);
   // What people wrote (and the message it answers) is theirs, in their language: never the console's to translate.
   if (message.quote) element.append(Object.assign(quoteLine(message.quote), { translate: false }));
-  if (message.text) element.append(Object.assign(messageText(message.text), { translate: false }));
+  if (message.text) element.append(Object.assign(messageText(message.text, message.styles), { translate: false }));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, undefined, words));
   const meta = document.createElement('div');
   meta.className = 'meta';

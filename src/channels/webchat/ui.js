@@ -43,13 +43,54 @@ function addressIn(raw) {
 }
 
 /**
- * The text of a message as an element: its own direction (dir="auto", each line on its own), and every http(s)
- * address a link that opens in a new tab without a hold on this page. Anything else stays text.
+ * The text of a message as an element: its own direction (dir="auto", each line on its own), its `styles` (bold,
+ * italic… as the writer gave them: `{ style, offset, length }` in UTF-16 units) as elements of their own, and every
+ * http(s) address a link that opens in a new tab without a hold on this page. Anything else stays text.
  */
-export function messageText(text) {
+export function messageText(text, styles = []) {
   const element = document.createElement('div');
   element.className = 'text';
   element.dir = 'auto';
+  for (const [from, to, on] of styledRuns(text, styles)) {
+    let inner = element;
+    for (const style of on) {
+      const tag = STYLE_TAGS[style];
+      const wrap = document.createElement(tag);
+      if (style === 'spoiler' || style === 'pre') wrap.className = style;
+      inner.append(wrap);
+      inner = wrap;
+    }
+    appendLinked(inner, text.slice(from, to));
+  }
+  return element;
+}
+
+/** The element each style a writer gives words is shown with (a code block is code kept on its lines). */
+const STYLE_TAGS = { bold: 'strong', italic: 'em', underline: 'u', strike: 's', code: 'code', pre: 'code', spoiler: 'span' };
+
+/**
+ * `text` cut where a style starts or ends: `[from, to, styles over it]` in order; a style the page does not know, or
+ * one that lies outside the text, is left out.
+ *
+ *     styledRuns('Hi you', [{ style: 'bold', offset: 3, length: 3 }]); // [[0, 3, []], [3, 6, ['bold']]]
+ */
+export function styledRuns(text, styles) {
+  const known = (Array.isArray(styles) ? styles : []).flatMap((style) => {
+    const from = Math.max(0, Math.min(text.length, Number(style?.offset) || 0));
+    const to = Math.max(from, Math.min(text.length, from + (Number(style?.length) || 0)));
+    return Object.hasOwn(STYLE_TAGS, style?.style) && to > from ? [{ style: style.style, from, to }] : [];
+  });
+  const cuts = [...new Set([0, text.length, ...known.flatMap(({ from, to }) => [from, to])])].sort((a, b) => a - b);
+  const runs = [];
+  for (let index = 0; index + 1 < cuts.length; index++) {
+    const [from, to] = [cuts[index], cuts[index + 1]];
+    runs.push([from, to, [...new Set(known.filter((style) => style.from <= from && style.to >= to).map(({ style }) => style))]]);
+  }
+  return runs;
+}
+
+/** Appends `text` to `element`, every http(s) address in it a link. */
+function appendLinked(element, text) {
   let at = 0;
   for (const match of text.matchAll(URLS)) {
     const raw = addressIn(match[0]);
@@ -68,7 +109,6 @@ export function messageText(text) {
     at = match.index + raw.length;
   }
   element.append(text.slice(at));
-  return element;
 }
 
 /**

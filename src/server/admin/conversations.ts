@@ -328,7 +328,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
         shown: shownFields(contact?.fields ?? {}, conversation.fields, wording, language),
         ...(topic !== undefined ? { topic } : {}),
         ...(conversation.flow ? { flow: { name: conversation.flow.flow, version: conversation.flow.version, step: conversation.flow.step, ...(conversation.flow.done ? { done: true } : {}) } } : {}),
-        ...(conversation.closingNote !== undefined ? { closingNote: conversation.closingNote } : {}),
+        ...(conversation.closingNote !== undefined ? { closingNote: conversation.closingNote, ...(conversation.closingNoteStyles ? { closingNoteStyles: conversation.closingNoteStyles } : {}) } : {}),
         ...(conversation.firstResponseAt !== undefined ? { firstResponseAt: conversation.firstResponseAt } : {}),
       },
       contact: contact ?? null,
@@ -344,6 +344,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         // A kind nothing here can show, a reaction, an edit, a deletion: in the page's words, not the transcript's English
         // line (`unsupported`: which kind; `event`: what the customer did; neither has words of the customer's to teach).
         text: shownText(message, language, quoting), ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
+        // The writer's styles (an agent's bold, a flow's *Thanks*), on the words as they were written: none on a line worded here.
+        ...(message.styles?.length && shownText(message, language, quoting) === message.text ? { styles: message.styles } : {}),
         ...eventOf(message), at: message.at,
         // A press of a button of an earlier question answered nothing: said so, as in the agent console.
         ...(message.direction === 'in' && message.oldPress ? { late: true } : {}),
