@@ -3,7 +3,7 @@
 // styles as entities on the same words, never the asterisks; a field's value (the team's name, the agent's, the place
 // in line, the agent's shared note) is never read as markup.
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../helpers.ts';
+import { eventually, visitor } from '../helpers.ts';
 import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 
 const SARA = 9002;
@@ -46,7 +46,7 @@ agents:
 const servers = telegramServers();
 
 describe('the moments\' texts an admin styled in WhatsApp\'s markup', () => {
-  it('reach Layla\'s Telegram styled: queued with her place bold, an agent joined, passed on with her place, closed with the agent\'s note', async () => {
+  it('reach Layla\'s Telegram styled (queued with her place bold, an agent joined, passed on with her place, closed with the agent\'s note), and Sam\'s web chat without the markers', async () => {
     const { app, api } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team });
     const told = () => api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA)).map((call) => call.params as { text: string; entities?: unknown[] });
     const saying = async (start: string) => {
@@ -78,5 +78,12 @@ describe('the moments\' texts an admin styled in WhatsApp\'s markup', () => {
     const closed = await saying('Closed');
     expect(closed.text).toBe('Closed. \u2068Refund sent.\u2069 Bye');
     expect(closed.entities).toEqual([bold(closed.text, 'Closed.'), { type: 'strikethrough', offset: closed.text.length - 'Bye'.length, length: 'Bye'.length }]);
+
+    // Sam in the web chat, taken by Omar at once: the words without the markers.
+    const sam = visitor(app.url, 'sam-notices', 'Sam');
+    expect((await sam.say('Hello?')).status).toBe(202);
+    const samRead = async () => (await sam.messages()).filter((message) => message.from === 'bot').map((message) => message.text);
+    await eventually(async () => (await samRead()).length > 0, 15_000);
+    expect(await samRead()).toEqual(['\u2068Omar\u2069 is with you now.']);
   });
 });
