@@ -261,6 +261,27 @@ export interface ChannelHost {
    * Framework conversation reference), customer or agent; undefined when none was kept.
    */
   referenceOf(address: string): Promise<Record<string, string> | undefined>;
+  /**
+   * Which message's buttons each chat of this channel still shows, kept in the store (through a restart, and for every
+   * process on PostgreSQL), for a channel that takes a question's buttons off once they mean nothing (Telegram). A
+   * channel without it keeps them in its memory.
+   */
+  keyboards?: KeptKeyboards;
+}
+
+/**
+ * The message whose buttons a chat still shows, one a chat at most: kept while they show, forgotten once taken off.
+ *
+ *     const earlier = await host.keyboards.sent('5001', '42'); // '40': its buttons are to be taken off now
+ *     await host.keyboards.removed('5001', '40');
+ */
+export interface KeptKeyboards {
+  /** The channel message id of the message whose buttons the chat `address` shows, if any is kept. */
+  shown(address: string): Promise<string | undefined>;
+  /** `message` went out to `address` with buttons: resolves to the message shown before it (its buttons to be taken off), if any. */
+  sent(address: string, message: string): Promise<string | undefined>;
+  /** The buttons of `message` are being taken off: forgotten, unless another message's were sent since. */
+  removed(address: string, message: string): Promise<void>;
 }
 
 /**

@@ -15,6 +15,7 @@ import { EventBus } from '../bot/events.ts';
 import { Outbox, type OutboxOptions, type WaitingReplies } from '../bot/outbox.ts';
 import { refuseWhileUnavailable, Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
+import { keptKeyboards } from '../bot/kept-keyboards.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
@@ -466,6 +467,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         // Read before a delivery (a Web Chat visitor's earlier address, say): the store out of reach is a 503 there too.
         lastInboundAt: (address) => refuseWhileUnavailable(lastInboundOfPerson(parts.store, channel.name, address)),
         referenceOf: (address) => refuseWhileUnavailable(referenceOf(parts.store, channel.name, address)),
+        keyboards: keptKeyboards(parts.store, channel.name),
       });
     }
     await running.start();

@@ -85,8 +85,6 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // outbox to wait without holding an HTTP call. Telegram's 5xx and network errors come out at once: the outbox
   // retries sends, the polling loop getUpdates, files.ts its downloads, each with its own bound.
   api.config.use(autoRetry({ maxRetryAttempts: 1, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
-  const keyboards = new OpenKeyboards();
-  const sender = new Sender(api, keyboards);
   // Under long polling getUpdates keeps asking Telegram; with a webhook nothing would until the next send.
   const health = new TelegramHealth({
     ...(webhookSecret !== undefined ? { probe: () => api.getMe(AbortSignal.timeout(PROBE_TIMEOUT_MS) as unknown as Parameters<Api['getMe']>[0]) } : {}),
@@ -108,6 +106,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     background.add(running);
     void running.finally(() => background.delete(running));
   }
+
+  const keyboards = new OpenKeyboards(api, log, track, () => host?.keyboards);
+  const sender = new Sender(api, keyboards);
 
   // Each person's messages in the order they come, however many requests Telegram's webhook makes at once.
   const senders = new Map<string, Promise<unknown>>();

@@ -1,34 +1,94 @@
-// The inline keyboard still under a question in each customer's chat: once the customer types instead of pressing,
-// the question is answered (or asked again, with a keyboard of its own), and a button left there would only invite a
-// late press. Kept in memory: after a restart, or on another process, an old keyboard stays, and a press of it is
-// still refused with a clear line by the runtime.
+// The inline keyboard still under a question in each customer's chat, and taking it off once it means nothing: the
+// customer typed instead of pressing (the question is answered, or asked again with a keyboard of its own), or the same
+// question went out again with new buttons (/start, a re-ask) and the earlier set would only invite a refused press.
+// Kept where the host keeps it (the store: through a restart, for every process), else in memory.
+import type { Api } from 'grammy';
+import type { KeptKeyboards } from '../../types.ts';
+import type { Logger } from '../../shared/log.ts';
 
-/** Chats whose keyboard is remembered at most: past this many, the oldest are forgotten (their keyboards stay). */
+/** Chats whose keyboard is remembered at most in memory: past this many, the oldest are forgotten (their keyboards stay). */
 const MAX_CHATS = 10_000;
 
-/**
- * The message carrying the last keyboard the bot sent to each private chat.
- *
- *     keyboards.sent('5001', 42);                   // a question with buttons went out
- *     const shown = keyboards.shown('5001');        // 42, read before the customer's typed message is delivered
- */
-export class OpenKeyboards {
-  readonly #byChat = new Map<string, number>();
+/** The keyboards of a channel without the host's store (a host that keeps none): in this process's memory. */
+class KeyboardsInMemory implements KeptKeyboards {
+  readonly #byChat = new Map<string, string>();
 
-  /** The bot sent the message `messageId` with an inline keyboard to the private chat `chat`. */
-  sent(chat: string, messageId: number): void {
-    this.#byChat.delete(chat);
-    this.#byChat.set(chat, messageId);
-    if (this.#byChat.size > MAX_CHATS) this.#byChat.delete(this.#byChat.keys().next().value!);
-  }
-
-  /** The message whose keyboard the chat shows now, if one is remembered. */
-  shown(chat: string): number | undefined {
+  async shown(chat: string): Promise<string | undefined> {
     return this.#byChat.get(chat);
   }
 
-  /** The keyboard of `messageId` is being removed: forgotten, unless a newer one was sent since. */
-  removed(chat: string, messageId: number): void {
-    if (this.#byChat.get(chat) === messageId) this.#byChat.delete(chat);
+  async sent(chat: string, message: string): Promise<string | undefined> {
+    const before = this.#byChat.get(chat);
+    this.#byChat.delete(chat);
+    this.#byChat.set(chat, message);
+    if (this.#byChat.size > MAX_CHATS) this.#byChat.delete(this.#byChat.keys().next().value!);
+    return before !== message ? before : undefined;
+  }
+
+  async removed(chat: string, message: string): Promise<void> {
+    if (this.#byChat.get(chat) === message) this.#byChat.delete(chat);
+  }
+}
+
+/**
+ * The message carrying the last keyboard the bot sent to each private chat, and the calls that take keyboards off.
+ * Nothing here fails a send or a delivery: a keyboard not taken off is refused with a clear line when pressed.
+ *
+ *     await keyboards.sent('5001', 42);              // a question with buttons went out: the earlier set goes
+ *     const shown = await keyboards.shown('5001');  // 42, read before the customer's typed message is delivered
+ *     keyboards.remove('5001', shown);              // once it is delivered
+ */
+export class OpenKeyboards {
+  readonly #api: Api;
+  readonly #log: Logger;
+  readonly #track: (what: string, work: () => Promise<unknown>) => void;
+  readonly #kept: () => KeptKeyboards | undefined;
+  readonly #memory = new KeyboardsInMemory();
+
+  /** `kept` is the host's, once the channel started. */
+  constructor(api: Api, log: Logger, track: (what: string, work: () => Promise<unknown>) => void, kept: () => KeptKeyboards | undefined) {
+    this.#api = api;
+    this.#log = log;
+    this.#track = track;
+    this.#kept = kept;
+  }
+
+  get #keyboards(): KeptKeyboards {
+    return this.#kept() ?? this.#memory;
+  }
+
+  /** The bot sent the message `messageId` with an inline keyboard to the private chat `chat`: the keyboard shown before it goes. */
+  async sent(chat: string, messageId: number): Promise<void> {
+    try {
+      const before = await this.#keyboards.sent(chat, String(messageId));
+      if (before !== undefined) this.remove(Number(chat), Number(before));
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'could not keep which message of a chat shows a keyboard');
+    }
+  }
+
+  /** The message whose keyboard the chat shows now, if one is kept (none when it cannot be read). */
+  async shown(chat: string): Promise<number | undefined> {
+    try {
+      const message = await this.#keyboards.shown(chat);
+      return message !== undefined ? Number(message) : undefined;
+    } catch (error) {
+      this.#log.warn({ err: String(error) }, 'could not read which message of a chat shows a keyboard');
+      return undefined;
+    }
+  }
+
+  /**
+   * Takes the buttons off `messageId`, once, in the background: a failure (the message deleted, or too old to edit) is
+   * only logged, and the buttons left are refused if pressed.
+   */
+  remove(chat: number, messageId: number): void {
+    // Forgotten first (its transaction queued now, before a newer keyboard's), so a keyboard sent next has none to take off.
+    this.#track('forget a keyboard', () => this.#keyboards.removed(String(chat), String(messageId)));
+    this.#track('editMessageReplyMarkup', () =>
+      this.#api.editMessageReplyMarkup(chat, messageId, { reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
+        this.#log.debug({ err: String(error) }, 'could not remove the keyboard of a message');
+      }),
+    );
   }
 }

@@ -90,21 +90,7 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   }
   track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId));
   const { chatId, messageId } = decoded;
-  if (chatId !== undefined && messageId !== undefined) removeKeyboard(chatId, messageId, context);
-}
-
-/**
- * Takes the buttons off an answered message, once: a failure (the message deleted, or too old to edit) is only
- * logged, and the buttons left are refused if pressed.
- */
-function removeKeyboard(chat: number, messageId: number, context: ReceiveContext): void {
-  const { api, log, track } = context;
-  context.keyboards?.removed(String(chat), messageId);
-  track('editMessageReplyMarkup', () =>
-    api.editMessageReplyMarkup(chat, messageId, { reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
-      log.debug({ err: String(error) }, 'could not remove the keyboard of an answered message');
-    }),
-  );
+  if (chatId !== undefined && messageId !== undefined) context.keyboards?.remove(chatId, messageId);
 }
 
 /** Brings a message's file into the media store (where it reaches a customer) and delivers the message. */
@@ -115,7 +101,7 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
   // no question (an edit, a reaction, /start, a poll) leaves it.
   const answers = inbound.place === undefined && !inbound.edit && !inbound.reaction && !inbound.menu && inbound.unsupported === undefined;
   const chat = answers ? inbound.from.id : undefined;
-  const shown = chat !== undefined ? context.keyboards?.shown(chat) : undefined;
+  const shown = chat !== undefined ? await context.keyboards?.shown(chat) : undefined;
   for (let attempt = 1; ; attempt++) {
     // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
     // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
@@ -129,7 +115,7 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
     try {
       await host.deliver(inbound);
       // Typed, not pressed: the question is answered (or asked again, with buttons of its own).
-      if (chat !== undefined && shown !== undefined) removeKeyboard(Number(chat), shown, context);
+      if (chat !== undefined && shown !== undefined) context.keyboards?.remove(Number(chat), shown);
       return;
     } catch (error) {
       // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the

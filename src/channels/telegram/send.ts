@@ -23,7 +23,7 @@ export class Sender {
   readonly #api: Api;
   /** Calls already made for a message whose later call failed, by stored message id. */
   readonly #done = new Map<number, { count: number; last: string }>();
-  /** Where a keyboard sent to a private chat is remembered, to be removed once the customer types instead. */
+  /** Where a keyboard sent to a private chat is remembered, to be removed once the customer types instead, or a newer one goes. */
   readonly #keyboards: OpenKeyboards | undefined;
 
   constructor(api: Api, keyboards?: OpenKeyboards) {
@@ -57,7 +57,7 @@ export class Sender {
       const sent = await this.#call(chat, thread, parts[index]!, index === 0 ? reply : {});
       last = `${chat}:${sent.message_id}`;
       sentPart?.(last);
-      if (thread === undefined && parts[index]!.payload.reply_markup !== undefined) this.#keyboards?.sent(chat, sent.message_id);
+      if (thread === undefined && parts[index]!.payload.reply_markup !== undefined) await this.#keyboards?.sent(chat, sent.message_id);
       if (message.id !== undefined && index < parts.length - 1) {
         this.#done.set(message.id, { count: index + 1, last });
         if (this.#done.size > MAX_REMEMBERED) this.#done.delete(this.#done.keys().next().value!);

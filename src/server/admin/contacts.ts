@@ -3,6 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodError, type ZodIssue } from 'zod';
 import { EARLY_CHANGES, earlyChangesKey } from '../../bot/early-changes.ts';
+import { OPEN_KEYBOARDS, openKeyboardKey } from '../../bot/kept-keyboards.ts';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import type { CompiledFlow } from '../../flows/types.ts';
@@ -222,6 +223,8 @@ export function mountContacts(router: Router, context: AdminContext): void {
       ...sessions.map((session): [string, string] => [WEBCHAT_SESSIONS, session]),
       // An edit or deletion of theirs still waiting for the message it changes says what they wrote.
       ...contact.identities.map((identity): [string, string] => [EARLY_CHANGES, earlyChangesKey(identity.channel, identity.id)]),
+      // The message whose buttons their chat still shows.
+      ...contact.identities.map((identity): [string, string] => [OPEN_KEYBOARDS, openKeyboardKey(identity.channel, identity.id)]),
     ];
     // What is left to tell of it (its agents, the desk threads) is kept in its own step: told once, after a crash too.
     const before = new Set(conversations.map((conversation) => conversation.id));
