@@ -4,7 +4,7 @@
 import type { Choice, IdentityUpdate, InboundMessage } from '../types.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Attachment, Contact, Conversation, ConversationSource, Fields, FlowPosition, Message, Tx } from '../store/types.ts';
-import type { FlowInput } from '../flows/index.ts';
+import { questionOf, type FlowInput } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import { blank, personName } from '../shared/text.ts';
 import { timedAlbum } from './albums.ts';
@@ -20,6 +20,8 @@ import type { Turns } from './turns.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
+/** How many of a conversation's last messages are looked at for the question a typed answer took a button of. */
+const TYPED_CHOICE_LOOKED_AT = 20;
 /** How many of a conversation's last messages a business echo is compared with (`#copyOfOwnReply`). */
 const OWN_REPLIES_LOOKED_AT = 20;
 /** An echo of a copy of our own reply comes within this long of the reply (a restart, Meta's redelivery). */
@@ -141,6 +143,8 @@ export class Intake {
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     };
+    const typed = await typedChoiceOf(tx, turns, conversation, inbound);
+    if (typed) stored.typedChoice = typed;
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
@@ -637,6 +641,20 @@ function answerOf(inbound: InboundMessage): FlowInput {
     ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
     ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
   };
+}
+
+/**
+ * The button of the question waiting now that a typed answer is taken as, and the bot's message that offered it, for a
+ * conversation with the bot; none for a press, or a question whose message is not among the last looked at.
+ */
+async function typedChoiceOf(tx: Tx, turns: Turns, conversation: Conversation, inbound: InboundMessage): Promise<Message['typedChoice']> {
+  if (inbound.choice !== undefined || inbound.text === undefined || inbound.menu || conversation.status !== 'open' || conversation.stage !== 'bot' || conversation.takenOver) return undefined;
+  const choice = await turns.typedChoice(conversation, { text: inbound.text });
+  if (choice === undefined) return undefined;
+  const asks = questionOf(conversation.flow!);
+  const question = [...(await tx.recentMessages(conversation.id, TYPED_CHOICE_LOOKED_AT))].reverse().find((message) =>
+    message.direction === 'out' && message.asks === asks && message.id !== undefined && (message.choices?.some((option) => option.id === choice) ?? false));
+  return question?.id !== undefined ? { choice, of: question.id } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
@@ -199,6 +199,19 @@ export class Turns {
     if (!position?.waiting || position.done) return false;
     const flow = await this.options.flows.version(position.flow, position.version);
     return flow !== undefined && takesAnswer(flow, position, input);
+  }
+
+  /**
+   * The button of the question `conversation` waits on that the typed `input` is taken as, if any: the web chat shows it
+   * chosen, as a press.
+   *
+   *     const choice = await turns.typedChoice(conversation, { text: 'Billing' }); // 'billing'
+   */
+  async typedChoice(conversation: Conversation, input: FlowInput): Promise<string | undefined> {
+    const position = conversation.flow;
+    if (!position?.waiting || position.done) return undefined;
+    const flow = await this.options.flows.version(position.flow, position.version);
+    return flow && typedChoice(flow, position, input);
   }
 
   /**

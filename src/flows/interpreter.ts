@@ -238,6 +238,25 @@ export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: F
 }
 
 /**
+ * The button of the question waiting at `position` that a typed answer is taken as ("billing", "2" to an `expect:
+ * choice` question): its id, or undefined for an answer that is none of them, or a question without buttons.
+ *
+ *     typedChoice(flow, position, { text: 'Billing' }); // 'billing'
+ */
+export function typedChoice(flow: CompiledFlow, position: FlowPosition, input: FlowInput): string | undefined {
+  if (!position.waiting || position.done || position.waiting.unseen === true || input.choice !== undefined || input.text === undefined) return undefined;
+  const step = flow.steps[position.step];
+  if (step?.kind !== 'ask' || step.spec.expect.type !== 'choice') return undefined;
+  try {
+    const answer = checkAnswer(step.spec.expect, input);
+    return answer.ok && typeof answer.value === 'string' ? answer.value : undefined;
+  } catch (error) {
+    if (error instanceof PatternTooSlowError) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Names the question a conversation's flow asks at `position`: stored beside the bot's message that offers its buttons,
  * so that a button pressed later (scrolled up to, an old notification) is known to be of this question or of another.
  * The same question asked again (an invalid answer, a handback to it) has the same name: its earlier buttons still answer

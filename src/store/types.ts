@@ -270,6 +270,11 @@ export interface Message {
   asks?: string;
   /** The button id the customer pressed. */
   choice?: string;
+  /**
+   * A customer's typed answer the bot took as a button of its question ("billing" to Billing / Sales): the button's id,
+   * and the bot's message that offered it, for the web chat to show that button chosen, as a press.
+   */
+  typedChoice?: { choice: string; of: number };
   /** The press of a button of an earlier question (`oldPress`): it answered nothing, and the customer was told so. */
   oldPress?: true;
   attachments?: Attachment[];

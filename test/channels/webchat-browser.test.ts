@@ -229,6 +229,26 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.screenshot({ path: '/tmp/switchboard-arabic.png', fullPage: true });
   }), 60_000);
 
+  it('shows the button a typed answer was taken as chosen, as a press shows it, and again after a reload', () => shooting('typed-choice', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
+    running.push(app);
+    const page = await (await context()).newPage();
+    await startChat(page, app.url, 'Layla');
+    await send(page, 'hello');
+    await page.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
+    // She types the words of a button instead of pressing it.
+    await send(page, 'billing');
+    await page.locator('.msg.bot', { hasText: 'Routing you to billing.' }).waitFor();
+    const question = page.locator('.msg.bot', { hasText: 'Which team?' }).locator('.choices');
+    // Before: no button was marked, while a press marks the one pressed; now Billing is, the others not.
+    await eventually(async () => (await question.locator('button.chosen').allInnerTexts()).join() === 'Billing');
+    expect(await question.locator('button:disabled').count()).toBe(3);
+    await page.screenshot({ path: '/tmp/switchboard-typed-choice.png', fullPage: true });
+    await page.reload();
+    await page.locator('.msg.bot', { hasText: 'Routing you to billing.' }).waitFor();
+    await eventually(async () => (await page.locator('.msg.bot', { hasText: 'Which team?' }).locator('.choices button.chosen').allInnerTexts()).join() === 'Billing');
+  }), 60_000);
+
   it('shows a phone still showing an answered question, whose button she pressed there, that it was of a question already answered, and the question asked now with live buttons', () => shooting('stale-button', async () => {
     const twoQuestions = `
 flow: inbound

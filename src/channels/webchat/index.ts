@@ -87,7 +87,10 @@ export interface WebchatMessage {
   /** What the message this one answers said (one line, cut, in quotes): the page shows it above the text. */
   quote?: string;
   choices?: { id: string; title: string }[];
-  /** On the session owner's press of a button: the choice's id, and the message whose button it is, when the press named it. */
+  /**
+   * On the session owner's press of a button, or a typed answer the bot took as one ("billing"): the choice's id, and the
+   * message whose button it is, when the press named it.
+   */
   choice?: string;
   of?: number;
   /** On a press that answered nothing (its question was answered already, or is no longer asked): the page shows it was not taken. */
@@ -271,6 +274,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       ...(message.quote !== undefined && message.replyTo !== undefined ? { quote: message.quote } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.direction === 'in' && message.choice !== undefined ? pressOf(message) : {}),
+      ...(message.direction === 'in' && message.choice === undefined && message.typedChoice ? { choice: message.typedChoice.choice, of: message.typedChoice.of } : {}),
       ...(message.attachments?.length ? { attachments: message.attachments.map((attachment) => toWebchatAttachment(attachment, linkOf)) } : {}),
       at: message.at,
       ...(message.conversationId !== undefined && !message.toAgent ? { conversationId: message.conversationId } : {}),
