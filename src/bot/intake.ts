@@ -84,12 +84,16 @@ export class Intake {
       conversation = undefined;
     }
     // A button of an earlier question (scrolled up to, pressed twice, after the close) answers none asked now. One
-    // pressed while in line is told the place (`stillQueued`), and one where a person answers from the business's app
-    // is theirs.
+    // pressed while in line answers nothing either, on every channel: it is kept as such (the web chat shows it not
+    // taken, the agent console as no answer) and the customer is told their place (`stillQueued`). One where a person
+    // answers from the business's app is theirs.
     const pressedIn = inbound.choice === undefined ? undefined : conversation ?? (await tx.latestConversationOf(contact.id));
-    if (pressedIn && !pressedIn.takenOver && !(pressedIn.status === 'open' && pressedIn.stage === 'queued')) {
+    let pressedInLine = false;
+    if (pressedIn && !pressedIn.takenOver) {
       const old = await oldPress(tx, inbound, pressedIn, turns);
-      if (old) return this.#oldPress(tx, inbound, contact, pressedIn, old, now, fx);
+      const inLine = pressedIn.status === 'open' && pressedIn.stage === 'queued';
+      if (old && !inLine) return this.#oldPress(tx, inbound, contact, pressedIn, old, now, fx);
+      pressedInLine = old !== undefined;
     }
     let opened = false;
     // The conversation the customer's last photo went in, for the album this one may be part of.
@@ -137,6 +141,7 @@ export class Intake {
       from: 'contact',
       text,
       ...(inbound.choice !== undefined ? { choice: inbound.choice } : {}),
+      ...(pressedInLine ? { oldPress: true as const } : {}),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
       ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
       channelMessageId: inbound.id,

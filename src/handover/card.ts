@@ -66,7 +66,7 @@ export function assignmentCard({
   const shown = (message: Omit<Message, 'id'>) => quoted(shorten(shownText(message, language, quoting)));
   if (passedOn) {
     // What the customer and the people before said to each other (an agent's words as the customer got them), and notes.
-    const exchange = messages.filter((message) => message.from === 'contact' || message.from === 'note' || (message.from === 'agent' && message.direction === 'out')).slice(-CARD_EXCHANGE);
+    const exchange = messages.filter((message) => (message.from === 'contact' && !message.oldPress) || message.from === 'note' || (message.from === 'agent' && message.direction === 'out')).slice(-CARD_EXCHANGE);
     const speaker = (message: Omit<Message, 'id'>) => {
       if (message.from === 'contact') return name;
       const agent = (message.agentId !== undefined ? agentName(message.agentId) : undefined) ?? message.author ?? word(line('cardAgent'), language);
@@ -74,7 +74,8 @@ export function assignmentCard({
     };
     if (exchange.length > 0) lines.push('', word(line('cardLately'), language), ...exchange.map((message) => `› ${quoted(speaker(message))}: ${shown(message)}`));
   } else {
-    const said = messages.filter((message) => message.from === 'contact').slice(-CARD_MESSAGES);
+    // A button pressed that answered nothing (of a question answered already, in line too) is not the customer's words.
+    const said = messages.filter((message) => message.from === 'contact' && !message.oldPress).slice(-CARD_MESSAGES);
     if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${shown(message)}`));
   }
   // An edit that gave an answer none it takes while the conversation waited (the customer was told): what stands.

@@ -275,7 +275,10 @@ export interface Message {
    * and the bot's message that offered it, for the web chat to show that button chosen, as a press.
    */
   typedChoice?: { choice: string; of: number };
-  /** The press of a button of an earlier question (`oldPress`): it answered nothing, and the customer was told so. */
+  /**
+   * The press of a button of an earlier question (`oldPress`), or of the flow's questions while in line: it answered
+   * nothing, and the customer was told so (in line: their place).
+   */
   oldPress?: true;
   attachments?: Attachment[];
   /**

@@ -266,3 +266,38 @@ steps:
     }, 60_000);
   }
 });
+
+describe('a button of the flow\'s question pressed while in line, on the web chat', () => {
+  const queued = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which team?"
+    expect: choice
+    choices: [Billing, Sales]
+    save: conversation.topic
+  - assign: { team: Billing }
+    queued: "Please wait for an agent."
+`;
+
+  it('answers nothing: the customer hears their place, the page shows it not taken, and the team stays', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': queued }));
+    running.push(app);
+    const person = visitor(app.url, 'pressed-in-line', 'Layla');
+    const { session } = await person.credentials();
+    await person.say('hello');
+    const question = await asked(person, 'Which team?');
+    expect((await person.post({ choice: 'billing', replyTo: question.id })).status).toBe(202);
+    const waiting = await asked(person, 'Please wait for an agent.');
+
+    // A second tab still shows the question: she presses Sales there.
+    expect((await person.post({ choice: 'sales', replyTo: question.id })).status).toBe(202);
+    const still = 'You are still number 1 in line. Someone from our team will answer you here as soon as they can.';
+    expect(await saidAfter(person, waiting.id, still)).toEqual([still]);
+    const listed = (await person.messages()) as (ListedMessage & { choice?: string; of?: number; late?: true })[];
+    const presses = listed.filter((message) => message.from === 'contact' && message.choice !== undefined);
+    // Before: the Sales press was listed as taken (the page marked Sales chosen under the question, Billing not).
+    expect(presses.map((message) => [message.choice, message.of, message.late])).toEqual([['billing', question.id, undefined], ['sales', question.id, true]]);
+    expect((await conversationsOf(app, session)).map((conversation) => [conversation.stage, conversation.team, conversation.fields.topic])).toEqual([['queued', 'Billing', 'billing']]);
+  }, 60_000);
+});

@@ -169,3 +169,24 @@ steps:
     save: conversation.close
   - say: "Refund: {{conversation.refund}}, close: {{conversation.close}}."
 `;
+
+describe('a quick reply of the flow\'s question tapped while in line, on Messenger', () => {
+  it('answers nothing: the customer hears their place, the team stays, and it is kept as no answer', async () => {
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Which team?"\n    expect: choice\n    choices: [{ id: billing, title: Billing }, { id: sales, title: Sales }]\n    save: conversation.topic\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n' } });
+    running.push(messenger);
+    expect((await messenger.post(batch([textEvent('hello')]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).length === 1);
+    const offered = (title: string) => messenger.graph.sentTo(PSID)[0]!.message.quick_replies.find((reply: { title: string }) => reply.title === title).payload;
+    expect((await messenger.post(batch([quickReply(offered('Billing'), 'Billing')]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).at(-1) === 'Please wait for an agent.');
+    // A slow app still shows the quick replies: she taps Sales.
+    expect((await messenger.post(batch([quickReply(offered('Sales'), 'Sales')]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).at(-1)?.startsWith('You are still number 1 in line.') === true);
+    await settled(messenger);
+    const [conversation] = await messenger.app.store.conversations();
+    expect(conversation).toMatchObject({ stage: 'queued', team: 'Billing', fields: { topic: 'billing' } });
+    // Before: kept as her words, "Sales" on the agent's card as if she asked to move to Sales.
+    const presses = (await messenger.app.store.messagesOfConversation(conversation!.id)).filter((message) => message.choice !== undefined);
+    expect(presses.map((message) => [message.choice, message.oldPress])).toEqual([['billing', undefined], ['sales', true]]);
+  });
+});

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
-import { LAYLA, post, telegramServers, textNow } from './harness.ts';
+import { LAYLA, OMAR, fixture, post, telegramServers, textNow } from './harness.ts';
 import type { FakeBotApi } from './fake-bot-api.ts';
 
 const { setUp } = telegramServers();
@@ -57,5 +57,40 @@ describe('Telegram buttons that mean nothing any more', () => {
     expect((await adminClient(app.url).delete(`/contacts/${layla.id}`)).status).toBe(200);
     // Before: her chat id stayed in the store after the erase.
     expect(await app.store.doc('open-keyboards', `telegram:${LAYLA}`)).toBeUndefined();
+  }, 60_000);
+
+  it('answers a button of the question pressed while in line with her place, and leaves it off the agent\'s card', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    expect(await post(app, textNow(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.messagesTo(LAYLA).some((message) => message.reply_markup !== undefined));
+    const question = api.messagesTo(LAYLA).find((message) => message.reply_markup !== undefined)!;
+    const press = (data: string, id: string) => {
+      const pressed = fixture('callback-query');
+      pressed.update_id = Number(id.replace(/\D/g, ''));
+      pressed.callback_query.id = id;
+      pressed.callback_query.data = data;
+      pressed.callback_query.message.message_id = question.message_id;
+      return pressed;
+    };
+    // Telegram does not take the buttons off (a phone offline a moment): they stay under the question.
+    api.fail('editMessageReplyMarkup', 1, { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' } });
+    expect(await post(app, press('billing', 'q7001'))).toBe(200);
+    await eventually(async () => (await app.store.openConversations())[0]?.stage === 'queued');
+    const told = api.sentTo(LAYLA).length;
+    await eventually(() => api.sentTo(LAYLA).length > told || api.sentTo(LAYLA).some((said) => /line|wait/i.test(said)));
+
+    // She presses Sales under it: no answer, on Telegram as on every channel; she hears her place.
+    const before = api.sentTo(LAYLA).length;
+    expect(await post(app, press('sales', 'q7002'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).slice(before).some((said) => said.startsWith('You are still number 1 in line.')));
+    expect((await app.store.openConversations())[0]).toMatchObject({ stage: 'queued', team: 'Billing', fields: { topic: 'billing' } });
+
+    // Omar comes online and takes her: his card says what she wrote, not the press that answered nothing.
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
+    const card = api.sentTo(OMAR).find((said) => said.startsWith('#1 '))!;
+    expect(card).toContain('› hello');
+    // Before: "› Sales" on the card, as if she had asked for Sales.
+    expect(card).not.toContain('› Sales');
   }, 60_000);
 });
