@@ -81,11 +81,13 @@ export async function toCustomer(
 
 /**
  * A message to the agent, where they last wrote from (else their first address in team.yaml), on a channel that
- * runs here: else their first address on one that does.
+ * runs here: else their first address on one that does. Where they last wrote from counts only while team.yaml still
+ * gives them that address: one an admin changed (a new phone, a Telegram id corrected) may be someone else's now.
  */
 export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
-  const last = (await agentState(tx, agent, stamp(ctx))).replyTo;
+  const written = (await agentState(tx, agent, stamp(ctx))).replyTo;
+  const last = written && agent.identities.some((each) => each.channel === written.channel && each.id === written.id) ? written : undefined;
   const identity = last && runsHere(ctx, last) ? last : agent.identities.find((each) => runsHere(ctx, each)) ?? last ?? agent.identities[0];
   if (!identity) return;
   const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });

@@ -1,0 +1,83 @@
+// team.yaml edited while customers and agents are talking: an agent's address changed, team.yaml emptied by an editor
+// half-way through a save, an agent renamed. What the customer, the agent and the admin then read, through a real
+// server on the embedded store: Telegram webhooks to it, the fake Bot API, saves from the admin API or by hand.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, start } from '../../helpers.ts';
+import { FakeBotApi, SECRET, handoverDataDir, post, quiet, until, update } from '../../store/postgres-two-apps.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "You are number {{queue.position}} in line."\n';
+
+interface Roster {
+  omarTelegram?: number;
+  omarName?: string;
+}
+
+const team = ({ omarTelegram = 9001, omarName = 'Omar' }: Roster = {}) => `teams:
+  - name: Billing
+agents:
+  - name: ${omarName}
+    telegram: ${omarTelegram}
+    teams: [Billing]
+    max_open: 3
+`;
+
+const LAYLA = 74_001;
+const JOINED = '\u2068Omar\u2069 has joined the conversation.';
+
+let app: Switchboard | undefined;
+let api: FakeBotApi | undefined;
+let dir: string;
+
+afterEach(async () => {
+  await app?.stop();
+  await api?.close();
+  app = undefined;
+  api = undefined;
+  await cleanupDirs();
+});
+
+/** A server whose Omar (Telegram 9001) is online and holds Layla's conversation. */
+async function omarWithLayla(options: { watch?: boolean } = {}): Promise<{ app: Switchboard; api: FakeBotApi }> {
+  api = await FakeBotApi.start();
+  dir = await handoverDataDir(flow, team());
+  app = await start(dir, {
+    adminToken: ADMIN_TOKEN, ...(options.watch ? { watch: true } : {}),
+    config: { TELEGRAM_BOT_TOKEN: '123456:team-edits', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, CONTACT_RATE_LIMIT: { capacity: 1000, perMs: 60_000 } } as never,
+  });
+  await says(9001, '/online');
+  await says(LAYLA, 'My invoice is wrong');
+  await until('Layla with Omar', () => api!.sentTo(LAYLA).includes(JOINED));
+  await quiet(api);
+  return { app, api };
+}
+
+async function says(chat: number, text: string): Promise<void> {
+  expect(await post(app!.url, update(chat, text))).toBe(200);
+}
+
+/** team.yaml published from the dashboard, over the version in service. */
+async function publish(source: string) {
+  const admin = adminClient(app!.url);
+  const current = await admin.get<{ version: string }>('/team');
+  return admin.put<Record<string, unknown>>('/team', { source, baseVersion: current.body.version });
+}
+
+it('an agent whose Telegram id the admin changed gets their customer\'s words at the new one, never at the old one', async () => {
+  const { api } = await omarWithLayla();
+  expect((await publish(team({ omarTelegram: 9005 }))).status).toBe(200);
+  const before = api.sentTo(9001).length;
+
+  await says(LAYLA, 'My card ends in 4242');
+  await until('the relay at Omar\'s new id', () => api.sentTo(9005).some((text) => text.endsWith('My card ends in 4242')), 10_000);
+  await quiet(api);
+  // The old id may be someone else's now (a wrong id corrected, a phone given back): nothing more goes there.
+  expect(api.sentTo(9001).slice(before)).toEqual([]);
+
+  // And Omar answers from the new one.
+  await says(9005, 'Let me look at it.');
+  await until('Layla reads Omar', () => api.sentTo(LAYLA).includes('Let me look at it.'), 10_000);
+}, 60_000);
