@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
-import { EMPTY_ROSTER, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
+import { EMPTY_ROSTER, emptiedError, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
 import type { PerLanguage } from './lines.ts';
 import { inTeam, sameTeam, teamTitle, titledAs, type AddressKey, type Agent, type Team } from './team.ts';
 
@@ -189,6 +189,9 @@ export class TeamDirectory {
     }
     const result = text === undefined ? { roster: EMPTY_ROSTER } : parseTeamFile(label, text, this.options.addressKeys);
     if ('errors' in result) return this.refuse(result.errors, text);
+    // An emptied file over one in service is a save cut short far more often than a wish to remove everyone.
+    const emptied = text !== undefined && this.served ? emptiedError(label, text, this) : undefined;
+    if (emptied) return this.refuse([emptied], text);
     if (this.fileErrors.length > 0) log.info({ file }, `${label} is fixed`);
     this.fileErrors = [];
     this.serve(result.roster, text === undefined ? `${label} not found: no teams and no agents` : `${label}: ${result.roster.teams.length} teams and ${result.roster.agents.length} agents in service`);

@@ -104,6 +104,28 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Why `text` cannot replace the team.yaml in service (`served`): it says nothing (empty, or comments only) where the
+ * file in service has teams or agents. That is what an editor's save cut short leaves, or a disk that filled
+ * mid-write, and served, it would send every agent's customers back to the queue. Removing them all is written out:
+ * `teams: []` and `agents: []`. Undefined when it may.
+ *
+ *     emptiedError('team.yaml', '# Teams\n', directory); // team.yaml:1: team.yaml is empty, but 2 teams and 3 agents are in service…
+ */
+export function emptiedError(file: string, text: string, served: { teams(): readonly unknown[]; agents(): readonly unknown[] }): TeamFileError | undefined {
+  const teams = served.teams().length;
+  const agents = served.agents().length;
+  if (teams + agents === 0) return undefined;
+  const parsed = parseYamlSource(text);
+  if ('errors' in parsed || (parsed.source.value !== null && parsed.source.value !== undefined)) return undefined;
+  const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return new TeamFileError(
+    file, 1, `${file} is empty, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} are in service: a save cut short leaves a file like this`,
+    'the last good version stays in service; write the file again, or, to remove every team and agent, write teams: [] and agents: []',
+    undefined, { kind: 'teamFileEmptied', teams, agents },
+  );
+}
+
+/**
  * Reads team.yaml's text: the teams and agents it defines, or every reason it is refused.
  *
  *     const result = parseTeamFile('team.yaml', await readFile(path, 'utf8'));

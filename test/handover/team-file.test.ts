@@ -417,6 +417,27 @@ describe('TeamDirectory', () => {
     expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
   });
 
+  it('refuses a file emptied over one in service (a save cut short), serves it when it says so, and an empty one at first', async () => {
+    await writeFile(file, '# nothing yet\n');
+    const { directory, log } = await load();
+    expect(directory.errors()).toEqual([]);
+
+    await writeFile(file, good);
+    await directory.reload();
+    await writeFile(file, '# Teams and agents\n\n');
+    await directory.reload();
+    expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+    expect(directory.errors().map(String)).toEqual([
+      'team.yaml:1:1: team.yaml is empty, but 2 teams and 2 agents are in service: a save cut short leaves a file like this (the last good version stays in service; write the file again, or, to remove every team and agent, write teams: [] and agents: [])',
+    ]);
+    expect(log.lines).toContainEqual({ level: 'warn', msg: 'team.yaml was refused; the last good version stays in service' });
+
+    await writeFile(file, 'teams: []\nagents: []\n');
+    await directory.reload();
+    expect(directory.errors()).toEqual([]);
+    expect(directory.agents()).toEqual([]);
+  });
+
   it('serves no teams and no agents once the file is removed', async () => {
     await writeFile(file, good);
     const { directory } = await load(true);

@@ -7,7 +7,7 @@ import { replaceFile } from '../../shared/replace-file.ts';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AgentState } from '../../handover/agent-state.ts';
-import { parseTeamFile } from '../../handover/team-file.ts';
+import { emptiedError, parseTeamFile } from '../../handover/team-file.ts';
 import { exclusively } from '../../flows/publishing.ts';
 import { place } from '../../shared/file-error.ts';
 import { versionOf } from '../../flows/versions.ts';
@@ -56,6 +56,8 @@ export function mountTeam(router: Router, context: AdminContext): void {
       if (currentVersion !== baseVersion) return { conflict: currentVersion };
       const parsed = parseTeamFile(basename(teamFile), source, context.addressKeys);
       if ('errors' in parsed) return { errors: parsed.errors.map((error) => place(error, source)) };
+      const emptied = emptiedError(basename(teamFile), source, directory);
+      if (emptied) return { errors: [place(emptied, source)] };
       // A team a flow in service hands customers to stays until the flow no longer names it: dropped here, the flow
       // would be refused at its next load and its customers sent to the first team instead.
       const orphaned = context.flows.teamsMissing(parsed.roster.teams.map((team) => team.name));

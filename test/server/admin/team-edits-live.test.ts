@@ -81,3 +81,46 @@ it('an agent whose Telegram id the admin changed gets their customer\'s words at
   await says(9005, 'Let me look at it.');
   await until('Layla reads Omar', () => api.sentTo(LAYLA).includes('Let me look at it.'), 10_000);
 }, 60_000);
+
+/** GET /healthz: its status and the reasons it gives. */
+async function health(): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${app!.url}/healthz`);
+  return { status: res.status, text: await res.text() };
+}
+
+it('team.yaml emptied by an editor\'s save cut short is refused: Omar keeps Layla, nobody is told anything, and the fixed file is served', async () => {
+  const { api } = await omarWithLayla({ watch: true });
+  const sent = api.calls.length;
+  // What an editor that empties the file before writing it leaves, a crash or a full disk in between: the comments
+  // at its top, or nothing.
+  await writeFile(join(dir, 'team.yaml'), '# Teams and agents: see the README\n');
+  await until('team.yaml refused', async () => (await health()).text.includes('team.yaml:1:1: team.yaml is empty, but 1 team and 1 agent are in service'), 10_000);
+  expect((await health()).status).toBe(503);
+
+  await says(LAYLA, 'Are you still there?');
+  await until('Omar reads Layla', () => api.sentTo(9001).some((text) => text.endsWith('Are you still there?')), 10_000);
+  await says(9001, 'Yes, one moment.');
+  await until('Layla reads Omar', () => api.sentTo(LAYLA).includes('Yes, one moment.'), 10_000);
+  const conversation = (await app!.store.openConversations())[0]!;
+  expect(conversation).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+  await writeFile(join(dir, 'team.yaml'), team());
+  await until('team.yaml fixed', async () => (await health()).status === 200, 10_000);
+  await quiet(api);
+  // Only the two messages they wrote each other went out: no "no longer available", no "passed back", no second card.
+  expect(api.sentTo(LAYLA).filter((text) => text !== 'Yes, one moment.').length).toBe(1);
+  expect(api.sentTo(9001).slice(-1)).toEqual([expect.stringMatching(/Are you still there\?$/)]);
+  expect(api.calls.length - sent).toBeLessThanOrEqual(6);
+}, 60_000);
+
+it('an empty team.yaml published from the dashboard is refused, saying why, and the file in service stays', async () => {
+  await omarWithLayla();
+  const answer = await publish('\n');
+  expect(answer.status).toBe(422);
+  expect(answer.body.errors).toEqual([expect.objectContaining({
+    line: 1, known: { kind: 'teamFileEmptied', teams: 1, agents: 1 },
+    message: expect.stringContaining('team.yaml is empty, but 1 team and 1 agent are in service'),
+  })]);
+  expect(app!.directory.agents().map((agent) => agent.id)).toEqual(['omar']);
+  expect((await adminClient(app!.url).get<{ source: string }>('/team')).body.source).toBe(team());
+}, 60_000);
