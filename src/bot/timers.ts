@@ -10,7 +10,7 @@ import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { AgentState } from '../handover/agent-state.ts';
-import { agentOnFile } from '../handover/agents-on-file.ts';
+import { agentOnFile, carryState, renamedTo } from '../handover/agents-on-file.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
 import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
@@ -449,6 +449,14 @@ export class Timers {
     // While team.yaml is refused, the agents in service may not be the ones on file: better to wait for a good file.
     if (directory.errors().length > 0) return;
     const now = this.options.now().toISOString();
+    // Renamed, not removed (see `renamedTo`): by old id, the agent under their new name, who keeps their status once
+    // their customers are theirs under it. Not before: online under the new id while holding none under it yet, an
+    // assignment meanwhile would count them as free and give them more than max_open.
+    const renames = new Map<string, Agent>();
+    for (const was of removed) {
+      const renamed = renamedTo(was, directory);
+      if (renamed) renames.set(was.id, renamed);
+    }
     // The customers who have waited longest for an answer go back first: each takes its place as it goes back.
     const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !c.takenOver && !directory.agent(c.agentId ?? ''))
       .sort((a, b) => Date.parse(waitsSince(a, now)) - Date.parse(waitsSince(b, now)) || a.id - b.id);
@@ -456,11 +464,23 @@ export class Timers {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
-        log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
         // Removed while the server was down: as team.yaml last had them (the store kept it), so they are told too.
-        await desk.requeue(tx, fresh, fx, removed.find((agent) => agent.id === fresh.agentId) ?? await agentOnFile(tx, fresh.agentId ?? ''));
+        const was = removed.find((agent) => agent.id === fresh.agentId) ?? await agentOnFile(tx, fresh.agentId ?? '');
+        const renamed = was && renamedTo(was, directory);
+        if (renamed) {
+          // The same person under the name team.yaml gives them now: their customer stays with them, nobody is told.
+          log.info({ conversation: fresh.id, agent: fresh.agentId, now: renamed.id }, 'agent renamed in team.yaml; the conversation stays with them');
+          renames.set(fresh.agentId ?? '', renamed);
+          if (fresh.handledBy === fresh.agentId) fresh.handledBy = renamed.id;
+          fresh.agentId = renamed.id;
+          tx.putConversation(fresh);
+          return;
+        }
+        log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
+        await desk.requeue(tx, fresh, fx, was);
       });
     }
+    for (const [from, renamed] of renames) await store.transaction(`agents:${renamed.id}`, (tx) => carryState(tx, from, renamed));
     // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.
     const stranded = (await store.openConversations({ stage: 'queued' })).filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
     for (const conversation of stranded) {

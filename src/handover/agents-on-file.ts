@@ -30,6 +30,36 @@ export async function rememberAgents(store: Store, agents: readonly Agent[]): Pr
 }
 
 /**
+ * The agent in service who is `was` under another name: team.yaml gives them one of the addresses `was` had. An
+ * agent's id is their name's slug, so a name corrected (`Omar` → `Omar Khalid`) reads as one agent removed and
+ * another added; the address says it is the same person, who keeps their customers and their status.
+ *
+ *     renamedTo(removedOmar, directory)?.id; // 'omar-khalid'
+ */
+export function renamedTo(was: Agent, directory: { agentByIdentity(channel: string, id: string): Agent | undefined }): Agent | undefined {
+  for (const identity of was.identities) {
+    const now = directory.agentByIdentity(identity.channel, identity.id);
+    if (now && now.id !== was.id) return now;
+  }
+  return undefined;
+}
+
+/**
+ * Gives the agent `to` the state (status, where they last wrote from…) the agent `from` had, unless `to` has one of
+ * their own already: see `renamedTo`.
+ *
+ *     await carryState(tx, 'omar', omarKhalid);
+ */
+export async function carryState(tx: Tx, from: string, to: Agent): Promise<void> {
+  if (await tx.doc(AGENT_STATES, to.id)) return;
+  const state = await tx.doc(AGENT_STATES, from);
+  if (state) tx.putDoc(AGENT_STATES, to.id, state);
+}
+
+/** The agents' states (see `agent-state.ts`), by agent id. */
+const AGENT_STATES = 'agents';
+
+/**
  * The agent `id` as team.yaml last had them, in no team any more; undefined for one never kept (removed before this was).
  *
  *     const gone = await agentOnFile(tx, conversation.agentId);

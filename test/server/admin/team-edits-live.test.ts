@@ -124,3 +124,23 @@ it('an empty team.yaml published from the dashboard is refused, saying why, and 
   expect(app!.directory.agents().map((agent) => agent.id)).toEqual(['omar']);
   expect((await adminClient(app!.url).get<{ source: string }>('/team')).body.source).toBe(team());
 }, 60_000);
+
+it('an agent renamed in team.yaml (the same address) keeps their customers and stays online; nobody is told they left', async () => {
+  const { api } = await omarWithLayla();
+  const before = { layla: api.sentTo(LAYLA).length, omar: api.sentTo(9001).length };
+  expect((await publish(team({ omarName: 'Omar Khalid' }))).status).toBe(200);
+
+  await says(LAYLA, 'Did you find it?');
+  await until('Omar reads Layla', () => api.sentTo(9001).some((text) => text.endsWith('Did you find it?')), 10_000);
+  await says(9001, 'Yes: it is fixed.');
+  await until('Layla reads Omar', () => api.sentTo(LAYLA).includes('Yes: it is fixed.'), 10_000);
+  // Still online under his new name: the next customer is his at once.
+  await says(74_002, 'Hello');
+  await until('Sam with Omar Khalid', () => api.sentTo(74_002).includes('\u2068Omar Khalid\u2069 has joined the conversation.'), 10_000);
+  await quiet(api);
+
+  expect(api.sentTo(LAYLA).slice(before.layla)).toEqual(['Yes: it is fixed.']);
+  expect(api.sentTo(9001).slice(before.omar).filter((text) => /no longer|passed back/.test(text))).toEqual([]);
+  const agents = await adminClient(app!.url).get<{ agents: { id: string; status: string; open: number }[] }>('/agents');
+  expect(agents.body.agents).toEqual([expect.objectContaining({ id: 'omar-khalid', status: 'online', open: 2 })]);
+}, 60_000);
