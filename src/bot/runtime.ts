@@ -4,12 +4,14 @@
 import { DeliveryRefused, RateLimited, type Channel, type DeliveryStatus, type IdentityUpdate, type InboundMessage } from '../types.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { deleteErasedFilesLeft } from '../store/erased-files.ts';
-import type { Attachment, Conversation, MediaStore, Store } from '../store/types.ts';
+import type { Attachment, Conversation, Identity, MediaStore, Store } from '../store/types.ts';
 import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { rememberAgents } from '../handover/agents-on-file.ts';
+import { line } from '../handover/lines.ts';
+import { reachedAt } from '../handover/outgoing.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
@@ -471,8 +473,32 @@ export class Runtime {
   async #teamChanged(before: Roster, after: Roster, given: RoomGiven): Promise<void> {
     const removed = before.agents.filter((agent) => !after.agents.some((kept) => kept.id === agent.id));
     await this.#timers.requeueOrphans(removed).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
+    await this.#tellAddressMoved(before, after).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not tell agents given another address in team.yaml which conversations they hold'));
     await this.#rememberAgents(after.agents);
     await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id), given);
+  }
+
+  /**
+   * An agent whom team.yaml now reaches at another address (their Telegram id corrected, a new phone) is told there,
+   * once per conversation they hold, that it is still theirs: its customer's next words would otherwise be the first
+   * thing that chat reads of it.
+   */
+  async #tellAddressMoved(before: Roster, after: Roster): Promise<void> {
+    const { store } = this.#options;
+    const same = (a: Identity | undefined, b: Identity | undefined) => a?.channel === b?.channel && a?.id === b?.id;
+    for (const agent of after.agents) {
+      const was = before.agents.find((each) => each.id === agent.id);
+      if (!was || JSON.stringify(was.identities) === JSON.stringify(agent.identities)) continue;
+      const written = (await store.doc<AgentState>('agents', agent.id))?.replyTo;
+      if (same(reachedAt(was, written, () => true), reachedAt(agent, written, () => true))) continue;
+      for (const conversation of await store.openConversations({ stage: 'assigned', agentId: agent.id })) {
+        await this.#transactions.onCustomerKey(conversation, async (tx, fx) => {
+          const fresh = await tx.conversation(conversation.id);
+          if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.agentId !== agent.id) return;
+          await this.#desk.tell(tx, agent.id, line('addressMoved', fresh.id, (await tx.contact(fresh.contactId))?.name), fx, fresh.id);
+        });
+      }
+    }
   }
 
   /**

@@ -81,6 +81,9 @@ const en = {
   noTemplate: (name: string, templates: string[]) => `There is no template "${name}". Templates: ${templates.join(', ')}.`,
   templateSent: (name: string, id: number) => `Template ${name} sent to #${id}.`,
   holdNone: () => 'You hold no conversation right now. /list shows the queue and /claim N takes one.',
+  // team.yaml gave the agent another address (the one their messages went to is not theirs any more): said there.
+  addressMoved: (id: number, customer: string | undefined) =>
+    `#${id} (${isolateRtl(customer ?? 'the customer')}) is still yours: team.yaml reaches you here now, so ${isolateRtl(customer ?? 'the customer')}'s messages come here. Reply to one of them to answer.`,
   holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
   // A Reply on a relay about a customer erased since (data-protection).
   repliedToErased: () => 'That reached no one: the message you replied to was about a customer whose data has been erased since.',
@@ -397,6 +400,8 @@ const ar: Wording = {
   noTemplates: () => `لا توجد قوالب رسائل مضبوطة (${isolate('WHATSAPP_TEMPLATES')}).`,
   noTemplate: (name, templates) => `لا يوجد قالب باسم «${isolate(name)}». القوالب: ${list(templates)}.`,
   templateSent: (name, id) => `أُرسل القالب ${isolate(name)} إلى المحادثة #${id}.`,
+  addressMoved: (id, customer) =>
+    `ما زالت المحادثة #${id} (${isolate(customer ?? 'العميل')}) معك: صار team.yaml يصلك هنا، فرسائل ${isolate(customer ?? 'العميل')} تصلك هنا من الآن. ردّ على إحداها لتجيب.`,
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',

@@ -1,6 +1,6 @@
 // The messages the handover sends: to a customer on their conversation's channel, to an agent where they last
 // wrote from, into a team desk's thread. Each is stored with the transaction and sent after it commits.
-import type { Attachment, Conversation, Message, Tx } from '../store/types.ts';
+import type { Attachment, Conversation, Identity, Message, Tx } from '../store/types.ts';
 import { agentState } from './agent-state.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { word, type Line } from './lines.ts';
@@ -86,15 +86,24 @@ export async function toCustomer(
  */
 export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
-  const written = (await agentState(tx, agent, stamp(ctx))).replyTo;
-  const last = written && agent.identities.some((each) => each.channel === written.channel && each.id === written.id) ? written : undefined;
-  const identity = last && runsHere(ctx, last) ? last : agent.identities.find((each) => runsHere(ctx, each)) ?? last ?? agent.identities[0];
+  const identity = reachedAt(agent, (await agentState(tx, agent, stamp(ctx))).replyTo, (channel) => runsHere(ctx, { channel }));
   if (!identity) return;
   const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });
   fx.send({
     ...(conversationId !== undefined ? { conversationId } : {}), channel: identity.channel, address: identity.id,
     agentId: agent.id, direction: 'out', from: 'bot', text, ...withStyles(rest), ...withAttachments(rest as Said, agent.language), ...relays, toAgent: true, at: stamp(ctx), status: 'pending',
   });
+}
+
+/**
+ * Where a message to `agent` goes (see `toAgent`): `written`, where they last wrote from, while team.yaml gives them that
+ * address and its channel `runs`; else their first address on a channel that does; else their first.
+ *
+ *     reachedAt(omar, state.replyTo, () => true); // { channel: 'telegram', id: '9005' } once team.yaml says 9005
+ */
+export function reachedAt(agent: Agent, written: Identity | undefined, runs: (channel: string) => boolean): Identity | undefined {
+  const last = written && agent.identities.some((each) => each.channel === written.channel && each.id === written.id) ? written : undefined;
+  return last && runs(last.channel) ? last : agent.identities.find((each) => runs(each.channel)) ?? last ?? agent.identities[0];
 }
 
 /** Whether an address is on a channel this process runs (every channel counts as running when the context cannot say). */

@@ -71,6 +71,11 @@ it('an agent whose Telegram id the admin changed gets their customer\'s words at
   expect((await publish(team({ omarTelegram: 9005 }))).status).toBe(200);
   const before = api.sentTo(9001).length;
 
+  // Told there first that Layla is still his.
+  await until('Omar told at his new id', () => api.sentTo(9005).length > 0, 10_000);
+  expect(api.sentTo(9005)).toEqual([
+    '#1 (Layla) is still yours: team.yaml reaches you here now, so Layla\'s messages come here. Reply to one of them to answer.',
+  ]);
   await says(LAYLA, 'My card ends in 4242');
   await until('the relay at Omar\'s new id', () => api.sentTo(9005).some((text) => text.endsWith('My card ends in 4242')), 10_000);
   await quiet(api);
