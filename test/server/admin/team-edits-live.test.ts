@@ -149,3 +149,23 @@ it('an agent renamed in team.yaml (the same address) keeps their customers and s
   const agents = await adminClient(app!.url).get<{ agents: { id: string; status: string; open: number }[] }>('/agents');
   expect(agents.body.agents).toEqual([expect.objectContaining({ id: 'omar-khalid', status: 'online', open: 2 })]);
 }, 60_000);
+
+it('an agent renamed while the server was down keeps their customers and their status as it starts', async () => {
+  const { api } = await omarWithLayla();
+  await app!.stop();
+  app = undefined;
+  await writeFile(join(dir, 'team.yaml'), team({ omarName: 'Omar Khalid' }));
+  app = await start(dir, {
+    adminToken: ADMIN_TOKEN,
+    config: { TELEGRAM_BOT_TOKEN: '123456:team-edits', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, CONTACT_RATE_LIMIT: { capacity: 1000, perMs: 60_000 } } as never,
+  });
+  const before = { layla: api.sentTo(LAYLA).length, omar: api.sentTo(9001).length };
+
+  await says(LAYLA, 'Any news?');
+  await until('Omar reads Layla', () => api.sentTo(9001).some((text) => text.endsWith('Any news?')), 10_000);
+  await says(74_002, 'Hello');
+  await until('Sam with Omar Khalid', () => api.sentTo(74_002).includes('\u2068Omar Khalid\u2069 has joined the conversation.'), 10_000);
+  await quiet(api);
+  expect(api.sentTo(LAYLA).slice(before.layla)).toEqual([]);
+  expect(api.sentTo(9001).slice(before.omar).filter((text) => /no longer|passed back/.test(text))).toEqual([]);
+}, 60_000);
