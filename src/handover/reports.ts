@@ -140,6 +140,11 @@ class Tally {
     if (toResolution !== undefined) this.toResolution.push(toResolution);
   }
 
+  /** A conversation a team took and passed on to another: it counts among those it took (`opened`), for nothing else. */
+  addTaken(): void {
+    this.opened++;
+  }
+
   addHandOver({ by }: HandOver): void {
     this.handOvers++;
     if (by?.startsWith('admin:')) this.handOversByAdmin++;
@@ -210,9 +215,10 @@ function responder(conversation: Conversation): string | undefined {
 
 /**
  * Counts a conversation in the tallies of its team (lower case): all of it for the team it is with, but its first
- * response for the team it was with when that was given, when another (see `Conversation.firstResponseTeam`).
+ * response for the team it was with when that was given, when another (see `Conversation.firstResponseTeam`), in
+ * `answeredIn` (the CSV's row of the day it opened; none when outside the period).
  */
-function addByTeam(tallies: Map<string, Tally>, timed: Timed): void {
+function addByTeam(tallies: Map<string, Tally>, timed: Timed, answeredIn: Map<string, Tally> | undefined): void {
   const team = timed.conversation.team?.toLowerCase();
   const answering = (timed.conversation.firstResponseTeam ?? timed.conversation.team)?.toLowerCase();
   if (answering === team || timed.toFirstResponse === undefined) {
@@ -220,7 +226,7 @@ function addByTeam(tallies: Map<string, Tally>, timed: Timed): void {
     return;
   }
   if (team !== undefined) tallyOf(tallies, team).add({ ...timed, toFirstResponse: undefined });
-  if (answering !== undefined) tallyOf(tallies, answering).addFirstResponse(timed.toFirstResponse);
+  if (answering !== undefined && answeredIn !== undefined) tallyOf(answeredIn, answering).addFirstResponse(timed.toFirstResponse);
 }
 
 /** The tally of `key` in `tallies`, made when missing. */
@@ -314,7 +320,7 @@ export class ReportBuilder {
     if (conversation.status === 'open') this.#open.push(conversation);
     if ((this.#from === undefined || opened >= this.#from) && (this.#to === undefined || opened < this.#to)) {
       this.#total.add(timed);
-      addByTeam(this.#byTeam, timed);
+      addByTeam(this.#byTeam, timed, this.#byTeam);
       for (const handOver of conversation.handOvers ?? []) {
         this.#total.addHandOver(handOver);
         if (handOver.agent !== undefined) {
@@ -335,21 +341,24 @@ export class ReportBuilder {
         if (answeredBy !== undefined && timed.toFirstResponse !== undefined) tallyOf(this.#byAgent, answeredBy).addFirstResponse(timed.toFirstResponse);
       }
     }
-    // The chart's conversations by team: each team on the day it took the conversation, though it was opened before.
-    for (const taken of takenBy(conversation)) {
-      const index = dayIndex(this.#dayStarts, taken.at);
-      if (index < 0) continue;
-      if (taken.team === undefined) (this.#dayNoTeam[index] as number) += 1;
-      else {
-        const counts = this.#dayTaken[index] as Map<string, number>;
-        counts.set(taken.team.toLowerCase(), (counts.get(taken.team.toLowerCase()) ?? 0) + 1);
-        (this.#daySpellings[index] as Set<string>).add(taken.team);
-      }
-    }
+    // The chart's conversations by team: each team on the day it took the conversation, though it was opened before;
+    // the CSV's day rows by team the same, so that the two give the same numbers.
     const day = dayIndex(this.#dayStarts, opened);
+    const takings = takenBy(conversation);
+    takings.forEach((taken, i) => {
+      const index = dayIndex(this.#dayStarts, taken.at);
+      if (index < 0) return;
+      if (taken.team === undefined) return void ((this.#dayNoTeam[index] as number) += 1);
+      const counts = this.#dayTaken[index] as Map<string, number>;
+      counts.set(taken.team.toLowerCase(), (counts.get(taken.team.toLowerCase()) ?? 0) + 1);
+      (this.#daySpellings[index] as Set<string>).add(taken.team);
+      const tallies = this.#dayTeams[index] as Map<string, Tally>;
+      // A team that passed it on took it, no more; the rest is the work of the team it is with last, as the period's rows.
+      if (i < takings.length - 1 || taken.team.toLowerCase() !== team?.toLowerCase()) tallyOf(tallies, taken.team.toLowerCase()).addTaken();
+      else addByTeam(tallies, timed, day < 0 ? undefined : this.#dayTeams[day]);
+    });
     if (day >= 0) {
       (this.#dayAll[day] as Tally).add(timed);
-      if (team !== undefined) addByTeam(this.#dayTeams[day] as Map<string, Tally>, timed);
       // The times that day's conversations were passed on, for the team each went on from, as the period's rows count them.
       for (const handOver of conversation.handOvers ?? []) {
         (this.#dayAll[day] as Tally).addHandOver(handOver);
@@ -647,8 +656,9 @@ export function buildSeries(input: Omit<ReportInput, 'agents'>): Series {
 }
 
 /**
- * The period's figures as CSV, one row per day for all teams and one per day and team (of the conversations opened
- * that day), then the whole period's (its days as `2026-11-01/2026-11-30`) for all teams, per team and per agent, as
+ * The period's figures as CSV, one row per day for all teams (of the conversations opened that day) and one per day and
+ * team (of the conversations the team took that day, as the chart counts them: its `opened`; the rest of each
+ * conversation's figures for the team it is with last, on the day that team took it), then the whole period's (its days as `2026-11-01/2026-11-30`) for all teams, per team and per agent, as
  * the dashboard shows them:
  * `day,team,opened,closed,assigned,first_response_median_seconds,resolution_median_seconds,resolved,closed_by_bot,auto_closed,still_open,passed_on,passed_on_by_admin,agent`.
  *

@@ -237,9 +237,14 @@ describe('series by day and CSV', () => {
     const series = buildSeries(period);
     expect(series.conversationsByTeam).toEqual({ Billing: [1, 1], Support: [0, 1], Sales: [0, 1] });
     expect(series.firstResponseSeconds).toEqual([120, null]);
-    // The CSV's day rows are of the conversations opened that day: Billing keeps the first response it gave on the 2nd.
+    // The CSV's day rows by team count what the chart draws (an admin comparing the two found Billing's Monday 0 in the
+    // CSV and 1 in the chart): Billing keeps the first response it gave on the 2nd, Support the close of the 3rd.
     const rows = reportCsv(period).split('\r\n');
-    expect(rows.find((row) => row.startsWith('2025-03-02,Billing,'))).toBe('2025-03-02,Billing,0,0,0,120,,0,0,0,0,1,0,');
+    const opened = (day: string, team: string) => Number(rows.find((row) => row.startsWith(`${day},${team},`))?.split(',')[2]);
+    for (const [team, counts] of Object.entries(series.conversationsByTeam)) expect(series.days.map((day) => opened(day, team)), team).toEqual(counts);
+    expect(rows.find((row) => row.startsWith('2025-03-02,Billing,'))).toBe('2025-03-02,Billing,1,0,0,120,,0,0,0,0,1,0,');
+    expect(rows.find((row) => row.startsWith('2025-03-03,Support,'))).toBe('2025-03-03,Support,1,1,1,,90000,1,0,0,0,0,0,');
+    expect(rows.find((row) => row.startsWith('2025-03-03,Sales,'))).toBe('2025-03-03,Sales,1,0,0,,,0,0,0,1,0,0,');
   });
 
   it('counts intents named like Object properties, and leaves nothing behind for the next report', () => {
@@ -312,9 +317,10 @@ describe('series by day and CSV', () => {
     const builder = ReportBuilder.over({ conversations: held, agents: people, teams: [...teams, { name: '=Sales, "East"', strategy: 'round_robin' }], from: new Date('2025-03-03'), to: new Date('2025-03-04'), now: new Date(at('11:00')) });
     const rows = parseCsv(builder.csv());
     expect(rows[0]).toEqual(['day', 'team', 'opened', 'closed', 'assigned', 'first_response_median_seconds', 'resolution_median_seconds', 'resolved', 'closed_by_bot', 'auto_closed', 'still_open', 'passed_on', 'passed_on_by_admin', 'agent']);
-    // The day's, then the period's: all teams, each team, each agent, as the page's tables.
+    // The day's, then the period's: all teams, each team (Billing took the one it passed to Support that day too, as
+    // the chart counts it), each agent, as the page's tables.
     expect(rows.slice(1, 6).map((row) => [row[0], row[1], row[2], row[10], row[11]])).toEqual([
-      ['2025-03-03', 'all', '6', '6', '1'], ['2025-03-03', 'Billing', '5', '5', '1'], ['2025-03-03', 'Support', '1', '1', '0'], ['2025-03-03', 'Sales', '0', '0', '0'], ['2025-03-03', `'=Sales, "East"`, '0', '0', '0'],
+      ['2025-03-03', 'all', '6', '6', '1'], ['2025-03-03', 'Billing', '6', '5', '1'], ['2025-03-03', 'Support', '1', '1', '0'], ['2025-03-03', 'Sales', '0', '0', '0'], ['2025-03-03', `'=Sales, "East"`, '0', '0', '0'],
     ]);
     const period = rows.filter((row) => row[0] === '2025-03-03/2025-03-03');
     expect(period.slice(0, 3).map((row) => [row[1], row[2], row[10], row[11], row[13]])).toEqual([['all', '6', '6', '1', ''], ['Billing', '5', '5', '1', ''], ['Support', '1', '1', '0', '']]);
