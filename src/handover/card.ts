@@ -258,6 +258,19 @@ export function lastWords<T extends Pick<Message, 'from'>>(messages: readonly T[
 }
 
 /**
+ * What a list of conversations shows of its last message (see `lastWords`), the agent console's and the dashboard's
+ * alike: its text as `shownText` reads it, or, for files alone, what they are in `language` ("📎 Photo", "🎤 Voice
+ * message", a document's name), so that a photo is not an empty line.
+ *
+ *     previewText({ text: '', from: 'contact', direction: 'in', attachments: [{ kind: 'image', ref }] }, 'ar'); // '📎 صورة'
+ */
+export function previewText(message: Shown, language: DeskLanguage): string {
+  const text = shownText(message, language);
+  if (text.trim() !== '' || !message.attachments?.length) return text;
+  return message.attachments.map((file) => word(line('filePreview', file), language)).join(' · ');
+}
+
+/**
  * Whether a customer's message in the transcript is their deletion of another: marked so since `deletion` is kept,
  * and before, its line alone (a row with files, a reaction or an edit is none).
  */

@@ -246,6 +246,8 @@ const en = {
   reactedInApp: (emoji: string, quoted: string | undefined) => `reacted ${emoji} to ${shortQuote(quoted) ?? 'a message'}`,
   // A file without a caption that a customer's reply or reaction quotes, by its kind.
   quotedFile: (kind: AttachmentKind) => `[${kind}]`,
+  // A message of files alone as a list of conversations previews it (`previewText`): what it is, a document by its name.
+  filePreview: (file: FileNamed) => FILE_PREVIEW_EN[previewKind(file)] ?? `📎 ${file.name}`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
@@ -499,6 +501,7 @@ const ar: Wording = {
   editNotTaken: (who, field, kept, lacks, told = false) => `لا يحتوي تعديل ${isolate(who)} على ${lacks}، لذا بقي ${isolate(field)} ${isolate(kept)}. ${told ? 'أخبر البوتُ العميلَ بذلك.' : 'لم يُخبر البوتُ العميلَ بذلك.'}`,
   reactedInApp: (emoji, quoted) => `تفاعل بـ ${emoji} على ${shortQuote(quoted, 'ar') ?? 'رسالة'}`,
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
+  filePreview: (file) => FILE_PREVIEW_AR[previewKind(file)] ?? `📎 ${isolate(file.name ?? '')}`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
@@ -700,6 +703,20 @@ export function bytesAr(bytes: number): string {
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} كيلوبايت`;
   return `${bytes} بايت`;
 }
+
+/** What a preview names a file by: `named` for a document (or other file) with a name of its own, shown as it is. */
+function previewKind(file: FileNamed): AttachmentKind | 'voice' | 'named' {
+  if (file.kind === 'audio' && file.voice) return 'voice';
+  if ((file.kind === 'document' || file.kind === 'audio' || file.kind === 'video') && file.name) return 'named';
+  return file.kind;
+}
+
+const FILE_PREVIEW_EN: Readonly<Partial<Record<ReturnType<typeof previewKind>, string>>> = {
+  image: '📎 Photo', voice: '🎤 Voice message', audio: '📎 Audio file', video: '📎 Video', document: '📎 Document', sticker: 'Sticker', location: '📍 Location', contact: '👤 Contact card',
+};
+const FILE_PREVIEW_AR: Readonly<Partial<Record<ReturnType<typeof previewKind>, string>>> = {
+  image: '📎 صورة', voice: '🎤 رسالة صوتية', audio: '📎 ملف صوتي', video: '📎 فيديو', document: '📎 مستند', sticker: 'ملصق', location: '📍 موقع', contact: '👤 بطاقة جهة اتصال',
+};
 
 // A file as an Arabic line names it (after a verbal noun: "تعذّر حفظ صورة"), as `describeAttachment` does in English.
 function fileAr(file: FileNamed): string {

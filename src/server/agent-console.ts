@@ -21,7 +21,7 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { isDeletion, lastWords, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { contactTag } from '../shared/identity.ts';
 import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sentAgainIds, webchatSession } from './send-again.ts';
 
@@ -233,7 +233,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       // A press of an earlier question's button asks nothing of the agent: the bot answered it.
       unread: messages.filter((message) => message.direction === 'in' && message.from === 'contact' && !message.oldPress && message.id > readUpTo).length,
       ...(last
-        ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), ...(last.direction === 'in' && last.oldPress ? { late: true as const } : {}), text: excerpt(shownText(last, language) || describeFiles(last.attachments)), at: last.at } }
+        ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), ...(last.direction === 'in' && last.oldPress ? { late: true as const } : {}), text: excerpt(previewText(last, language)), at: last.at } }
         : {}),
     };
   }
@@ -620,10 +620,6 @@ function consoleAttachment(attachment: Attachment, conversationId: number): NonN
 
 function excerpt(text: string): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
-
-function describeFiles(attachments: Attachment[] | undefined): string {
-  return (attachments ?? []).map((attachment) => `[${attachment.name ?? attachment.kind}]`).join(' ');
 }
 
 /** Why an action's body is refused: what the console's forms can send in words its agent reads, the rest as it is. */

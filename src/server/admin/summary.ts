@@ -1,7 +1,7 @@
 // Conversations as the admin API lists them (`ConversationSummary` of the contract): who, where, which stage, how
 // long they have waited, and their last message.
 import type { TeamDirectory } from '../../handover/directory.ts';
-import { lastWords, shownText } from '../../handover/card.ts';
+import { lastWords, previewText } from '../../handover/card.ts';
 import type { DeskLanguage } from '../../handover/lines.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 
@@ -59,6 +59,6 @@ export function summarize(
     ...(conversation.assignedAt !== undefined ? { assignedAt: conversation.assignedAt } : {}),
     ...(conversation.closedAt !== undefined ? { closedAt: conversation.closedAt } : {}),
     ...(waiting !== undefined ? { waitingSeconds: waiting } : {}),
-    ...(last ? { lastMessage: { text: shownText(last, context.language ?? 'en'), from: last.from, at: last.at } } : {}),
+    ...(last ? { lastMessage: { text: previewText(last, context.language ?? 'en'), from: last.from, at: last.at } } : {}),
   };
 }

@@ -1,0 +1,98 @@
+// What the lists show of a conversation whose last message is a file alone (a photo, a voice note, a document): the
+// dashboard's list and the agent console's, from one rule, in English and Arabic. Customers on Telegram (a fake Bot
+// API on 127.0.0.1 serving the files), an agent in the web chat console.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
+import { FakeBotApi } from '../../channels/telegram/fake-bot-api.ts';
+import { cleanupDirs, dataDirWith, quietLog } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './client.ts';
+
+const TOKEN = '123456:TEST-token';
+const SECRET = 'webhook-secret-0123456789';
+const LINA_TOKEN = 'test-token-0123456789abcdef';
+
+const fixture = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`../../channels/telegram/fixtures/${name}.json`, import.meta.url), 'utf8'));
+
+const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait."\n';
+const team = `
+teams:
+  - name: Billing
+agents:
+  - name: Lina
+    webchat: agent-lina
+    webchat_token: ${LINA_TOKEN}
+    teams: [Billing]
+`;
+
+const running: { stop(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await item.stop();
+  await cleanupDirs();
+});
+
+let update = 700;
+/** A fixture's message as sent by `chat`, with a fresh update and message id. */
+function from(chat: number, name: string, message: Record<string, any>): Record<string, unknown> {
+  const person = { id: chat, is_bot: false, first_name: name };
+  return { update_id: update++, message: { ...message, message_id: update, chat: { id: chat, type: 'private', first_name: name }, from: person } };
+}
+
+async function post(app: Switchboard, body: unknown): Promise<void> {
+  const res = await fetch(`${app.url}/webhooks/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(200);
+}
+
+type Listed = { contact: { name?: string }; lastMessage?: { text: string } };
+
+it('shows a conversation whose last message is a photo, a voice note or a document by what it is, in the dashboard and the agent console, in English and Arabic', async () => {
+  const api = await FakeBotApi.start();
+  running.push({ stop: () => api.close() });
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN },
+    log: quietLog, watch: false, sweepEveryMs: 0,
+  });
+  running.push(app);
+
+  api.addFile('AgACAgQAAxkBAAIBFWdQ-large', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { path: 'photos/file_1.jpg' });
+  api.addFile('AwACAgQAAxkBAAIBFmdQ-voice', Buffer.from('OggS a voice note'), { path: 'voice/file_2.oga' });
+  api.addFile('BQACAgQAAxkBAAIBF2dQ-doc', Buffer.from('%PDF-1.4 invoice'), { path: 'documents/file_3.pdf' });
+  // Each writes first, then sends a file without a word.
+  const { caption: _, ...photo } = fixture('private-photo').message;
+  const customers = [[5001, 'Layla', photo], [5002, 'Sam', fixture('private-voice').message], [5003, 'Noor', fixture('private-document').message]] as const;
+  for (const [chat, name, file] of customers) {
+    await post(app, from(chat, name, { date: 1763950000, text: 'Hello, about my bill' }));
+    await post(app, from(chat, name, { ...file, date: 1763950100 }));
+  }
+
+  const admin = adminClient(app.url);
+  const previews = async (language: string) => {
+    const { body } = await admin.get<{ conversations: Listed[] }>('/conversations?status=open', { 'accept-language': language });
+    return Object.fromEntries(body.conversations.map((c) => [c.contact.name, c.lastMessage?.text]));
+  };
+  // Before, the three read '' in the dashboard (and '[image]', '[audio]', '[invoice-2025-11.pdf]' in the console).
+  const english = { Layla: '📎 Photo', Sam: '🎤 Voice message', Noor: '📎 invoice-2025-11.pdf' };
+  await expect.poll(() => previews('en'), { timeout: 15_000 }).toEqual(english);
+  expect(await previews('ar')).toEqual({ Layla: '📎 صورة', Sam: '🎤 رسالة صوتية', Noor: '📎 \u2068invoice-2025-11.pdf\u2069' });
+
+  // Lina's console lists the same conversations waiting in Billing, worded the same.
+  const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: LINA_TOKEN }) });
+  expect(login.status).toBe(204);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const consoleSays = async (language: string) => {
+    const state = (await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie, 'accept-language': language } })).json()) as { queues: { conversations: Listed[] }[] };
+    return Object.fromEntries(state.queues.flatMap((queue) => queue.conversations).map((c) => [c.contact.name, c.lastMessage?.text]));
+  };
+  expect(await consoleSays('en')).toEqual(await previews('en'));
+  expect(await consoleSays('ar')).toEqual(await previews('ar'));
+});
