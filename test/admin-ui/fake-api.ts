@@ -21,6 +21,9 @@ import { builtDashboard, quietLog } from '../helpers.ts';
 import { adminName } from '../../src/server/admin/auth.ts';
 import { mountDashboard } from '../../src/server/dashboard.ts';
 import type { NlpOverview } from '../../src/admin-ui/api.ts';
+import { lastWords, previewText } from '../../src/handover/card.ts';
+import type { DeskLanguage } from '../../src/handover/lines.ts';
+import { pageLanguage } from '../../src/server/language.ts';
 
 interface Version { version: string; source: string; publishedAt: string; publishedBy: string }
 interface FakeConversation {
@@ -28,7 +31,7 @@ interface FakeConversation {
   contactId: string; openedAt: string; queuedAt?: string; assignedAt?: string; closedAt?: string; closingNote?: string; flow: string;
   fields: Record<string, string>;
 }
-interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: string; author?: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string }[] }
+interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: 'contact' | 'agent' | 'bot' | 'note'; author?: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string; voice?: boolean }[] }
 interface FakeContact { id: string; name?: string; identities: { channel: string; id: string }[]; fields: Record<string, string>; tags: string[]; createdAt: string; updatedAt: string }
 
 export interface FakeApi {
@@ -40,6 +43,8 @@ export interface FakeApi {
   tell(type: string, data: unknown): void;
   /** Changes an agent's status or load and says so on the event stream (`agents`), as the runtime does. */
   setAgent(id: string, change: { status?: 'online' | 'away' | 'offline'; open?: number }): void;
+  /** A file without a word from the web chat visitor of `session` (their app's upload), then the bot's queue line. */
+  sendFile(session: string, file: { kind: string; name?: string; voice?: boolean }): void;
   /** Stores a contact with no conversation, as the newest (the contacts list pages as the API does: the last stored first). */
   addContact(name: string): void;
   /** Replaces figures of the report's total and series (`GET /api/reports`) with these, until set again. */
@@ -103,9 +108,11 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     for (const stream of streams) stream.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   };
   const current = (name: string) => flows.get(name)?.at(-1);
-  const summary = (c: FakeConversation) => {
+  // The server's rule for what a list shows of a conversation (summary.ts): the customer's or the agents' last words,
+  // not the bot's line after them, a file alone by what it is, in the page's language.
+  const summary = (c: FakeConversation, language: DeskLanguage = 'en') => {
     const contact = contacts.get(c.contactId);
-    const last = messages.filter((m) => m.conversationId === c.id && m.from !== 'note').at(-1);
+    const last = lastWords(messages.filter((m) => m.conversationId === c.id));
     return {
       id: c.id, status: c.status, stage: c.stage, channel: c.channel, openedAt: c.openedAt,
       contact: { id: c.contactId, ...(contact?.name ? { name: contact.name } : {}) },
@@ -113,7 +120,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       ...(c.agentId ? { agentId: c.agentId, agentName: agents.find((a) => a.id === c.agentId)?.name } : {}),
       ...(c.queuedAt ? { queuedAt: c.queuedAt, waitingSeconds: Math.round((Date.now() - Date.parse(c.queuedAt)) / 1000) } : {}),
       ...(c.closedAt ? { closedAt: c.closedAt } : {}),
-      ...(last ? { lastMessage: { text: last.text, from: last.from, at: last.at } } : {}),
+      ...(last ? { lastMessage: { text: previewText(last as Parameters<typeof previewText>[0], language), from: last.from, at: last.at } } : {}),
     };
   };
   // The server's checks, with the other flows and the teams they are made against: the fake's current ones.
@@ -160,16 +167,13 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
     webchat.set(session, { token: secret, ...(req.body?.name ? { name: String(req.body.name) } : {}) });
     res.status(201).json({ session, token: secret });
   });
-  app.post('/webchat/:session/messages', (req, res) => {
-    const visitor = webchat.get(req.params.session);
-    if (!visitor || req.get('authorization') !== `Bearer ${visitor.token}`) {
-      res.status(401).json({ error: 'bad token' });
-      return;
-    }
+  /** A web chat visitor's message (`text`, or files alone), then the bot's queue line, as the inbound flow answers. */
+  const fromVisitor = (session: string, said: { text: string; attachments?: FakeMessage['attachments'] }) => {
+    const visitor = webchat.get(session);
     const now = new Date().toISOString();
-    let contact = [...contacts.values()].find((c) => c.identities.some((i) => i.id === req.params.session));
+    let contact = [...contacts.values()].find((c) => c.identities.some((i) => i.id === session));
     if (!contact) {
-      contact = { id: `c${contacts.size + 1}`, identities: [{ channel: 'webchat', id: req.params.session }], fields: {}, tags: [], createdAt: now, updatedAt: now, ...(visitor.name ? { name: visitor.name } : {}) };
+      contact = { id: `c${contacts.size + 1}`, identities: [{ channel: 'webchat', id: session }], fields: {}, tags: [], createdAt: now, updatedAt: now, ...(visitor?.name ? { name: visitor.name } : {}) };
       contacts.set(contact.id, contact);
     }
     let conversation = conversations.find((c) => c.contactId === contact.id && c.status === 'open');
@@ -177,9 +181,17 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       conversation = { id: conversations.length + 1, status: 'open', stage: 'queued', team: 'Support', channel: 'webchat', contactId: contact.id, openedAt: now, queuedAt: now, flow: 'inbound', fields: {} };
       conversations.push(conversation);
     }
-    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'in', from: 'contact', text: String(req.body?.text ?? ''), at: now });
+    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'in', from: 'contact', text: said.text, at: now, ...(said.attachments ? { attachments: said.attachments } : {}) });
     messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'bot', text: 'You are number 1 in line.', at: now, delivery: 'delivered' });
     emit('conversation', { id: conversation.id, status: conversation.status, stage: conversation.stage, team: conversation.team });
+  };
+  app.post('/webchat/:session/messages', (req, res) => {
+    const visitor = webchat.get(req.params.session);
+    if (!visitor || req.get('authorization') !== `Bearer ${visitor.token}`) {
+      res.status(401).json({ error: 'bad token' });
+      return;
+    }
+    fromVisitor(req.params.session, { text: String(req.body?.text ?? '') });
     res.status(202).json({ ok: true });
   });
 
@@ -300,7 +312,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       .filter((c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage) && (!q.team || c.team === q.team))
       .filter((c) => !q.q || (contacts.get(c.contactId)?.name ?? '').toLowerCase().includes(q.q.toLowerCase()) || messages.some((m) => m.conversationId === c.id && m.text.includes(q.q!)))
       .sort((a, b) => b.id - a.id)
-      .map(summary);
+      .map((c) => summary(c, pageLanguage(req)));
     res.json({ conversations: list });
   });
   api.get('/conversations/:id', (req, res) => {
@@ -360,7 +372,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
   api.get('/contacts/:id', (req, res) => {
     const contact = contacts.get(req.params.id);
     if (!contact) res.status(404).json({ error: 'no such contact' });
-    else res.json({ contact: { ...contact, conversations: 0 }, conversations: conversations.filter((c) => c.contactId === contact.id).map(summary) });
+    else res.json({ contact: { ...contact, conversations: 0 }, conversations: conversations.filter((c) => c.contactId === contact.id).map((c) => summary(c, pageLanguage(req))) });
   });
   api.patch('/contacts/:id', (req, res) => {
     const contact = contacts.get(req.params.id);
@@ -454,6 +466,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       Object.assign(agents.find((agent) => agent.id === id)!, change);
       emit('agents', {});
     },
+    sendFile: (session, file) => fromVisitor(session, { text: '', attachments: [file] }),
     addContact: (name) => {
       const id = `c${contacts.size + 1}`;
       const at = new Date().toISOString();

@@ -483,6 +483,29 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('previews each conversation by the customer\'s last words, and a voice note sent alone by what it is, in English and in Arabic', async () => {
+    // The fake answers as the server does (its rule, summary.ts): before, its lists showed the bot's queue line.
+    const hind = visitor(fake.url, `preview-${Date.now()}`, 'Hind Preview');
+    expect((await hind.say('My card was charged twice')).status).toBe(202);
+    const id = (await (await fetch(`${fake.url}/api/conversations?q=Hind%20Preview`, { headers: { authorization: `Bearer ${fake.token}` } })).json() as { conversations: { id: number }[] }).conversations[0]!.id;
+    await withPage(browser, 'previews', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/queue`);
+      const card = page.locator(`.card[data-id="${id}"] .last`);
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toBe('My card was charged twice');
+      // Then a voice note without a word: the card changes by itself (the live stream), and says what came.
+      fake.sendFile((await hind.credentials()).session, { kind: 'audio', voice: true });
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toBe('🎤 Voice message');
+      await shot(page, 'preview-voice-queue-en');
+      await page.goto(`${fake.url}/admin#/conversations`);
+      await expect.poll(() => page.locator(`.row[data-id="${id}"] .last`).innerText(), { timeout: 15_000 }).toBe('🎤 Voice message');
+      await page.locator('button.lang').click();
+      await page.goto(`${fake.url}/admin#/queue`);
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toBe('🎤 رسالة صوتية');
+      await shot(page, 'preview-voice-queue-ar');
+    });
+  }, 60_000);
+
   it('counts a conversation\'s flow steps from 1, as people do', async () => {
     const omar = visitor(fake.url, `step-${Date.now()}`, 'Omar Step');
     expect((await omar.say('hello')).status).toBe(202);
