@@ -465,7 +465,7 @@ export class Timers {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'assigned' || fresh.takenOver || directory.agent(fresh.agentId ?? '')) return;
         // Removed while the server was down: as team.yaml last had them (the store kept it), so they are told too.
-        const was = removed.find((agent) => agent.id === fresh.agentId) ?? await agentOnFile(tx, fresh.agentId ?? '');
+        const was = removed.find((agent) => agent.id === fresh.agentId) ?? await agentOnFile(tx, fresh.agentId ?? '', fresh.id);
         const renamed = was && renamedTo(was, directory);
         if (renamed) {
           // The same person under the name team.yaml gives them now: their customer stays with them, nobody is told.

@@ -2,6 +2,7 @@
 // (collection `agents-on-file`): an agent removed from team.yaml while the server was down is still told, at start,
 // where each customer they held went, where and in the language the file used to say.
 import type { Identity, Store, Tx } from '../store/types.ts';
+import type { AgentState } from './agent-state.ts';
 import type { DeskLanguage } from './lines.ts';
 import type { Agent } from './team.ts';
 
@@ -60,11 +61,28 @@ export async function carryState(tx: Tx, from: string, to: Agent): Promise<void>
 const AGENT_STATES = 'agents';
 
 /**
- * The agent `id` as team.yaml last had them, in no team any more; undefined for one never kept (removed before this was).
+ * The agent `id` as team.yaml last had them, in no team any more. One removed before the store kept them (a store of
+ * an earlier version) is found where the bot last reached them: where they last wrote from (`replyTo`), else where
+ * the bot's last notice to them in `conversationId` went; by their id, in English, as nothing says more. Undefined
+ * when none of these is kept.
  *
- *     const gone = await agentOnFile(tx, conversation.agentId);
+ *     const gone = await agentOnFile(tx, conversation.agentId, conversation.id);
  */
-export async function agentOnFile(tx: Tx, id: string): Promise<Agent | undefined> {
+export async function agentOnFile(tx: Tx, id: string, conversationId?: number): Promise<Agent | undefined> {
   const kept = await tx.doc<AgentOnFile>(AGENTS_ON_FILE, id);
-  return kept ? { id, ...kept, teams: [], maxOpen: 0 } : undefined;
+  if (kept) return { id, ...kept, teams: [], maxOpen: 0 };
+  const reached = await lastReached(tx, id, conversationId);
+  return reached ? { id, name: id, identities: [reached], teams: [], maxOpen: 0 } : undefined;
 }
+
+/** Where the bot last reached agent `id`: where they last wrote from, else its last notice to them in `conversationId`. */
+async function lastReached(tx: Tx, id: string, conversationId: number | undefined): Promise<Identity | undefined> {
+  const state = await tx.doc<AgentState>(AGENT_STATES, id);
+  if (state?.replyTo) return state.replyTo;
+  if (conversationId === undefined) return undefined;
+  const notice = (await tx.recentMessages(conversationId, RECENT_LOOKED_AT)).filter((message) => message.toAgent && message.agentId === id).at(-1);
+  return notice ? { channel: notice.channel, id: notice.address } : undefined;
+}
+
+/** How many of a conversation's last messages are looked through for a notice to its removed agent. */
+const RECENT_LOOKED_AT = 200;

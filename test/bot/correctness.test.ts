@@ -126,6 +126,36 @@ describe('one writer per record: no stale copy written over a fresh one', () => 
     await restarted.close();
   });
 
+  it('tells an agent removed while the server was down from a store that never kept team.yaml\'s agents where each customer they held went', async () => {
+    const { dir, h, agents, customers } = await setup(pickTeam, twoAgents.replace(/(name: Sara[\s\S]*?max_open: )5/, '$11'));
+    await h.send('telegram', '9001', '/online');
+    for (const who of ['c1', 'c2']) {
+      await h.send('whatsapp', who, 'hi');
+      await h.send('whatsapp', who, 'Billing');
+    }
+    const [first, second] = (await h.store.openConversations()).map((conversation) => conversation.id).sort((a, b) => a - b) as [number, number];
+    await h.send('telegram', '9002', '/online');
+    // A store of a version before `agents-on-file`: nothing says where Omar was, but where the bot reached him.
+    const kept = await h.store.docs('agents-on-file');
+    expect(kept.size).toBe(2);
+    await h.store.transaction('agents-on-file', async (tx) => {
+      for (const id of kept.keys()) tx.deleteDoc('agents-on-file', id);
+    });
+    await h.close();
+
+    await writeFile(join(dir, 'team.yaml'), twoAgents.replace(/  - name: Omar[\s\S]*?max_open: 5\n/, '').replace(/(name: Sara[\s\S]*?max_open: )5/, '$11'));
+    const restarted = await harness(dir, [customers, agents]);
+    await restarted.outbox.drain();
+    expect(await restarted.store.conversation(first)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(await restarted.store.conversation(second)).toMatchObject({ stage: 'queued' });
+    // Before, he was told nothing, and his replies went nowhere.
+    expect(agents.textsTo('9001').slice(-2)).toEqual([
+      `#${first} was passed to Sara: you are no longer an agent in team.yaml, and nothing more you write reaches Layla.`,
+      `#${second} was passed back to Billing's queue: you are no longer an agent in team.yaml, and nothing more you write reaches Layla.`,
+    ]);
+    await restarted.close();
+  });
+
   it('puts the email collected in the turn that assigns on the agent\'s card', async () => {
     const flow = `
 flow: inbound
