@@ -237,6 +237,27 @@ export function onLiveState(listener: (state: LiveState) => void): () => void {
  *
  *     const refresh = debounce(load, 300);
  */
+/**
+ * `fn` once, `ms` after the first of a run of calls, for all of them: unlike `debounce`, calls that never stop (a busy
+ * day's conversations) do not put it off for ever.
+ *
+ *     const refresh = throttle(report.reload, 5000);
+ */
+export function throttle(fn: () => void, ms: number): (() => void) & { cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const throttled = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
+  };
+  throttled.cancel = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  return throttled;
+}
+
 export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): ((...args: A) => void) & { cancel(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const debounced = (...args: A) => {

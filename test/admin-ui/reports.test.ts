@@ -397,6 +397,37 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 60_000);
 
+  it('follows the conversations as they close during the day, for the period the admin picked, where the admin scrolled to', async () => {
+    fake.setReport({ total: { opened: 9, closed: 3 } });
+    await withPage(browser, 'reports-live', { viewport: { width: 1280, height: 600 } }, async (page) => {
+      await reports(page, fake);
+      // The admin picks the last 3 days and reads the tables at the bottom.
+      const from = await page.locator('input[name=to]').inputValue().then((to) => new Date(Date.parse(`${to}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10));
+      await page.locator('input[name=from]').fill(from);
+      const picked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/reports' && new URL(request.url()).searchParams.get('from') === from);
+      await page.locator('.filters button[type=submit]').click();
+      await picked;
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const scrolled = await page.evaluate(() => window.scrollY);
+      expect(scrolled).toBeGreaterThan(0);
+      const closed = page.locator('.figure', { hasText: 'Closed' }).locator('.value');
+      expect(await closed.innerText()).toBe('3');
+
+      // Two conversations close, a second apart: the figures come again once, for the same period (before: not until
+      // midnight or Apply).
+      const asked: string[] = [];
+      page.on('request', (request) => { if (new URL(request.url()).pathname === '/api/reports') asked.push(new URL(request.url()).searchParams.get('from') ?? ''); });
+      fake.setReport({ total: { opened: 9, closed: 5 } });
+      fake.tell('conversation', { id: 1, status: 'closed', stage: 'assigned' });
+      await page.waitForTimeout(1000);
+      fake.tell('conversation', { id: 2, status: 'closed', stage: 'assigned' });
+      await expect.poll(() => closed.innerText(), { timeout: 30_000 }).toBe('5');
+      expect(asked).toEqual([from]);
+      expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+      await shot(page, 'reports-live');
+    });
+  }, 60_000);
+
   it('says "Still open" of a past period counts what was open when it ended, and of a period to today what is open now', async () => {
     fake.setReport({ total: { stillOpen: 4 } });
     for (const [name, arabic] of [['reports-open-at-end', false], ['reports-open-at-end-ar', true]] as const) {

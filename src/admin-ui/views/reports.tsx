@@ -1,14 +1,19 @@
 // Reports: the figures of a date range (default: the last 14 days), charts by day (conversations by team, median
 // first response time, median resolution time, intents), each team's and agent's figures, and the same as CSV. The "to" day
-// is included; the days are those of the browser's time zone, and a period to today follows the clock past midnight.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// is included; the days are those of the browser's time zone, a period to today follows the clock past midnight, and
+// the figures follow the conversations as the live stream tells of them.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, query, type Durations, type Figures, type Report } from '../api.ts';
 import { duration, lang, named, reportDay, t, type StringKey } from '../i18n.ts';
 import { TeamName, teamShown, useTeamTitles } from '../teams.tsx';
+import { throttle, useLive } from '../live.ts';
 import { Loading, useLoad } from '../ui.tsx';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+/** How long after a conversation changed the figures are asked for again, once for all the changes in between. */
+const LIVE_REFRESH_MS = 5000;
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
 
@@ -221,6 +226,11 @@ export function ReportsPage() {
   const params = query({ from: applied.from, to: addDays(applied.to, 1), tz });
   // Again on a language switch: the intents come titled in the page's language.
   const report = useLoad(() => api<Report>('GET', `/api/reports${params}`), [params, lang()]);
+  // While conversations open, move and close, the figures of the period applied follow them, at most every few seconds
+  // (a report reads every conversation); what is shown stays until the new figures come, so the page keeps its scroll.
+  const refresh = useMemo(() => throttle(report.reload, LIVE_REFRESH_MS), []);
+  useEffect(() => refresh.cancel, []);
+  useLive('conversation', refresh);
   useTeamTitles();
   return (
     <div class="reports">
