@@ -126,7 +126,10 @@ describe('one writer per record: no stale copy written over a fresh one', () => 
     await restarted.close();
   });
 
-  it('tells an agent removed while the server was down from a store that never kept team.yaml\'s agents where each customer they held went', async () => {
+  it.each([
+    ['where he last wrote from', false],
+    ['where the bot last wrote to him, when nothing says where he wrote from (a console agent)', true],
+  ])('tells an agent removed while the server was down from a store that never kept team.yaml\'s agents where each customer they held went: %s', async (_, noReplyTo) => {
     const { dir, h, agents, customers } = await setup(pickTeam, twoAgents.replace(/(name: Sara[\s\S]*?max_open: )5/, '$11'));
     await h.send('telegram', '9001', '/online');
     for (const who of ['c1', 'c2']) {
@@ -140,6 +143,10 @@ describe('one writer per record: no stale copy written over a fresh one', () => 
     expect(kept.size).toBe(2);
     await h.store.transaction('agents-on-file', async (tx) => {
       for (const id of kept.keys()) tx.deleteDoc('agents-on-file', id);
+      if (noReplyTo) {
+        const { replyTo: _, ...state } = (await tx.doc<Record<string, unknown>>('agents', 'omar'))!;
+        tx.putDoc('agents', 'omar', state);
+      }
     });
     await h.close();
 
