@@ -9,6 +9,7 @@ import type { StoreOutage } from '../store/types.ts';
 import { channelName, inWait, t, when, type StringKey } from './i18n.ts';
 import { onChannelsDown, onStoreOutage, onWaitingReplies } from './live.ts';
 import type { WaitingReplies } from '../bot/outbox.ts';
+import { isolate } from '../shared/text.ts';
 
 /**
  * The banner, shown while the live stream says the store refuses every call; nothing otherwise.
@@ -108,7 +109,8 @@ export function WaitingBanner() {
       <ul>
         {waiting.map((each) => (
           <li data-channel={each.channel}>
-            {t(each.atLeast ? 'waitingRepliesChannelAtLeast' : 'waitingRepliesChannel', { channel: channelName(each.channel), count: each.replies, since: when(each.since) })}{' '}
+            {/* Isolated: in Arabic, a Latin name and the figure after it would run together left to right ("2 :WhatsApp"). */}
+            {t(each.atLeast ? 'waitingRepliesChannelAtLeast' : 'waitingRepliesChannel', { channel: isolate(channelName(each.channel)), count: isolate(String(each.replies)), since: when(each.since) })}{' '}
             <span class="outage-reason">{t('outageDetails')} <code dir="ltr" lang="en">{each.reason}</code></span>
           </li>
         ))}

@@ -45,6 +45,20 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while replies wait for t
       const ar = await read(page, 'main .waiting-replies');
       expect(ar).toMatch(/WhatsApp: 2، أولها ينتظر منذ .+\./);
       expect(await read(page, 'main .waiting-replies code')).toBe('Service temporarily unavailable (#2)');
+      // Read right to left: the channel's name first (rightmost), then its figure, not "2 :WhatsApp".
+      const placed = await page.locator('main .waiting-replies li[data-channel="whatsapp-cloud"]').evaluate((li) => {
+        const text = li.firstChild as Text;
+        const at = (word: string) => {
+          const range = document.createRange();
+          const start = text.data.indexOf(word);
+          range.setStart(text, start);
+          range.setEnd(text, start + word.length);
+          return range.getBoundingClientRect();
+        };
+        const [name, figure] = [at('WhatsApp'), at('2')];
+        return { nameLeft: name.left, figureRight: figure.right };
+      });
+      expect(placed.nameLeft).toBeGreaterThan(placed.figureRight);
       await shot(page, 'dashboard-replies-waiting-ar');
 
     });
