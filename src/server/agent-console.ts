@@ -16,6 +16,7 @@ import { refuse, type AgentSignIn } from '../channels/webchat/auth.ts';
 import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
 import { TIMELINES, type TimelineEvent } from '../bot/timeline.ts';
+import { WAITING_REPLIES, type WaitingReply } from '../bot/waiting-replies.ts';
 import type { Logger } from '../shared/log.ts';
 import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
@@ -60,7 +61,10 @@ export interface AgentConsoleOptions {
    * set elsewhere (a chat command, the dashboard, no console open) shows at once; without it, the console looks every 15 s.
    */
   feed?: LiveFeed;
-  /** Of a reply to a customer: whether it waits for its channel after a failure that may pass (`Outbox.waitingReply`). */
+  /**
+   * Of a reply to a customer: whether this process's outbox holds it waiting for its channel after a failure that may
+   * pass (`Outbox.waitingReply`), before its record in the store (which every process reads) is written.
+   */
   waiting?: (messageId: number) => { since: string; reason: string } | undefined;
   log: Logger;
 }
@@ -306,18 +310,35 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const deleted = deletedIds(messages);
     const edited = editedTexts(messages);
     const resent = sentAgainIds(messages);
+    const page = later.slice(0, limit);
+    const waitingNow = await waitingOf(page);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req), res.locals.agent as Agent),
-      messages: later.slice(0, limit).map((message) => {
+      messages: page.map((message) => {
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
         const shown = toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
-        const waiting = message.direction === 'out' && (message.status === 'pending' || message.status === 'sending') ? options.waiting?.(message.id) : undefined;
+        const waiting = waitingNow.get(message.id);
         // A failed reply sent again has its copy below it: no second Send again.
         return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}) };
       }),
       more: later.length > limit,
     });
   });
+
+  /**
+   * Of `page`'s replies not sent yet, those waiting for their channel after a failure that may pass, and since when and
+   * why: as the store's records say (any process's outbox may be trying one: read from this process's memory, the
+   * console served by another process on PostgreSQL showed it as sent), else as this process's outbox knows (its
+   * record not written yet).
+   */
+  async function waitingOf(page: readonly Message[]): Promise<Map<number, { since: string; reason: string }>> {
+    const unsent = page.filter((message) => message.direction === 'out' && (message.status === 'pending' || message.status === 'sending'));
+    const found = await Promise.all(unsent.map(async (message) => {
+      const record = await store.doc<WaitingReply>(WAITING_REPLIES, String(message.id));
+      return [message.id, record ? { since: record.since, reason: record.reason } : options.waiting?.(message.id)] as const;
+    }));
+    return new Map(found.filter((each): each is readonly [number, { since: string; reason: string }] => each[1] !== undefined));
+  }
 
   /**
    * What became of a conversation the agent held until someone else took it (an admin closed, moved, gave or handed it
