@@ -207,6 +207,8 @@ export interface TranscriptMessage {
   failure?: KnownFailure;
   /** A failed reply that was sent again: its copy is below it, and it is not offered again. */
   sentAgain?: true;
+  /** Why Send again is not offered under this failed reply (nothing would reach the customer until they write), in the page's language. */
+  notAgain?: string;
   attachments?: Attachment[];
 }
 

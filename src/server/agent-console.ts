@@ -24,7 +24,7 @@ import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 import { isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { contactTag } from '../shared/identity.ts';
-import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sentAgainIds, webchatSession } from './send-again.ts';
+import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession } from './send-again.ts';
 
 export interface AgentConsoleOptions {
   store: Store;
@@ -310,6 +310,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const deleted = deletedIds(messages);
     const edited = editedTexts(messages);
     const resent = sentAgainIds(messages);
+    const withheld = sendAgainWithheld(messages);
     const page = later.slice(0, limit);
     const waitingNow = await waitingOf(page);
     res.json({
@@ -318,8 +319,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
         const name = message.from === 'contact' ? contact?.name : message.agentId !== undefined ? directory.agent(message.agentId)?.name : undefined;
         const shown = toConsole(message, conversation.id, name, pageLanguage(req), quoting, deleted, edited);
         const waiting = waitingNow.get(message.id);
-        // A failed reply sent again has its copy below it: no second Send again.
-        return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}) };
+        // A failed reply sent again has its copy below it: no second Send again; one it would be refused for says why instead.
+        const notAgain = withheld.get(message.id);
+        return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}), ...(notAgain ? { notAgain: wordEach(notAgain) } : {}) };
       }),
       more: later.length > limit,
     });

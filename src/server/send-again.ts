@@ -16,13 +16,47 @@ import type { Agent } from '../handover/team.ts';
  */
 export function sendAgainOrWhyNot(conversationId: number, messages: readonly Message[], id: string): { failed: Message } | { refused: Line } {
   const failed = messages.find((message) => String(message.id) === id);
-  if (!failed || failed.direction !== 'out' || failed.from !== 'agent' || failed.toAgent || failed.status !== 'failed' || !failed.text || failed.attachments?.length || failed.reaction) {
-    return { refused: line('sendAgainNotFailed', conversationId) };
-  }
+  if (!failed || !isFailedText(failed)) return { refused: line('sendAgainNotFailed', conversationId) };
   if (sentAgainIds(messages).has(failed.id)) return { refused: line('alreadySentAgain', conversationId) };
-  const wroteSince = messages.some((message) => message.id > failed.id && message.direction === 'in' && message.from === 'contact');
-  if (failed.failure && leftUnreachable(failed.failure) && !wroteSince) return { refused: line('sendAgainUnreachable', conversationId, failed.failure) };
+  if (unreachableSince(failed, lastWrote(messages))) return { refused: line('sendAgainUnreachable', conversationId, failed.failure!) };
   return { failed };
+}
+
+/**
+ * Why Send again is not offered under a failed reply it would be refused for (`sendAgainOrWhyNot`'s rule: nothing
+ * would reach the customer and they have not written since), by the reply's id: said beside it instead of a button
+ * the agent or admin would press only to read why.
+ *
+ *     sendAgainWithheld(messages).get(17); // line('sendAgainWithheld'): her window closed, she has not written since
+ */
+export function sendAgainWithheld(messages: readonly Message[]): Map<number, Line> {
+  const withheld = new Map<number, Line>();
+  const resent = sentAgainIds(messages);
+  const wrote = lastWrote(messages);
+  for (const message of messages) {
+    if (isFailedText(message) && !resent.has(message.id) && unreachableSince(message, wrote)) withheld.set(message.id, line('sendAgainWithheld'));
+  }
+  return withheld;
+}
+
+/** Whether `message` is an agent's text reply to the customer that failed: what Send again is for. */
+function isFailedText(message: Message): boolean {
+  return message.direction === 'out' && message.from === 'agent' && !message.toAgent && message.status === 'failed' && !!message.text && !message.attachments?.length && !message.reaction;
+}
+
+/**
+ * Whether `failed` failed as nothing could reach the customer (blocked, their window closed) and they have not written
+ * since (`wrote`: the id of their newest message).
+ */
+function unreachableSince(failed: Message, wrote: number): boolean {
+  return failed.failure !== undefined && leftUnreachable(failed.failure) && wrote < failed.id;
+}
+
+/** The id of the customer's newest message among `messages`, 0 without one. */
+function lastWrote(messages: readonly Message[]): number {
+  let newest = 0;
+  for (const message of messages) if (message.direction === 'in' && message.from === 'contact' && message.id > newest) newest = message.id;
+  return newest;
 }
 
 /**

@@ -1202,10 +1202,24 @@ steps:
     expect(await refused.textContent()).toBe('لم تصل إلى العميل: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
     await agent.screenshot({ path: '/tmp/switchboard-console-did-not-reach-ar.png' });
 
-    // Send again, while nothing reaches her: refused, saying why, and nothing asked of WhatsApp.
+    // While nothing reaches her, no Send again to press only to be refused: why, beside the reply, in her language.
+    const hello = agent.locator('.msg.agent', { hasText: 'Hello?' });
+    await expect.poll(() => hello.locator('.not-again').textContent(), { timeout: 30_000 }).toBe('لا تُتاح إعادة الإرسال: لن تصل إليه نسخة منه أيضًا. وحين يكتب من جديد يمكن إرساله.');
+    expect(await hello.locator('button.send-again').count()).toBe(0);
+    await agent.screenshot({ path: '/tmp/switchboard-console-not-again-ar.png' });
+    await agent.locator('#app > header button.lang').click();
+    await expect.poll(() => hello.locator('.not-again').textContent(), { timeout: 30_000 }).toBe('Send again is not offered: a copy would not reach them either. Once they write again, it can be sent.');
+    await agent.locator('#app > header button.lang').click();
+    await expect.poll(() => hello.locator('.not-again').textContent(), { timeout: 30_000 }).toContain('لا تُتاح إعادة الإرسال');
+    // Asked anyway (a tab from before): refused, saying why, and nothing asked of WhatsApp.
     const calls = cloud.graph.calls.length;
-    await agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('button.send-again', { hasText: 'أعد الإرسال' }).click();
-    await expect.poll(() => agent.locator('#result').textContent(), { timeout: 30_000 }).toContain('لم يُعَد الإرسال: لا يستطيع تطبيق العميل استلامها');
+    const helloId = (await cloud.app.store.messagesOfConversation(1)).find((message) => message.text === 'Hello?')!.id;
+    const refusedAgain = await agent.evaluate(async (id) => {
+      const res = await fetch(`/agent/api/conversations/1/messages/${id}/again`, { method: 'POST', headers: { 'accept-language': 'ar' } });
+      return { status: res.status, body: await res.json() as { error?: string } };
+    }, helloId);
+    expect(refusedAgain.status).toBe(409);
+    expect(refusedAgain.body.error).toContain('لم يُعَد الإرسال: لا يستطيع تطبيق العميل استلامها');
     expect(cloud.graph.calls.length).toBe(calls);
 
     // A reply refused for a reason that may not last: Send again sends it, once however often it is pressed.

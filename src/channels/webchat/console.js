@@ -685,7 +685,9 @@ function bubble(message) {
   const undelivered = message.status === 'failed' ? words.didNotReach(whyNotDelivered(message)) : message.waiting ? words.notSentYet(message.waiting.reason) : undefined;
   if (undelivered !== undefined) element.append(Object.assign(document.createElement('div'), { className: `undelivered ${message.status === 'failed' ? 'failed' : 'waiting'}`, textContent: undelivered }));
   // A reply of an agent's that did not reach the customer, text only: Send again, once (gone once its copy was sent).
-  if (message.status === 'failed' && message.from === 'agent' && !message.inApp && message.text && !message.attachments?.length && !message.sentAgain && openHeld) {
+  // One the server would refuse (nothing reaches the customer until they write) says why instead, in the console's language.
+  if (message.status === 'failed' && message.notAgain && openHeld) element.append(Object.assign(document.createElement('div'), { className: 'not-again', textContent: message.notAgain[language] ?? message.notAgain.en }));
+  else if (message.status === 'failed' && message.from === 'agent' && !message.inApp && message.text && !message.attachments?.length && !message.sentAgain && openHeld) {
     const again = document.createElement('button');
     again.type = 'button';
     again.className = 'send-again';

@@ -9,7 +9,7 @@ import { line, UNSHOWN_KINDS, word, type DeskLanguage, type Line } from '../../h
 import type { ActionResult } from '../../handover/actions.ts';
 import { DeliveryRefused } from '../../types.ts';
 import { retryAfter, type ServerRefusal } from '../../shared/refusals.ts';
-import { againCopy, sendAgainOrWhyNot, sentAgainIds, webchatSession } from '../send-again.ts';
+import { againCopy, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession } from '../send-again.ts';
 import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
@@ -317,6 +317,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const language = pageLanguage(req);
     const quoting = quotingFrom(messages);
     const resent = sentAgainIds(messages);
+    const withheld = sendAgainWithheld(messages);
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
@@ -356,6 +357,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.error !== undefined && message.failure !== undefined ? { failure: message.failure } : {}),
         // A failed reply sent again has its copy below it: no second Send again.
         ...(resent.has(message.id) ? { sentAgain: true } : {}),
+        // One Send again would be refused for (nothing would reach the customer until they write): why, instead of the button.
+        ...(withheld.has(message.id) ? { notAgain: word(withheld.get(message.id)!, language) } : {}),
         ...(message.choices ? { choices: message.choices } : {}),
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };
