@@ -2,7 +2,8 @@
 // was sending (several processes on one store: one may die while the others run on), closes conversations idle past the
 // auto-close time and those whose customer left the bot waiting past the bot's idle-close time, places queued
 // conversations never placed, moves queued conversations whose assign `timeout` passed on to their `on_timeout`, hands
-// back conversations of agents no longer in team.yaml or whose customer waited too long for them while they were away, and opens desk threads whose opening failed. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
+// back conversations of agents no longer in team.yaml or whose customer waited too long for them while they were away, opens desk threads whose opening failed,
+// and removes the records of replies tried again that a stopped process left. Each action re-reads its conversation in its own transaction, so running one twice changes nothing.
 // The check runs every 30 s, but a timeout does not wait for it: the holder of the lease wakes up when the next one
 // falls due (planned at each check, and when a commit makes one due sooner: in another process, it tells the holder).
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ import type { Agent } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
 import type { DeskThreads } from './desk-threads.ts';
 import { placeHeldBack, type Notices } from './notices.ts';
+import { forgetStaleWaiting } from './waiting-replies.ts';
 import type { Transactions } from './transactions.ts';
 import type { Turns } from './turns.ts';
 
@@ -96,6 +98,8 @@ const CALLED_LEASE_MS = 60_000;
  *     await timers.sweep(); // tests call it with a controllable clock
  */
 export class Timers {
+  /** The key of the last record of replies tried again looked into (`forgetStaleWaiting`): the next check goes on after it. */
+  #waitingAfter = 0;
   /** Who holds the sweeper's lease when this process does. */
   readonly #owner = randomUUID();
   /** Whether this process held the lease at its last check: only the holder plans wake-ups. */
@@ -144,7 +148,20 @@ export class Timers {
     await this.options.threads.retry();
     await this.#fireDue({ placeUnplaced: true });
     await this.#tellHeldBackPlaces();
+    await this.#forgetStaleWaiting();
     this.#wakingUp.worked();
+  }
+
+  /**
+   * The records of replies tried again that a process stopped short left behind (`forgetStaleWaiting`), removed a
+   * bounded number at a time; a failure is logged and left to the next check, which keeps the rest of it going.
+   */
+  async #forgetStaleWaiting(): Promise<void> {
+    try {
+      this.#waitingAfter = await forgetStaleWaiting(this.options.store, this.#waitingAfter);
+    } catch (error) {
+      this.options.log.warn({ err: String(error) }, 'could not look for records of replies tried again that a stopped process left; the next check tries again');
+    }
   }
 
   /**

@@ -2,7 +2,8 @@
 // keeps a small document per reply it tries again after a failure that may pass (the channel, the address, since when,
 // what the channel last said), gone once its outcome is recorded; the count adds the replies to the same customers
 // waiting their turn behind each. One process's memory would count its own only, and only the one being tried. A
-// process killed while trying again leaves its records behind: the reader removes those whose outcome was recorded.
+// process killed while trying again leaves its records behind: the reader removes those whose outcome was recorded,
+// and so does the timers' lease holder at start and at each check (forgetStaleWaiting), whether anyone reads or not.
 import type { Store } from '../store/types.ts';
 import type { WaitingReplies } from './outbox.ts';
 
@@ -86,6 +87,32 @@ export async function waitingFromStore(store: Pick<Store, 'docs' | 'messagesOfAd
 
 /** Stale records removed at one read at most: a store full of them empties over a few reads, none of them slow. */
 const FORGOTTEN_PER_READ = 100;
+
+/** Records looked into at one tidying at most (a query each): a store full of them is gone through over a few checks. */
+export const TIDIED_PER_CHECK = 100;
+
+/**
+ * Removes the records of replies whose outcome was recorded (left by a process stopped while trying them again) without
+ * waiting for a dashboard or `/healthz` to read them: run at start and at each periodic check by the process holding the
+ * timers' lease. Looks into `TIDIED_PER_CHECK` records at most, those after the key `after` (where the previous run
+ * stopped: records still waiting, oldest first, never keep those behind them from being looked into), from the first
+ * again once past the last; resolves the key to go on after.
+ *
+ *     let after = 0;
+ *     after = await forgetStaleWaiting(store, after); // at each check
+ */
+export async function forgetStaleWaiting(store: Pick<Store, 'docs' | 'messagesOfAddress' | 'transaction'>, after = 0): Promise<number> {
+  const records = [...(await store.docs<WaitingReply>(WAITING_REPLIES))].sort(([a], [b]) => Number(a) - Number(b));
+  const ahead = records.filter(([key]) => Number(key) > after);
+  const looked = (ahead.length > 0 ? ahead : records).slice(0, TIDIED_PER_CHECK);
+  const stale: [string, WaitingReply][] = [];
+  for (const [key, reply] of looked) {
+    const [message] = await store.messagesOfAddress(reply.channel, reply.address, Number(key) - 1, 1);
+    if (message?.id !== Number(key) || (message.status !== 'pending' && message.status !== 'sending')) stale.push([key, reply]);
+  }
+  await forgetStale(store, stale);
+  return looked.length > 0 ? Number(looked.at(-1)![0]) : 0;
+}
 
 /**
  * Removes the records of replies whose outcome was recorded (a process stopped, or was killed, while trying them

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Outbox } from '../../src/bot/outbox.ts';
-import { LOOKED_INTO, WAITING_REPLIES, sharedWaitingLook, waitingFromStore } from '../../src/bot/waiting-replies.ts';
+import { LOOKED_INTO, TIDIED_PER_CHECK, WAITING_REPLIES, forgetStaleWaiting, sharedWaitingLook, waitingFromStore, type WaitingReply } from '../../src/bot/waiting-replies.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import { cleanupDirs, dataDirWith, quietLog } from '../helpers.ts';
@@ -92,5 +92,31 @@ it('gives /healthz and the banner one look at the store a second, however often 
   expect(answers.every((answer) => answer[0]?.replies === 1)).toBe(true);
   expect(looks).toBe(1);
   await outbox.stop();
+  await store.close();
+});
+
+it('tidies at a check the records of replies that went, a bounded number at a time going on where it stopped, and keeps those of replies still waiting', async () => {
+  const store = await openStore({ dir: join(await dataDirWith({}), 'store') });
+  const at = new Date().toISOString();
+  const record = (id: number, address: string) => store.transaction(`${WAITING_REPLIES}:${id}`, async (tx) => {
+    tx.putDoc(WAITING_REPLIES, String(id), { channel: 'telegram', address, since: at, reason: 'connection refused', at } satisfies WaitingReply);
+  });
+  // Layla's reply still waits (no outbox here sends it): the oldest record, kept at every check.
+  await reply(store, 'layla', 'Your refund went out.');
+  await record((await store.messagesOfAddress('telegram', 'layla'))[0]!.id, 'layla');
+  // Omar's went: their records are what a killed process left.
+  for (let i = 0; i < TIDIED_PER_CHECK + 20; i++) {
+    await store.transaction('telegram:omar', async (tx) => {
+      tx.addMessage({ channel: 'telegram', address: 'omar', direction: 'out', from: 'agent', agentId: 'lina', text: `reply ${i}`, at, status: 'sent' });
+    });
+  }
+  for (const message of await store.messagesOfAddress('telegram', 'omar')) await record(message.id, 'omar');
+  let after = await forgetStaleWaiting(store);
+  expect((await store.docs(WAITING_REPLIES)).size).toBe(1 + 21);
+  after = await forgetStaleWaiting(store, after);
+  expect([...(await store.docs(WAITING_REPLIES)).values()]).toEqual([expect.objectContaining({ address: 'layla' })]);
+  // Past the last: from the first again, which still waits.
+  await forgetStaleWaiting(store, after);
+  expect([...(await store.docs(WAITING_REPLIES)).values()]).toEqual([expect.objectContaining({ address: 'layla' })]);
   await store.close();
 });
