@@ -31,7 +31,7 @@ import { Placings } from './placings.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
 import { Timers } from './timers.ts';
-import { recordTimeline } from './timeline.ts';
+import { recordMoment, recordTimeline, type TimelineEvent } from './timeline.ts';
 import { Transactions } from './transactions.ts';
 import { Turns } from './turns.ts';
 
@@ -264,14 +264,19 @@ export class Runtime {
    * session): relayed to its customer if they hold it when it is stored, else refused with the reason; with `answered`
    * (the channel message id of one of the customer's messages), as an answer to that message. Resolves once stored; a
    * delivery seen before (the same id) resolves as done without acting again, or, its text edited since, corrects it.
+   * `moment`: added to the conversation's timeline in the same write as the reply, when it is stored (not for a
+   * delivery seen before): the dashboard's Send again, whose entry and copy a crash cannot part.
    *
    *     await runtime.reply(omar, { channel: 'webchat', id: 'agent-omar:c-1', from: { id: 'agent-omar' }, text: 'Refunded!', at }, 42);
    */
-  reply = (agent: Agent, inbound: InboundMessage, conversationId: number, answered?: string): Promise<ActionResult> => {
+  reply = (agent: Agent, inbound: InboundMessage, conversationId: number, answered?: string, moment?: TimelineEvent): Promise<ActionResult> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     // The key of the agent's own messages from that session: their typed ones and these stay in order.
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${inbound.channel}:${inbound.from.id}`, async (tx, fx) => {
-      return this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx, answered);
+      const seen = moment !== undefined && (await tx.hasInbound(inbound.channel, inbound.id));
+      const result = await this.#desk.replyFromConsole(tx, agent, inbound, conversationId, fx, answered);
+      if (moment !== undefined && !seen && result.ok) await recordMoment(tx, conversationId, moment);
+      return result;
     })));
   };
 

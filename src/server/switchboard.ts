@@ -421,7 +421,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(adminAuth ? { auth: adminAuth } : {}),
       publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
       act: running.act,
-      reply: (agent, message, conversationId) => webchat.accept(message, (given) => running.reply(agent, given, conversationId)),
+      reply: (agent, message, conversationId, moment) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, undefined, moment)),
       erased: running.erased,
       webchatErased: (sessions) => webchat.endSessions(sessions),
       roomGivenBy: running.roomGivenBy,

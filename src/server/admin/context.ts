@@ -16,6 +16,7 @@ import type { Logger } from '../../shared/log.ts';
 import type { ChannelStatus, InboundMessage } from '../../types.ts';
 import type { Agent } from '../../handover/team.ts';
 import type { WaitingReplies } from '../../bot/outbox.ts';
+import type { TimelineEvent } from '../../bot/timeline.ts';
 import { describeBytes } from '../../store/media.ts';
 
 export interface AdminContext {
@@ -28,9 +29,10 @@ export interface AdminContext {
   act: (admin: Admin, action: AdminAction) => Promise<ActionResult>;
   /**
    * Sends an agent's reply as though their web chat session had posted it (`runtime.reply` through the web chat), as the
-   * agent console does: the dashboard's Send again sends a failed reply of theirs once more with it. Without it, refused.
+   * agent console does: the dashboard's Send again sends a failed reply of theirs once more with it, `moment` (the
+   * admin's, for the timeline) written with it. Without it, refused.
    */
-  reply?: (agent: Agent, message: InboundMessage, conversationId: number) => Promise<ActionResult>;
+  reply?: (agent: Agent, message: InboundMessage, conversationId: number, moment?: TimelineEvent) => Promise<ActionResult>;
   /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
   erased: (contactId: string) => Promise<void>;
   /** Once a contact is erased: ends their web chat sessions' event streams, in every process (`webchat.endSessions`). */

@@ -14,7 +14,7 @@ import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
-import { actorOf, doneBy, recordMoment, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
+import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
@@ -417,17 +417,17 @@ function mountSendAgain(router: Router, context: AdminContext, conversationOf: (
     if (conversation.status !== 'open' || conversation.stage !== 'assigned' || conversation.agentId !== writer.id) return refuse(line('sendAgainNotHeld', conversation.id, writer.name));
     const session = webchatSession(writer);
     if (session === undefined || !context.reply) return refuse(line('sendAgainNoSession', conversation.id, writer.name));
+    const by = { kind: 'admin', name: nameOf(res) } as const;
+    // Written with the copy, in one write: a crash between them cannot leave one without the other.
+    const moment: TimelineEvent = { at: context.now().toISOString(), type: 'sent again', by, agentId: writer.id, detail: `message ${found.failed.id} of ${writer.id} by admin:${by.name}` };
     let result: ActionResult;
     try {
-      result = await context.reply(writer, againCopy(session, writer, found.failed, messages), conversation.id);
+      result = await context.reply(writer, againCopy(session, writer, found.failed, messages), conversation.id, moment);
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
       return void res.status(503).set('retry-after', retryAfter(error.retryAfterMs)).json({ error: error.message, kind: 'unavailable' } satisfies ServerRefusal);
     }
     if (!result.ok) return refuse(result.line);
-    const by = { kind: 'admin', name: nameOf(res) } as const;
-    const moment: TimelineEvent = { at: context.now().toISOString(), type: 'sent again', by, agentId: writer.id, detail: `message ${found.failed.id} of ${writer.id} by admin:${by.name}` };
-    await store.transaction(`conversation:${conversation.id}`, (tx) => recordMoment(tx, conversation.id, moment));
     res.status(202).json({ accepted: true, message: word(line('sentAgain', conversation.id), language) });
   });
 }
