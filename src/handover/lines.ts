@@ -180,6 +180,7 @@ const en = {
   sendAgainUnreachable: (id: number, known: KnownFailure) => `#${id}: not sent again: ${NOT_DELIVERED_EN[known]}. It would not reach them either; if they write again, send it then.`,
   // Beside a failed reply (why it failed said just above it), instead of a Send again that would be refused for that.
   sendAgainWithheld: () => 'Send again is not offered: a copy would not reach them either. Once they write again, it can be sent.',
+  sendAgainWithheldNotHeld: (writer: string) => `Send again is not offered: ${writer}, who wrote it, no longer holds the conversation. Whoever holds it now can write to the customer.`,
   replyLooksLikeCommand: () => 'a reply starting with "/" would be read as a command: use the buttons for commands',
   replyToDeleted: (id: number) => `The customer deleted the message you were replying to in #${id}. Your reply was not sent: it is still in the box, to send as a plain reply.`,
   noWebchatSession: () => 'you have no web chat session in team.yaml (webchat:), so the console cannot write for you',
@@ -466,6 +467,7 @@ const ar: Wording = {
   sendAgainNoSession: (id, writer) => `المحادثة #${id}: لم يُعَد الإرسال: ليست لـ${isolate(writer)}، كاتب الرد، جلسة دردشة ويب في ${isolate('team.yaml')} (${isolate('webchat:')}) يُرسَل منها.`,
   sendAgainUnreachable: (id, known) => `المحادثة #${id}: لم يُعَد الإرسال: ${NOT_DELIVERED_AR[known]}. لن يصل إليه هذا أيضًا؛ وإن كتب من جديد فأرسله حينها.`,
   sendAgainWithheld: () => 'لا تُتاح إعادة الإرسال: لن تصل إليه نسخة منه أيضًا. وحين يكتب من جديد يمكن إرساله.',
+  sendAgainWithheldNotHeld: (writer) => `لا تُتاح إعادة الإرسال: لم تعد المحادثة مع ${isolate(writer)} الذي كتب الرد. يستطيع من تكون معه الآن أن يكتب إلى العميل.`,
   replyLooksLikeCommand: () => 'الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.',
   replyToDeleted: (id) => `حذف العميل الرسالة التي كنت تردّ عليها في المحادثة #${id}. لم يُرسَل ردك: ما زال في المربع، لترسله ردًا عاديًا.`,
   noWebchatSession: () => `ليست لك جلسة دردشة ويب في ${isolate('team.yaml')} (${isolate('webchat:')})، فلا تستطيع اللوحة الكتابة باسمك.`,

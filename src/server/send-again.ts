@@ -2,7 +2,7 @@
 // which replies may go once more, and the copy that goes. The copy is the writer's reply from their web chat session
 // with an id made of the failed reply's, so whoever presses (the agent, an admin, twice) it goes once.
 import type { InboundMessage } from '../types.ts';
-import type { Message } from '../store/types.ts';
+import type { Conversation, Message } from '../store/types.ts';
 import { leftUnreachable, line, type Line } from '../handover/lines.ts';
 import type { Agent } from '../handover/team.ts';
 
@@ -25,18 +25,33 @@ export function sendAgainOrWhyNot(conversationId: number, messages: readonly Mes
 /**
  * Why Send again is not offered under a failed reply it would be refused for (`sendAgainOrWhyNot`'s rule: nothing
  * would reach the customer and they have not written since), by the reply's id: said beside it instead of a button
- * the agent or admin would press only to read why.
+ * the agent or admin would press only to read why. `asWriter` (the dashboard's, which sends the copy as its writer's
+ * reply): also those whose writer let the open `conversation` go (`writerLetGo`), named by `name`.
  *
  *     sendAgainWithheld(messages).get(17); // line('sendAgainWithheld'): her window closed, she has not written since
  */
-export function sendAgainWithheld(messages: readonly Message[]): Map<number, Line> {
+export function sendAgainWithheld(messages: readonly Message[], asWriter?: { conversation: Conversation; name: (agentId: string) => string }): Map<number, Line> {
   const withheld = new Map<number, Line>();
   const resent = sentAgainIds(messages);
   const wrote = lastWrote(messages);
   for (const message of messages) {
-    if (isFailedText(message) && !resent.has(message.id) && unreachableSince(message, wrote)) withheld.set(message.id, line('sendAgainWithheld'));
+    if (!isFailedText(message) || resent.has(message.id)) continue;
+    if (unreachableSince(message, wrote)) withheld.set(message.id, line('sendAgainWithheld'));
+    else if (asWriter && asWriter.conversation.status === 'open' && message.agentId !== undefined && writerLetGo(asWriter.conversation, message)) {
+      withheld.set(message.id, line('sendAgainWithheldNotHeld', asWriter.name(message.agentId)));
+    }
   }
   return withheld;
+}
+
+/**
+ * Whether the dashboard's Send again of `failed` is refused as its writer no longer holds `conversation` (the copy goes
+ * as the writer's reply): refused when pressed, and not offered, saying so, while the conversation is open.
+ *
+ *     if (writerLetGo(conversation, failed)) return refuse(line('sendAgainNotHeld', conversation.id, writer.name));
+ */
+export function writerLetGo(conversation: Conversation, failed: Message): boolean {
+  return conversation.status !== 'open' || conversation.stage !== 'assigned' || conversation.agentId !== failed.agentId;
 }
 
 /** Whether `message` is an agent's text reply to the customer that failed: what Send again is for. */

@@ -82,6 +82,25 @@ describe.skipIf(!hasChromium)(inChromium('Send again on the dashboard'), () => {
       expect(anyway.status).toBe(409);
       expect(anyway.body.error).toMatch(/^#1: not sent again: .+\. It would not reach them either; if they write again, send it then\.$/);
       expect(cloud.graph.saidTo(LAYLA)).not.toContain('Are you still there?');
+
+      // Layla writes again; a reply of Lina's fails, and Lina, away, is relieved of the conversation: the copy would go as
+      // Lina's, who no longer holds it, so no Send again, and why beside it.
+      expect((await cloud.post(messagesBody([cloudText('Hello again', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
+      await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Hello again')), 15_000);
+      cloud.graph.fail(1, metaError(400, 100, 'Invalid parameter'));
+      await lina.say('Your refund is confirmed.');
+      await eventually(async () => (await failedReply('Your refund is confirmed.')) !== undefined, 15_000);
+      await lina.say('/away');
+      expect((await admin.post('/conversations/1/transfer', { team: 'Billing' }, { 'x-requested-with': 'switchboard' })).status).toBe(200);
+      expect(await cloud.app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'queued' });
+      await page.reload();
+      const letGo = page.locator('li.message.agent', { hasText: 'Your refund is confirmed.' });
+      await letGo.locator('.not-again').waitFor({ timeout: 20_000 });
+      expect(await read(page, 'li.message.agent:has-text("Your refund is confirmed.") .not-again')).toBe('Send again is not offered: Lina, who wrote it, no longer holds the conversation. Whoever holds it now can write to the customer.');
+      expect(await letGo.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+      const confirmedId = (await failedReply('Your refund is confirmed.'))!.id;
+      const letGoAr = await admin.get<{ messages: { id: number; notAgain?: string }[] }>('/conversations/1', { 'accept-language': 'ar' });
+      expect(letGoAr.body.messages.find((m) => m.id === confirmedId)?.notAgain).toBe('لا تُتاح إعادة الإرسال: لم تعد المحادثة مع \u2068Lina\u2069 الذي كتب الرد. يستطيع من تكون معه الآن أن يكتب إلى العميل.');
     });
   }, 120_000);
 });

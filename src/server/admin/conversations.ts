@@ -9,7 +9,7 @@ import { line, UNSHOWN_KINDS, word, type DeskLanguage, type Line } from '../../h
 import type { ActionResult } from '../../handover/actions.ts';
 import { DeliveryRefused } from '../../types.ts';
 import { retryAfter, type ServerRefusal } from '../../shared/refusals.ts';
-import { againCopy, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession } from '../send-again.ts';
+import { againCopy, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession, writerLetGo } from '../send-again.ts';
 import { isDeletion, quotingFrom, shownText } from '../../handover/card.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
@@ -317,7 +317,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const language = pageLanguage(req);
     const quoting = quotingFrom(messages);
     const resent = sentAgainIds(messages);
-    const withheld = sendAgainWithheld(messages);
+    const withheld = sendAgainWithheld(messages, { conversation, name: (agentId) => directory.agent(agentId)?.name ?? agentId });
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
@@ -414,7 +414,7 @@ function mountSendAgain(router: Router, context: AdminContext, conversationOf: (
     if ('refused' in found) return refuse(found.refused);
     const writer = found.failed.agentId !== undefined ? directory.agent(found.failed.agentId) : undefined;
     if (!writer) return refuse(line('sendAgainNotFailed', conversation.id));
-    if (conversation.status !== 'open' || conversation.stage !== 'assigned' || conversation.agentId !== writer.id) return refuse(line('sendAgainNotHeld', conversation.id, writer.name));
+    if (writerLetGo(conversation, found.failed)) return refuse(line('sendAgainNotHeld', conversation.id, writer.name));
     const session = webchatSession(writer);
     if (session === undefined || !context.reply) return refuse(line('sendAgainNoSession', conversation.id, writer.name));
     const by = { kind: 'admin', name: nameOf(res) } as const;
