@@ -207,8 +207,8 @@ export interface TranscriptMessage {
   failure?: KnownFailure;
   /** A failed reply that was sent again: its copy is below it, and it is not offered again. */
   sentAgain?: true;
-  /** Why Send again is not offered under this failed reply (nothing would reach the customer until they write), in the page's language. */
-  notAgain?: string;
+  /** Why Send again is not offered under this failed reply (nothing would reach the customer, its writer let the conversation go), in each language. */
+  notAgain?: { en: string; ar: string };
   attachments?: Attachment[];
 }
 

@@ -174,7 +174,7 @@ function SendAgain({ conversationId, message, onSent }: { conversationId: string
 
 /**
  * Whether Send again is offered under `message`: an agent's text reply that failed, not sent again yet, in an open
- * conversation, and one the server would not refuse for nothing reaching the customer (it says why instead: `notAgain`).
+ * conversation, and one the server would not refuse (nothing reaching the customer, its writer gone: it says why instead, `notAgain`).
  */
 function offersSendAgain(message: TranscriptMessage, open: boolean): boolean {
   return open && message.from === 'agent' && message.direction === 'out' && (message.delivery ?? message.status) === 'failed' && !message.sentAgain && !message.inApp && message.notAgain === undefined
@@ -219,7 +219,7 @@ function Message({ message, channel, sendAgain }: { message: TranscriptMessage; 
         </div>
       ) : null}
       {sendAgain ? <SendAgain conversationId={sendAgain.conversationId} message={message} onSent={sendAgain.onSent} /> : null}
-      {message.notAgain !== undefined ? <p class="muted not-again">{message.notAgain}</p> : null}
+      {message.notAgain !== undefined ? <p class="muted not-again">{message.notAgain[lang()]}</p> : null}
     </li>
   );
 }

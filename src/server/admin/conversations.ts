@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AdminAction } from '../../handover/admin-actions.ts';
-import { line, UNSHOWN_KINDS, word, type DeskLanguage, type Line } from '../../handover/lines.ts';
+import { line, UNSHOWN_KINDS, word, wordEach, type DeskLanguage, type Line } from '../../handover/lines.ts';
 import type { ActionResult } from '../../handover/actions.ts';
 import { DeliveryRefused } from '../../types.ts';
 import { retryAfter, type ServerRefusal } from '../../shared/refusals.ts';
@@ -357,8 +357,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(message.error !== undefined && message.failure !== undefined ? { failure: message.failure } : {}),
         // A failed reply sent again has its copy below it: no second Send again.
         ...(resent.has(message.id) ? { sentAgain: true } : {}),
-        // One Send again would be refused for (nothing would reach the customer until they write): why, instead of the button.
-        ...(withheld.has(message.id) ? { notAgain: word(withheld.get(message.id)!, language) } : {}),
+        // One Send again would be refused for: why, instead of the button, in each language (said again in the one the admin switches to).
+        ...(withheld.has(message.id) ? { notAgain: wordEach(withheld.get(message.id)!) } : {}),
         ...(message.choices ? { choices: message.choices } : {}),
         ...(message.attachments ? { attachments: message.attachments.map((attachment) => attachmentOf(conversation.id, attachment)) } : {}),
         };
