@@ -43,12 +43,14 @@ for (const kind of ['lowdb', 'postgres'] as const) {
       const lina = visitor(cloud.app.url, 'agent-lina');
       await lina.say('/online');
       expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
-      await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 15_000);
+      await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 30_000);
+      // The bot's "Lina has joined" has gone: the one failure below is her answer's.
+      await eventually(() => cloud.graph.saidTo(LAYLA).some((said) => said.includes('Lina')), 30_000);
       // WhatsApp refuses Lina's answer for good.
       cloud.graph.fail(1, metaError(400, 100, 'Invalid parameter'));
       await lina.say('Yes, it went out today.');
       const failed = async () => (await store.messagesOfConversation(1)).find((m) => m.from === 'agent' && m.text === 'Yes, it went out today.' && m.status === 'failed');
-      await eventually(async () => (await failed()) !== undefined, 15_000);
+      await eventually(async () => (await failed()) !== undefined, 30_000);
 
       // From the commit that stores the copy on, the process is as good as dead: the store takes no write more.
       let dead = false;
@@ -66,5 +68,5 @@ for (const kind of ['lowdb', 'postgres'] as const) {
       store.transaction = real;
       await cloud.stop();
     }
-  }, 90_000);
+  }, 150_000);
 }

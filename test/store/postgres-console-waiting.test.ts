@@ -34,6 +34,8 @@ it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries a
   expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
   await expect.poll(async () => (await cloud!.app.store.openConversations({ stage: 'assigned', agentId: 'lina' })).length, { timeout: 20_000 }).toBe(1);
   const [held] = await cloud.app.store.openConversations({ stage: 'assigned', agentId: 'lina' });
+  // The bot's "Lina has joined" has gone: what waits below is her answer.
+  await expect.poll(() => cloud!.graph.saidTo(LAYLA).some((said) => said.includes('Lina')), { timeout: 20_000 }).toBe(true);
 
   // WhatsApp's API is down: her answer waits, tried again by the first process.
   cloud.graph.fail(1_000_000, { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } });
