@@ -4,7 +4,7 @@
 // another person, is told in their app.
 import type { Conversation, Tx } from '../store/types.ts';
 import { actionResult, type ActionResult, type HandBack } from './actions.ts';
-import { agentState } from './agent-state.ts';
+import { agentState, takenFrom } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser } from './closing.ts';
 import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
@@ -60,6 +60,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       close(ctx, tx, conversation, by, action.note, fx, { shared: action.shareNote === true });
       if (holder) {
         await tell(ctx, tx, holder.id, line('closedBy', id, admin.name, action.note), fx, id);
+        await takenFrom(tx, holder, id, stamp(ctx));
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('closed', id, action.note), id);
@@ -77,6 +78,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       await handBack(tx, conversation, fx);
       if (holder) {
         await tell(ctx, tx, holder.id, line('handedBackBy', id, admin.name), fx, id);
+        await takenFrom(tx, holder, id, stamp(ctx));
         await drainFor(ctx, tx, holder, fx);
       }
       return done(line('handedBack', id), id);
@@ -104,6 +106,7 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
       await assign(ctx, tx, conversation, { team: team.name }, fx);
       if (holder) {
         await tell(ctx, tx, holder.id, line('movedBy', id, ctx.directory.titled(team.name), admin.name), fx, id);
+        await takenFrom(tx, holder, id, stamp(ctx));
         await drainFor(ctx, tx, holder, fx);
       }
       const taker = holderOf(ctx, conversation);
@@ -134,6 +137,7 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
   await giveTo(ctx, tx, conversation, agent, fx);
   if (holder) {
     await tell(ctx, tx, holder.id, line('givenBy', id, agent.name, admin.name), fx, id);
+    await takenFrom(tx, holder, id, stamp(ctx));
     await drainFor(ctx, tx, holder, fx);
   }
   return done(line('nowWith', id, agent.name), id);

@@ -56,3 +56,20 @@ export async function agentState(tx: Tx, agent: Agent, now: string): Promise<Age
 export function saveAgentState(tx: Tx, agent: Agent, state: AgentState): void {
   tx.putDoc('agents', agent.id, state);
 }
+
+/**
+ * The conversation `id`, taken from `agent` by someone else (an admin), is remembered as where their plain messages
+ * went when it was the one conversation they held and they had picked none with /use: its card may be the last thing
+ * they read, and what they type next their answer to that customer. It then reaches no one, and they are told so
+ * (see `targetOf`), rather than whichever customer the seat it freed brings them. Call once it is no longer theirs.
+ *
+ *     close(ctx, tx, conversation, by, note, fx);
+ *     await takenFrom(tx, holder, conversation.id, stamp(ctx));
+ */
+export async function takenFrom(tx: Tx, agent: Agent, id: number, now: string): Promise<void> {
+  const state = await agentState(tx, agent, now);
+  if (state.current !== undefined || state.writingTo === id) return;
+  if ((await tx.openConversations({ stage: 'assigned', agentId: agent.id })).length > 0) return;
+  state.writingTo = id;
+  saveAgentState(tx, agent, state);
+}

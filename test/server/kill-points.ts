@@ -14,6 +14,7 @@ import { stopLeftoverServers } from '../server-process.ts';
 export const LAYLA = 5001;
 export const OMAR = 9001;
 export const SARA = 9002;
+export const KARIM = 5002;
 const ADMIN_TOKEN = 'kill-points-admin-token-0123456789';
 
 const flow = `
@@ -69,7 +70,7 @@ let nextUpdate = 1;
 /** A private text message from `chat`, as Telegram posts it to the webhook. */
 function text(chat: number, body: string): Record<string, unknown> {
   const n = nextUpdate++;
-  const person = { id: chat, first_name: chat === LAYLA ? 'Layla' : chat === OMAR ? 'Omar' : 'Sara' };
+  const person = { id: chat, first_name: ({ [LAYLA]: 'Layla', [KARIM]: 'Karim', [OMAR]: 'Omar' } as Record<number, string>)[chat] ?? 'Sara' };
   return { update_id: n, message: { message_id: n, date: Math.ceil(Date.now() / 1000), chat: { ...person, type: 'private' }, from: { ...person, is_bot: false }, text: body } };
 }
 
@@ -87,10 +88,11 @@ export class Life {
   server!: ServerProcess;
   constructor(readonly api: FakeBotApi, readonly dir: string) {}
 
-  static async begin(): Promise<Life> {
+  /** `teamFile`: team.yaml, when not Omar (Billing) and Sara (Support). */
+  static async begin(teamFile = team): Promise<Life> {
     const api = await FakeBotApi.start();
     const dir = await dataDirWith({ 'inbound.yaml': flow, 'survey.yaml': survey });
-    await writeFile(join(dir, 'team.yaml'), team);
+    await writeFile(join(dir, 'team.yaml'), teamFile);
     await mkdir(join(dir, 'nlp'));
     await writeFile(join(dir, 'nlp', 'intents.yaml'), 'intents:\n  billing: [I was charged twice, refund my order]\n  tech_support: [the app crashes, I cannot log in]\n');
     const life = new Life(api, dir);
@@ -155,6 +157,16 @@ export class Life {
     const res = await fetch(`${this.server.url}/api/conversations?limit=200`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.status).toBe(200);
     return ((await res.json()) as { conversations: Listed[] }).conversations;
+  }
+
+  /** An admin's decision from the dashboard (`POST /api/<path>`, or `DELETE` without a body), signed `X-Admin-Name: name`. */
+  async admin(path: string, body?: unknown, name = 'Nadia'): Promise<{ status: number; body: { ok?: boolean; message?: string; error?: string } }> {
+    const res = await fetch(`${this.server.url}/api${path}`, {
+      method: body === undefined ? 'DELETE' : 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'x-admin-name': name },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: await res.json() as { ok?: boolean; message?: string; error?: string } };
   }
 
   async stop(): Promise<void> {
