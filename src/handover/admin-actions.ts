@@ -23,10 +23,12 @@ export type AdminAction =
   /** `seen`: the newest message id the admin's screen showed; the close is refused when the customer wrote since. */
   | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number }
   | { kind: 'note'; conversationId: number; text: string }
-  | { kind: 'handBack'; conversationId: number }
+  | { kind: 'handBack'; conversationId: number; holder?: string | null }
   /** To a team's queue (and a free agent of it), or to a named agent; one of the two. */
-  | { kind: 'transfer'; conversationId: number; team?: string; agentId?: string }
-  | { kind: 'assign'; conversationId: number; agentId: string };
+  | { kind: 'transfer'; conversationId: number; team?: string; agentId?: string; holder?: string | null }
+  | { kind: 'assign'; conversationId: number; agentId: string; holder?: string | null };
+// `holder`: the agent (id) the admin's screen showed holding the conversation, null for none (queued, with the bot);
+// the decision is refused when that changed since (an agent's /claim, a colleague's transfer), as a close is by `seen`.
 
 const done = (said: Line, conversationId: number): ActionResult => actionResult(true, said, conversationId);
 const refused = (said: Line, conversationId: number): ActionResult => actionResult(false, said, conversationId);
@@ -46,6 +48,10 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
   if (!conversation || conversation.status !== 'open') return refused(line('notOpen', id), id);
   const holder = holderOf(ctx, conversation);
   const by = adminActorId(admin);
+  // Taken meanwhile, the admin would take it from an agent they did not know had it (or meant to take it from one who
+  // no longer has it): they look again first.
+  const heldNow = conversation.stage === 'assigned' ? conversation.agentId ?? null : null;
+  if ('holder' in action && action.holder !== undefined && heldNow !== action.holder) return refused(line('holderChanged', id, holder?.name ?? heldNow ?? undefined), id);
   switch (action.kind) {
     case 'note': {
       tx.addMessage({

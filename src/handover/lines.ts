@@ -68,6 +68,9 @@ const en = {
   unseenInApp: (id: number, customer: string | undefined, text: string | undefined, more: number, where: 'chat' | 'topic') =>
     `${isolateRtl(customer ?? 'customer')} wrote in #${id} what ${where === 'topic' ? 'this topic' : 'your chat'} had not shown you when you sent /close: ${shortQuote(text) ?? 'a file'}${more > 0 ? ` (and ${more} more)` : ''}. Nothing was closed: read it, then close again.`,
   handedBack: (id: number) => `#${id} is back with the bot.`,
+  /** An admin's transfer, give or hand back, asked of a conversation whose agent (`now`: none) is not the one their screen showed. */
+  holderChanged: (id: number, now?: string) =>
+    `#${id} ${now !== undefined ? `is with ${now} now` : 'is with no agent now'}, not as your screen showed it. Nothing was changed: look again, then decide.`,
   noFlowToHandBackTo: (id: number, outcome: Outcome) =>
     `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}.`,
   noTeamOrAgent: (to: string, teams: string[]) => `There is no team or agent named "${to}". Teams: ${teams.join(', ') || 'none'}.`,
@@ -393,6 +396,8 @@ const ar: Wording = {
   unseenInApp: (id, customer, text, more, where) =>
     `وصلت رسالة من ${isolate(customer ?? 'العميل')} في المحادثة #${id} لم تظهر في ${where === 'topic' ? 'هذا الموضوع' : 'دردشتك'} قبل أن ترسل ${isolate('/close')}: ${shortQuote(text, 'ar') ?? 'ملف'}${more > 0 ? ` (${andMore(more)})` : ''}. لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
   handedBack: (id) => `عادت المحادثة #${id} إلى البوت.`,
+  holderChanged: (id, now) =>
+    `المحادثة #${id} ${now !== undefined ? `مع ${isolate(now)} الآن` : 'ليست مع أي موظف الآن'}، لا كما أظهرتها شاشتك. لم يتغير شيء: انظر مجددًا ثم قرّر.`,
   noFlowToHandBackTo: (id, outcome) =>
     `ليس لدى البوت مسار يتابع به المحادثة #${id} (لا يبدأ أي مسار عند ${isolate('conversation.opened')})؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}.`,
   noTeamOrAgent: (to, teams) => `لا يوجد فريق ولا موظف باسم «${isolate(to)}». الفرق: ${list(teams)}.`,

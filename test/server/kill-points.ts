@@ -159,11 +159,14 @@ export class Life {
     return ((await res.json()) as { conversations: Listed[] }).conversations;
   }
 
-  /** An admin's decision from the dashboard (`POST /api/<path>`, or `DELETE` without a body), signed `X-Admin-Name: name`. */
-  async admin(path: string, body?: unknown, name = 'Nadia'): Promise<{ status: number; body: { ok?: boolean; message?: string; error?: string } }> {
+  /**
+   * An admin's decision from the dashboard (`POST /api/<path>`, or `DELETE` without a body), signed `X-Admin-Name: name`,
+   * the dashboard in `language`.
+   */
+  async admin(path: string, body?: unknown, name = 'Nadia', language = 'en'): Promise<{ status: number; body: { ok?: boolean; message?: string; error?: string } }> {
     const res = await fetch(`${this.server.url}/api${path}`, {
       method: body === undefined ? 'DELETE' : 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'x-admin-name': name },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'x-admin-name': name, 'accept-language': language },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: await res.json() as { ok?: boolean; message?: string; error?: string } };

@@ -258,6 +258,8 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
     }
   };
   const open = conversation.status === 'open';
+  // Who this screen shows holding it: a transfer or a hand back is refused if an agent took it (or let it go) since.
+  const shownHolder = conversation.stage === 'assigned' ? conversation.agentId ?? null : null;
   return (
     <div class="actions">
       {error ? <Notice kind="error">{error}</Notice> : null}
@@ -268,7 +270,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
       </form>
       {open ? (
         <>
-          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('transfer', target.kind === 'team' ? { team: teamNamed(target.value) } : { agentId: target.value }); }}>
+          <form class="action" onSubmit={(event) => { event.preventDefault(); void act('transfer', { ...(target.kind === 'team' ? { team: teamNamed(target.value) } : { agentId: target.value }), holder: shownHolder }); }}>
             <label for="transfer-to">{t('transferTo')}</label>
             <div class="inline">
               <select aria-label={t('transferTo')} value={target.kind} onChange={(e) => setTarget({ kind: e.currentTarget.value as 'team' | 'agent', value: '' })}>
@@ -290,7 +292,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
             </div>
           </form>
           {conversation.stage !== 'bot' ? (
-            <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', {})}>{t('handBack')}</button></div>
+            <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', { holder: shownHolder })}>{t('handBack')}</button></div>
           ) : null}
           {/* Closing ends the customer's conversation: it is asked first, Enter in the note included. */}
           <form class="action" onSubmit={(event) => { event.preventDefault(); setAskingClose(true); }}>

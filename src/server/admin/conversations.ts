@@ -39,12 +39,14 @@ const listQuery = z.object({
 
 const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const note = z.string().trim().min(1).max(4000);
+/** The agent (id) the admin's screen showed holding the conversation, null for none: refused if that changed since. */
+const holder = z.string().trim().min(1).max(100).nullable().optional();
 const actionBodies = {
   close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional(), seen: z.number().int().min(0).safe().optional() }).strict(),
-  transfer: z.object({ team: z.string().trim().min(1).max(100).optional(), agentId: z.string().trim().min(1).max(100).optional() }).strict()
+  transfer: z.object({ team: z.string().trim().min(1).max(100).optional(), agentId: z.string().trim().min(1).max(100).optional(), holder }).strict()
     .refine((body) => (body.team === undefined) !== (body.agentId === undefined), 'give a team or an agentId (one of the two)'),
-  handback: z.object({}).strict(),
-  assign: z.object({ agentId: z.string().trim().min(1).max(100) }).strict(),
+  handback: z.object({ holder }).strict(),
+  assign: z.object({ agentId: z.string().trim().min(1).max(100), holder }).strict(),
   note: z.object({ text: note }).strict(),
 } as const;
 
@@ -436,11 +438,16 @@ function mountSendAgain(router: Router, context: AdminContext, conversationOf: (
 function toAction(route: keyof typeof actionBodies, conversationId: number, body: Record<string, unknown>): AdminAction {
   switch (route) {
     case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}) };
-    case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}) };
-    case 'handback': return { kind: 'handBack', conversationId };
-    case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string };
+    case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}), ...heldBy(body) };
+    case 'handback': return { kind: 'handBack', conversationId, ...heldBy(body) };
+    case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string, ...heldBy(body) };
     case 'note': return { kind: 'note', conversationId, text: body.text as string };
   }
+}
+
+/** The holder the admin's screen showed, when the body says it. */
+function heldBy(body: Record<string, unknown>): { holder?: string | null } {
+  return body.holder !== undefined ? { holder: body.holder as string | null } : {};
 }
 
 /** What a transcript row stands for when the customer did something rather than wrote: reacted, edited or deleted a message. */

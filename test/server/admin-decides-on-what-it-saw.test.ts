@@ -1,0 +1,61 @@
+// An admin gives a waiting customer to an agent from the dashboard just as another agent takes them from Telegram
+// (/claim): through the real server (a child process), the Bot API faked on 127.0.0.1. The dashboard says who its
+// screen showed holding the conversation; once that changed, the admin's decision is refused in their words (English,
+// Arabic) and the agent who took the customer keeps them. Embedded store only (see test/server/kill-points.ts).
+import { expect, it } from 'vitest';
+import { cleanUpAfterEach, KARIM, LAYLA, Life, OMAR, SARA } from './kill-points.ts';
+
+cleanUpAfterEach();
+
+/** Sara works for Billing too; one seat each, so that Karim waits in the queue while Sara holds Layla and Omar is away. */
+const billingPair = `teams:
+  - name: Billing
+  - name: Support
+agents:
+  - name: Omar
+    telegram: ${OMAR}
+    teams: [Billing]
+    max_open: 1
+  - name: Sara
+    telegram: ${SARA}
+    teams: [Billing, Support]
+    max_open: 1
+`;
+
+it.skipIf(process.env.STORE === 'postgres')('refuses to give a queued conversation an agent claimed meanwhile, and the agent keeps it', async () => {
+  const life = await Life.begin(billingPair);
+  await life.say(SARA, '/online');
+  await life.sees(SARA, /online/i);
+  await life.say(OMAR, '/away');
+  await life.sees(OMAR, /away/i);
+  await life.say(LAYLA, 'hi');
+  await life.say(LAYLA, 'layla@example.com');
+  await life.say(LAYLA, 'Billing');
+  await life.sees(SARA, /^#1 · new conversation/);
+  await life.say(KARIM, 'hi');
+  await life.say(KARIM, 'karim@example.com');
+  await life.say(KARIM, 'Billing');
+  await life.sees(KARIM, /number 1 in line/);
+
+  // The admin's Queue showed #2 waiting; Omar's /claim from Telegram lands first.
+  await life.say(OMAR, '/claim 2');
+  await life.sees(OMAR, /^#2 is yours|^#2 · /);
+  await life.say(OMAR, 'Hi Karim, Omar here: I am looking at your invoice.');
+  await life.sees(KARIM, 'Hi Karim, Omar here: I am looking at your invoice.');
+
+  const given = await life.admin('/conversations/2/transfer', { agentId: 'sara', holder: null });
+  expect(given).toEqual({ status: 409, body: { error: '#2 is with Omar now, not as your screen showed it. Nothing was changed: look again, then decide.' } });
+  const inArabic = await life.admin('/conversations/2/handback', { holder: 'sara' }, 'Nadia', 'ar');
+  expect(inArabic.status).toBe(409);
+  expect(inArabic.body.error).toBe('المحادثة #2 مع \u2068Omar\u2069 الآن، لا كما أظهرتها شاشتك. لم يتغير شيء: انظر مجددًا ثم قرّر.');
+  expect((await life.conversations()).find((conversation) => conversation.id === 2)).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+
+  // Told what the screen showed, the decision goes through.
+  expect(await life.admin('/conversations/2/transfer', { agentId: 'sara', holder: 'omar' })).toMatchObject({ status: 200, body: { message: '#2 is now with Sara.' } });
+  await life.sees(OMAR, '#2 was given to Sara by Nadia.');
+  await life.sees(KARIM, '\u2068Sara\u2069 has joined the conversation.');
+  // Karim heard of Omar once, and of Sara once: nobody was told of the refused decisions.
+  expect(life.sent(KARIM).filter((text) => text.includes('has joined'))).toEqual(['\u2068Omar\u2069 has joined the conversation.', '\u2068Sara\u2069 has joined the conversation.']);
+  expect(life.sent(OMAR).filter((text) => text.includes('by Nadia'))).toEqual(['#2 was given to Sara by Nadia.']);
+  await life.stop();
+}, 180_000);
