@@ -24,11 +24,11 @@ const timesChart = (page: Page) => page.locator('.chart', { has: page.locator('f
 const resolutionChart = (page: Page) => page.locator('.chart', { has: page.locator('figcaption', { hasText: /Resolution, median|مدة الحل، الوسيط/ }) });
 
 /**
- * Where the bars of a colour (#rrggbb) are drawn in a chart of median times (first response: blue, #2563eb), above
+ * Where the bars of a colour (#rrggbb) are drawn in a chart of median times (both: slate, #475569, no team's colour), above
  * its day labels: the top row of the colour in each column, and the most rows of it one column holds (a bar's height;
  * a dot's few rows).
  */
-function firstResponseDrawn(page: Page, chart = timesChart(page), color = '#2563eb'): Promise<{ tops: number[]; tallest: number }> {
+function firstResponseDrawn(page: Page, chart = timesChart(page), color = '#475569'): Promise<{ tops: number[]; tallest: number }> {
   return chart.locator('canvas').evaluate((canvas: HTMLCanvasElement, hex) => {
     const { width, height } = canvas;
     const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
@@ -52,6 +52,24 @@ function firstResponseDrawn(page: Page, chart = timesChart(page), color = '#2563
     }
     return { tops, tallest };
   }, color);
+}
+
+/**
+ * The colours (#rrggbb) a chart fills bars with: the saturated ones that cover at least `least` of its pixels (not the
+ * grid's greys, nor the antialiased edges of its texts).
+ */
+function barColours(chart: ReturnType<Page['locator']>, least = 150): Promise<string[]> {
+  return chart.locator('canvas').evaluate((canvas: HTMLCanvasElement, min) => {
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b, a] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!, pixels[i + 3]!];
+      if (a < 250 || Math.max(r, g, b) - Math.min(r, g, b) < 30) continue;
+      const hex = `#${[r, g, b].map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+      counts.set(hex, (counts.get(hex) ?? 0) + 1);
+    }
+    return [...counts].filter(([, count]) => count >= min).map(([hex]) => hex);
+  }, least);
 }
 
 /** How many rows apart the highest and the lowest first response times are drawn. */
@@ -462,7 +480,32 @@ describe.skipIf(!hasChromium)(title, () => {
         const firstResponses = await firstResponseDrawn(page);
         expect(spread(firstResponses)).toBeGreaterThan(60);
         expect(firstResponses.tallest).toBeGreaterThan(100);
-        expect(spread(await firstResponseDrawn(page, resolutionChart(page), '#d97706'))).toBeGreaterThan(60);
+        expect(spread(await firstResponseDrawn(page, resolutionChart(page)))).toBeGreaterThan(60);
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
+  it('draws the median times in a colour no team has, so that an admin reads no team into them, in English and Arabic, on a phone too', async () => {
+    const teams = ['Support', 'Billing', 'Sales', 'Returns', 'Shipping', 'Accounts', 'Partners', 'Wholesale'];
+    fake.setReport({ series: {
+      conversationsByTeam: (days: string[]) => Object.fromEntries(teams.map((team) => [team, days.map(() => 1)])),
+      firstResponseSeconds: (days: string[]) => days.map((_, i) => 60 + i * 10), resolutionSeconds: (days: string[]) => days.map((_, i) => 600 + i * 60),
+    } });
+    const byTeam = (page: Page) => page.locator('.chart', { has: page.locator('figcaption', { hasText: /Conversations by team|المحادثات حسب الفريق/ }) });
+    for (const [name, width, arabic] of [['reports-figure-colour', 1280, false], ['reports-figure-colour-ar-phone', 390, true]] as const) {
+      await withPage(browser, name, { viewport: { width, height: 1400 } }, async (page) => {
+        await reports(page, fake, arabic);
+        for (const chart of [byTeam(page), timesChart(page), resolutionChart(page)]) await chart.locator('canvas').waitFor();
+        const teamColours = await barColours(byTeam(page));
+        expect(teamColours.length, 'each of the eight teams in its colour').toBeGreaterThanOrEqual(8);
+        for (const chart of [timesChart(page), resolutionChart(page)]) {
+          // Drawn, and in no colour the teams are drawn in (resolution was Sales's orange, first response Support's blue).
+          const colours = await barColours(chart, 1000);
+          expect(colours.length).toBeGreaterThan(0);
+          for (const colour of colours) expect(teamColours).not.toContain(colour);
+          expect((await firstResponseDrawn(page, chart, colours[0])).tallest, 'bars an admin can read against the axis').toBeGreaterThan(40);
+        }
         await shot(page, name);
       });
     }

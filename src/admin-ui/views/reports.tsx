@@ -15,7 +15,14 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, To
 /** How long after a conversation changed the figures are asked for again, once for all the changes in between. */
 const LIVE_REFRESH_MS = 5000;
 
+/** The colours of the names of a chart (teams, intents), one each in their order. */
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#dc2626'];
+/**
+ * The colour of a chart of one figure (median first response, resolution): none of the teams', so that an admin who
+ * has just read the chart of conversations by team beside it does not read a team into it (resolution was drawn in
+ * the orange of the third team, Sales).
+ */
+const FIGURE_COLOR = '#475569';
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 10);
@@ -246,13 +253,13 @@ export function ReportsPage() {
           const series = data.series;
           // Each time in a chart of its own, on its own scale: beside resolutions of hours, first responses of minutes were
           // slivers at the axis, all one height.
-          const timeChart = (title: StringKey, values: (number | null)[], color: string) => {
+          const timeChart = (title: StringKey, values: (number | null)[]) => {
             const unit = timeUnit(values);
             // The tooltip says the time as the figures do ("2 s", "1 h 5 min"), not a fraction of the unit.
             const tooltip = { callbacks: { label: (item: { parsed: { y: number | null } }) => duration((item.parsed.y ?? 0) * unit.seconds) } };
             return (
               <ChartBox times title={t(title, { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip } }, data: { labels: series!.days, datasets: [
-                { label: t(title === 'firstResponseByDay' ? 'firstResponse' : 'resolution'), data: values.map((value) => (value === null ? null : value / unit.seconds)), borderColor: color, backgroundColor: color, minBarLength: 2 },
+                { label: t(title === 'firstResponseByDay' ? 'firstResponse' : 'resolution'), data: values.map((value) => (value === null ? null : value / unit.seconds)), borderColor: FIGURE_COLOR, backgroundColor: FIGURE_COLOR, minBarLength: 2 },
               ] } }} />
             );
           };
@@ -280,8 +287,8 @@ export function ReportsPage() {
                   <ChartBox title={t('conversationsByTeam')} note={t('byTeamByDayExplained')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
-                  {timeChart('firstResponseByDay', series.firstResponseSeconds, COLORS[0]!)}
-                  {timeChart('resolutionByDay', series.resolutionSeconds, COLORS[2]!)}
+                  {timeChart('firstResponseByDay', series.firstResponseSeconds)}
+                  {timeChart('resolutionByDay', series.resolutionSeconds)}
                   <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
                 </div>
               )}
