@@ -198,6 +198,11 @@ export interface TranscriptMessage {
   event?: 'reaction' | 'edit' | 'deletion';
   /** The customer's press of a button of an earlier question: it answered nothing, and the bot told them so. */
   late?: true;
+  /**
+   * The customer's words the bot read, or could have read, for their need (not an email address given to the question
+   * that asked for it, a greeting, a button): Teach its intent is offered under it.
+   */
+  teach?: true;
   at: string;
   status?: string;
   delivery?: string;

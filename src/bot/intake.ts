@@ -132,6 +132,9 @@ export class Intake {
     const text = inbound.text ?? (offered?.title || inbound.choice) ?? describeKind(inbound);
     // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
     const menu = inbound.menu === true && offered === undefined;
+    // The question the flow waits on, which these words answer (or are read beside): what the bot read them as.
+    const answers = !opened && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
+      ? questionOf(conversation.flow) : undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
       conversationId: conversation.id,
@@ -144,6 +147,7 @@ export class Intake {
       ...(pressedInLine ? { oldPress: true as const } : {}),
       ...(inbound.attachments && inbound.attachments.length > 0 ? { attachments: inbound.attachments } : {}),
       ...(inbound.unsupported !== undefined ? { unsupported: inbound.unsupported } : {}),
+      ...(answers !== undefined ? { answers } : {}),
       channelMessageId: inbound.id,
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,

@@ -280,6 +280,11 @@ export interface Message {
    * nothing, and the customer was told so (in line: their place).
    */
   oldPress?: true;
+  /**
+   * A customer's message that came while the flow waited for an answer: the question it answered (`questionOf`), so
+   * that a reader knows what the bot read it as (an email address, a need, a rating).
+   */
+  answers?: string;
   attachments?: Attachment[];
   /**
    * A customer's message of a kind nothing here can show (a poll, a story), as the channel names it: `text` says so in

@@ -31,7 +31,7 @@ interface FakeConversation {
   contactId: string; openedAt: string; queuedAt?: string; assignedAt?: string; closedAt?: string; closingNote?: string; flow: string;
   fields: Record<string, string>;
 }
-interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: 'contact' | 'agent' | 'bot' | 'note'; author?: string; text: string; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string; voice?: boolean }[] }
+interface FakeMessage { id: number; conversationId: number; direction: 'in' | 'out'; from: 'contact' | 'agent' | 'bot' | 'note'; author?: string; text: string; teach?: true; at: string; delivery?: string; attachments?: { kind: string; name?: string; mime?: string; url?: string; voice?: boolean }[] }
 interface FakeContact { id: string; name?: string; identities: { channel: string; id: string }[]; fields: Record<string, string>; tags: string[]; createdAt: string; updatedAt: string }
 
 export interface FakeApi {
@@ -181,7 +181,8 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
       conversation = { id: conversations.length + 1, status: 'open', stage: 'queued', team: 'Support', channel: 'webchat', contactId: contact.id, openedAt: now, queuedAt: now, flow: 'inbound', fields: {} };
       conversations.push(conversation);
     }
-    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'in', from: 'contact', text: said.text, at: now, ...(said.attachments ? { attachments: said.attachments } : {}) });
+    // The message that opens the conversation says the need, as the server reads it: Teach its intent is offered under it.
+    messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'in', from: 'contact', text: said.text, at: now, teach: true, ...(said.attachments ? { attachments: said.attachments } : {}) });
     messages.push({ id: messages.length + 1, conversationId: conversation.id, direction: 'out', from: 'bot', text: 'You are number 1 in line.', at: now, delivery: 'delivered' });
     emit('conversation', { id: conversation.id, status: conversation.status, stage: conversation.stage, team: conversation.team });
   };

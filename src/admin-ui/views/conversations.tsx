@@ -212,7 +212,7 @@ function Message({ message, channel, sendAgain }: { message: TranscriptMessage; 
           })}
         </ul>
       ) : null}
-      {role === 'contact' && message.text && message.unsupported === undefined && message.event === undefined && !message.late ? <TeachIntent text={message.text} messageId={message.id} /> : null}
+      {role === 'contact' && message.teach && message.text && message.unsupported === undefined && message.event === undefined && !message.late ? <TeachIntent text={message.text} messageId={message.id} /> : null}
       {delivery || message.error ? (
         <div class={`delivery ${delivery === 'failed' ? 'failed' : ''}`}>
           {t('delivery')}: {delivery ? deliveryWord(delivery) : t('failed')}{failure !== undefined ? ` (${failure})` : message.error ? <> (<TheirWords text={message.error} />)</> : null}

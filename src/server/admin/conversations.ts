@@ -22,6 +22,7 @@ import { pageLanguage } from '../language.ts';
 import { routeTitle, shownFields, topicOf, type Wording } from '../../flows/labels.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
+import { teachable } from './teachable.ts';
 import { byWait, waitedSince } from '../../handover/assignment/queue.ts';
 
 const listQuery = z.object({
@@ -323,6 +324,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
     const topic = topicOf(conversation, wording, language);
+    const teach = await teachable(conversation, contact, messages, context.flows);
     res.json({
       conversation: {
         ...summary,
@@ -352,6 +354,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...eventOf(message), at: message.at,
         // A press of a button of an earlier question answered nothing: said so, as in the agent console.
         ...(message.direction === 'in' && message.oldPress ? { late: true } : {}),
+        // Words the bot read, or could have read, for the customer's need: what Teach its intent is offered under.
+        ...(teach.has(message.id) ? { teach: true } : {}),
         ...(message.status !== undefined ? { status: message.status } : {}),
         ...(message.delivery !== undefined ? { delivery: message.delivery } : {}),
         ...(message.error !== undefined ? { error: message.error } : {}),
