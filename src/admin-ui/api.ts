@@ -330,5 +330,7 @@ export interface Report {
     intents: Record<string, number[]>;
     /** The titles of the intents' routes in the page's language, where a route titles them. */
     intentTitles?: Record<string, string>;
+    /** The team each intent's route hands to (a flow in service's `classify` routes). */
+    intentTeams?: Record<string, string>;
   };
 }

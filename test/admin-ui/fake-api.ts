@@ -450,6 +450,7 @@ export async function startFakeApi(options: { token?: string; flows: Record<stri
         intents: { billing: days.map((_, i) => i % 4), tech_support: days.map((_, i) => (i * 7) % 5) },
         // As the shipped flow's routes title them, in the page's language.
         intentTitles: req.get('accept-language') === 'ar' ? { billing: 'الفواتير', tech_support: 'الدعم الفني' } : { billing: 'Billing', tech_support: 'Support' },
+        intentTeams: { billing: 'Billing', tech_support: 'Support' },
         ...Object.fromEntries(Object.entries(reportGiven.series ?? {}).map(([key, value]) => [key, typeof value === 'function' ? (value as (days: string[]) => unknown)(days) : value])),
       },
     });

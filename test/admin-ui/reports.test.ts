@@ -510,4 +510,22 @@ describe.skipIf(!hasChromium)(title, () => {
       });
     }
   }, 60_000);
+
+  it('draws an intent in the colour its route\'s team has in the chart of conversations by team beside it, not in another team\'s', async () => {
+    // Support first in the chart by team (blue), Billing second (green); the billing intent first among the intents.
+    fake.setReport({ series: {
+      conversationsByTeam: (days: string[]) => ({ Support: days.map(() => 1), Billing: days.map(() => 2) }),
+      intents: (days: string[]) => ({ billing: days.map(() => 2), tech_support: days.map(() => 0) }),
+    } });
+    const intentsChart = (page: Page) => page.locator('.chart', { has: page.locator('figcaption', { hasText: /^(Intents|النوايا)$/ }) });
+    for (const [name, arabic] of [['reports-intent-colours', false], ['reports-intent-colours-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 1400 } }, async (page) => {
+        await reports(page, fake, arabic);
+        await intentsChart(page).locator('canvas').waitFor();
+        // Billing's bars are green in both charts; they were blue, Support's colour beside them.
+        expect(await barColours(intentsChart(page), 1000)).toEqual(['#16a34a']);
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
 });

@@ -140,9 +140,36 @@ function ChartBox({ title, config, times = false, note }: { title: string; confi
 /** The conversations of no team, as the API names them in `conversationsByTeam`. */
 const NO_TEAM = '(no team)';
 
-/** Bars by name (team, intent), each in its colour, labelled as `label` words the name. */
-function datasets(series: Record<string, number[]>, label: (name: string) => string) {
-  return Object.entries(series).map(([name, data], index) => ({ label: label(name), data, backgroundColor: COLORS[index % COLORS.length], borderColor: COLORS[index % COLORS.length] }));
+/** Bars by name (team, intent), each in its colour (`colours`, by name), labelled as `label` words the name. */
+function datasets(series: Record<string, number[]>, label: (name: string) => string, colours: Record<string, string>) {
+  return Object.entries(series).map(([name, data]) => ({ label: label(name), data, backgroundColor: colours[name], borderColor: colours[name] }));
+}
+
+/**
+ * The colour of each team, in the order the chart of conversations by team lists them, and of each intent: its route's
+ * team's, as that chart draws it beside ("Billing" is one colour in both); else, and for a second intent of the same
+ * team, one no team and no other intent has. The intents were coloured in their own order, and billing was drawn in
+ * the colour Support had beside it.
+ *
+ *     colours({ conversationsByTeam: { Support: [], Billing: [] }, intents: { billing: [] }, intentTeams: { billing: 'Billing' } }).intents.billing; // '#16a34a'
+ */
+function colours(series: Pick<NonNullable<Report['series']>, 'conversationsByTeam' | 'intents' | 'intentTeams'>): { teams: Record<string, string>; intents: Record<string, string> } {
+  const teams = Object.fromEntries(Object.keys(series.conversationsByTeam).map((team, index) => [team, COLORS[index % COLORS.length]!]));
+  const taken = new Set(Object.values(teams));
+  let next = Object.keys(teams).length;
+  const intents: Record<string, string> = {};
+  for (const intent of Object.keys(series.intents)) {
+    const team = series.intentTeams?.[intent];
+    const theirs = team === undefined ? undefined : teams[team];
+    if (theirs !== undefined && !Object.values(intents).includes(theirs)) {
+      intents[intent] = theirs;
+      continue;
+    }
+    const free = COLORS.find((colour) => !taken.has(colour));
+    intents[intent] = free ?? COLORS[next++ % COLORS.length]!;
+    taken.add(intents[intent]);
+  }
+  return { teams, intents };
 }
 
 function Figure({ label, value, note }: { label: string; value: string | number; note?: string }) {
@@ -251,6 +278,7 @@ export function ReportsPage() {
       <Loading loaded={report}>
         {(data) => {
           const series = data.series;
+          const drawn = series ? colours(series) : { teams: {}, intents: {} };
           // Each time in a chart of its own, on its own scale: beside resolutions of hours, first responses of minutes were
           // slivers at the axis, all one height.
           const timeChart = (title: StringKey, values: (number | null)[]) => {
@@ -284,12 +312,12 @@ export function ReportsPage() {
               ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
-                  <ChartBox title={t('conversationsByTeam')} note={t('byTeamByDayExplained')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team))) } }} />
+                  <ChartBox title={t('conversationsByTeam')} note={t('byTeamByDayExplained')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team)), drawn.teams) } }} />
                   {/* Bars, not a line: a day alone (the first day of data) is a bar against the axis, not a lone dot;
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
                   {timeChart('firstResponseByDay', series.firstResponseSeconds)}
                   {timeChart('resolutionByDay', series.resolutionSeconds)}
-                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent) } }} />
+                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent, drawn.intents) } }} />
                 </div>
               )}
               <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} note={t('perTeamExplained')} />

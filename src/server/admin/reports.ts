@@ -47,7 +47,13 @@ export function mountReports(router: Router, context: AdminContext): void {
       const title = routeTitle(intent, wording, language);
       return title === undefined ? [] : [[intent, title]];
     }));
-    res.json({ ...report, series: { ...series, intentTitles } });
+    // The team each intent's route hands to, so that the chart of intents draws one in its team's colour.
+    const intentTeams: Record<string, string> = {};
+    for (const step of context.flows.inService().flatMap((flow) => flow.steps)) {
+      if (step.kind !== 'classify') continue;
+      for (const route of step.spec.routes) if (route.intent in series.intents && !(route.intent in intentTeams)) intentTeams[route.intent] = route.team;
+    }
+    res.json({ ...report, series: { ...series, intentTitles, intentTeams } });
   });
 
   router.get('/reports.csv', async (req, res) => {

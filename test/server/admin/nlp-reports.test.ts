@@ -275,6 +275,7 @@ describe('reports over the admin API', () => {
         resolutionSeconds: [600, null],
         intents: { billing: [1, 0] },
         intentTitles: { billing: 'Billing' },
+        intentTeams: { billing: 'Billing' },
       });
       // Without a period: the 30 days up to today.
       const recent = await admin.get<{ series: { days: string[] } }>('/reports');
