@@ -528,4 +528,29 @@ describe.skipIf(!hasChromium)(title, () => {
       });
     }
   }, 60_000);
+
+  it('draws medians of seconds in whole seconds, as the figures above them say them: 1.6 s is "2 s" in the card and 2 on the axis', async () => {
+    fake.setReport({
+      total: { firstResponse: { count: 14, median: 1.6, p90: 1.6 }, resolution: { count: 14, median: 4.7, p90: 4.7 }, resolved: 14 },
+      series: { firstResponseSeconds: (days: string[]) => days.map(() => 1.6), resolutionSeconds: (days: string[]) => days.map(() => 4.7) },
+    });
+    for (const [name, arabic] of [['reports-whole-seconds', false], ['reports-whole-seconds-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 900 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        for (const [chart, card, top] of [[timesChart(page), /First response|أول رد/, 2], [resolutionChart(page), /Resolution|مدة الحل/, 5]] as const) {
+          await chart.locator('canvas').waitFor();
+          const label = (await chart.locator('canvas').getAttribute('aria-label'))!;
+          // The axis's numbers (Western or Arabic-Indic digits, as the page writes them), read as numbers.
+          const ticks = async () => (await drawnTexts(page, label))
+            .map((text) => text.replace(/[٠-٩]/g, (digit) => String(digit.charCodeAt(0) - 0x0660)).replace('٫', '.'))
+            .filter((text) => /^\d+(\.\d+)?$/.test(text)).map(Number);
+          await expect.poll(async () => Math.max(...(await ticks())), { message: label }).toBe(top);
+          expect((await ticks()).every(Number.isInteger), `${label}: whole seconds`).toBe(true);
+          expect(await page.locator('.figure', { hasText: card }).locator('.value').innerText()).toMatch(new RegExp(`^(${top}|${String.fromCharCode(0x0660 + top)}) `));
+        }
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
 });

@@ -100,7 +100,7 @@ function rightToLeft(config: ChartConfiguration<'bar'>): ChartConfiguration<'bar
  * One chart of bars by day, drawn again when its configuration changes, and in the page's direction: counts stacked
  * (a day's teams add up to its conversations); `times`, one median time a day, its name in the title, so no legend.
  */
-function ChartBox({ title, config, times = false, note }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean; note?: string }) {
+function ChartBox({ title, config, times = false, whole = !times, note }: { title: string; config: ChartConfiguration<'bar'>; times?: boolean; whole?: boolean; note?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const empty = isEmpty(config as ChartConfiguration, times);
   useEffect(() => {
@@ -122,12 +122,12 @@ function ChartBox({ title, config, times = false, note }: { title: string; confi
         plugins: { legend: { rtl, position: 'bottom', display: !times }, tooltip: { rtl, ...config.options?.plugins?.tooltip, callbacks: { title: (items: { label: string }[]) => reportDay(items[0]?.label ?? '', 'whole'), ...config.options?.plugins?.tooltip?.callbacks } } },
         scales: {
           x: { stacked: !times, ticks: { maxRotation: 0, autoSkip: false, callback: function (this: { width: number }, _value: unknown, index: number) { return dayLabel(labels, index, this.width, rtl); } } },
-          y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(times ? {} : { ticks: { precision: 0 } }) },
+          y: { beginAtZero: true, stacked: !times, position: rtl ? 'right' : 'left', ...(whole ? { ticks: { precision: 0 } } : {}) },
         },
       },
     } as ChartConfiguration);
     return () => chart.destroy();
-  }, [config, empty, times, lang()]);
+  }, [config, empty, times, whole, lang()]);
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
@@ -285,9 +285,11 @@ export function ReportsPage() {
             const unit = timeUnit(values);
             // The tooltip says the time as the figures do ("2 s", "1 h 5 min"), not a fraction of the unit.
             const tooltip = { callbacks: { label: (item: { parsed: { y: number | null } }) => duration((item.parsed.y ?? 0) * unit.seconds) } };
+            // In seconds, whole ones, as the figure above says them: a median of 1.6 s read "2 s" there and 1.6 here.
+            const seconds = unit.seconds === 1;
             return (
-              <ChartBox times title={t(title, { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip } }, data: { labels: series!.days, datasets: [
-                { label: t(title === 'firstResponseByDay' ? 'firstResponse' : 'resolution'), data: values.map((value) => (value === null ? null : value / unit.seconds)), borderColor: FIGURE_COLOR, backgroundColor: FIGURE_COLOR, minBarLength: 2 },
+              <ChartBox times whole={seconds} title={t(title, { unit: t(unit.name) })} config={{ type: 'bar', options: { plugins: { tooltip } }, data: { labels: series!.days, datasets: [
+                { label: t(title === 'firstResponseByDay' ? 'firstResponse' : 'resolution'), data: values.map((value) => (value === null ? null : seconds ? Math.round(value) : value / unit.seconds)), borderColor: FIGURE_COLOR, backgroundColor: FIGURE_COLOR, minBarLength: 2 },
               ] } }} />
             );
           };
