@@ -18,14 +18,18 @@ describe.skipIf(!hasChromium)(inChromium('Teach its intent in a transcript'), ()
   let app: Switchboard;
   withShippedSwitchboard((running) => ({ browser, app } = running));
 
+  /** The open conversation of the contact called `name`, if any. */
+  async function conversationOf(name: string) {
+    for (const conversation of await app.store.openConversations({})) if ((await app.store.contact(conversation.contactId))?.name === name) return conversation;
+    return undefined;
+  }
+
   /** The admin signed in, on the transcript of the conversation of `name`. */
   async function transcriptOf(page: Page, name: string): Promise<void> {
     await page.goto(`${app.url}/admin`);
     await page.fill('#token', ADMIN_TOKEN);
     await page.locator('form button[type="submit"]').click();
-    const conversations = await app.store.openConversations({});
-    const contacts = await Promise.all(conversations.map((conversation) => app.store.contact(conversation.contactId)));
-    const conversation = conversations[contacts.findIndex((contact) => contact?.name === name)]!;
+    const conversation = (await conversationOf(name))!;
     await page.goto(`${app.url}/admin#/conversations/${conversation.id}`);
     await page.locator('.transcript .message.contact').first().waitFor();
   }
@@ -33,7 +37,7 @@ describe.skipIf(!hasChromium)(inChromium('Teach its intent in a transcript'), ()
   it('offers it under the need the bot routed, not under the greeting or the email address the flow asked for', async () => {
     const sam = visitor(app.url, 'teach-sam', 'Sam Teach');
     for (const text of ['hello', 'sam@example.com', 'I was charged twice this month']) expect((await sam.say(text)).status).toBe(202);
-    await eventually(async () => (await app.store.openConversations({ stage: 'queued' })).length > 0, 20_000);
+    await eventually(async () => (await conversationOf('Sam Teach'))?.stage === 'queued', 20_000);
     await withPage(browser, 'dashboard-teach-routed', { viewport: { width: 1280, height: 1000 } }, async (page) => {
       await transcriptOf(page, 'Sam Teach');
       await expect.poll(() => taught(page)).toEqual([['hello', false], ['sam@example.com', false], ['I was charged twice this month', true]]);
@@ -49,13 +53,24 @@ describe.skipIf(!hasChromium)(inChromium('Teach its intent in a transcript'), ()
     expect((await nour.say('the blue frobnicator thing')).status).toBe(202);
     await eventually(async () => (await nour.messages()).filter((message) => message.choices?.some((choice) => choice.id === 'billing')).length === 2, 20_000);
     expect((await nour.press('billing')).status).toBe(202);
-    await eventually(async () => (await app.store.openConversations({ stage: 'queued' })).length > 1, 20_000);
+    await eventually(async () => (await conversationOf('Nour Teach'))?.stage === 'queued', 20_000);
     await withPage(browser, 'dashboard-teach-unrouted', { viewport: { width: 1280, height: 1000 } }, async (page) => {
       await transcriptOf(page, 'Nour Teach');
       await expect.poll(() => taught(page)).toEqual([
         ['hi', false], ['nour@example.com', false], ['zorblax quibble frobnicate', true], ['the blue frobnicator thing', true], ['Billing', false],
       ]);
       await shot(page, 'dashboard-teach-unrouted');
+    });
+  }, 60_000);
+
+  it('offers it under an email address given with the need beside it, which the bot read as the need', async () => {
+    const lina = visitor(app.url, 'teach-lina', 'Lina Teach');
+    for (const text of ['hi', 'lina@example.com, I was charged twice this month']) expect((await lina.say(text)).status).toBe(202);
+    await eventually(async () => (await conversationOf('Lina Teach'))?.stage === 'queued', 20_000);
+    await withPage(browser, 'dashboard-teach-beside', { viewport: { width: 1280, height: 1000 } }, async (page) => {
+      await transcriptOf(page, 'Lina Teach');
+      await expect.poll(() => taught(page)).toEqual([['hi', false], ['lina@example.com, I was charged twice this month', true]]);
+      await shot(page, 'dashboard-teach-beside');
     });
   }, 60_000);
 });

@@ -6,10 +6,11 @@ import { readQuestion, type CompiledFlow, type CompiledStep, type FlowLibrary } 
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 
 /**
- * The ids of the messages of `conversation` that carry a need in the customer's own words: the one that opened it when
- * it said one (`first_message`), an answer to a question whose answer a `classify` step reads (and words typed instead
- * of a clarify button: the need the bot failed to route), and any message holding the need the flow read (beside an
- * answer, "sam@example.com, I was charged twice", or from before messages kept the question they answered).
+ * The ids of the messages of `conversation` that carry a need in the customer's own words: an answer to a question whose
+ * answer a `classify` step reads (and words typed instead of a clarify button: the need the bot failed to route), and
+ * any message holding a need the flow read: the first words that said one (`first_message`, the opening message or
+ * beside the first answer, "sam@example.com, I was charged twice"), the need a classify step read (also from before
+ * messages kept the question they answered).
  *
  *     const ids = await teachable(conversation, contact, messages, flows);
  *     ids.has(message.id); // offer Teach its intent
@@ -17,15 +18,17 @@ import type { Contact, Conversation, Message } from '../../store/types.ts';
 export async function teachable(conversation: Conversation, contact: Contact | undefined, messages: readonly Message[], flows: Pick<FlowLibrary, 'version'>): Promise<Set<number>> {
   const written = messages.filter(customersWords);
   const ids = new Set<number>();
-  const opening = messages.find((message) => message.direction === 'in' && message.from === 'contact');
-  if (opening !== undefined && written.includes(opening) && conversation.source === 'contact' && conversation.fields.first_message !== undefined) ids.add(opening.id);
   const versions = new Map<string, Promise<CompiledFlow | undefined>>();
   const flowOf = (name: string, version: string) => {
     const key = `${name}@${version}`;
     if (!versions.has(key)) versions.set(key, flows.version(name, version));
     return versions.get(key)!;
   };
+  // The need the customer's first words said (`first_message`: the opening message's, or the words beside the first
+  // answer), which a flow may take for the need unasked; a plain "hi" sets none.
   const needs = new Set<string>();
+  const first = conversation.fields.first_message;
+  if (typeof first === 'string' && first.trim() !== '') needs.add(first.trim().toLowerCase());
   for (const message of written) {
     const question = message.answers === undefined ? undefined : readQuestion(message.answers);
     const flow = question && (await flowOf(question.flow, question.version));
