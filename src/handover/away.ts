@@ -6,7 +6,7 @@
 // silence after their own last words); the agent is reminded, every UNANSWERED_REMIND_AFTER, that they wait, and once
 // they have waited UNANSWERED_PASS_ON_AFTER, a free colleague, if there is one, takes them.
 import type { Conversation, Tx } from '../store/types.ts';
-import { agentState, type AgentState } from './agent-state.ts';
+import { agentState, takenFrom, type AgentState } from './agent-state.ts';
 import { drainFor, passToColleague, requeue } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word } from './lines.ts';
@@ -76,6 +76,8 @@ export async function passOnFromAway(ctx: DeskContext, tx: Tx, conversation: Con
   const taker = after?.stage === 'assigned' && after.agentId !== undefined ? ctx.directory.agent(after.agentId)?.name : undefined;
   const customer = (await tx.contact(conversation.contactId))?.name;
   await toAgent(ctx, tx, agent, word(line('passedOnWhileAway', conversation.id, customer, roughly(now - since), ctx.directory.title(team, agent.language), taker), agent.language), fx, conversation.id);
+  // Back online, the first thing they type may be their answer to this customer: not for whoever comes to them then.
+  await takenFrom(tx, agent, conversation.id, stamp(ctx));
   return true;
 }
 
@@ -132,6 +134,7 @@ export async function passOnUnanswered(ctx: DeskContext, tx: Tx, conversation: C
   ctx.log.warn({ conversation: conversation.id, agent: agent.id, to: colleague.id, waitedMs: Date.parse(now) - since }, 'the customer waited too long for an answer from their online agent (UNANSWERED_PASS_ON_AFTER); conversation given to a colleague');
   const customer = (await tx.contact(conversation.contactId))?.name;
   await toAgent(ctx, tx, agent, word(line('passedOnUnanswered', conversation.id, customer, roughly(Date.parse(now) - since), colleague.name), agent.language), fx, conversation.id);
+  await takenFrom(tx, agent, conversation.id, now);
   await drainFor(ctx, tx, agent, fx);
   return true;
 }

@@ -2,6 +2,7 @@
 // of a customer who left the bot's question unanswered), or as its customer left the chat.
 import type { Conversation, RecentMessage, TextStyle, Tx } from '../store/types.ts';
 import { describeDuration } from '../shared/duration.ts';
+import { takenFrom } from './agent-state.ts';
 import { drainFor } from './assignment/assign.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
@@ -46,6 +47,7 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
   close(ctx, tx, conversation, 'auto', `closed automatically after ${describeDuration(idleForMs)} without activity`, fx);
   if (agent) {
     await toAgent(ctx, tx, agent, word(line('autoClosed', conversation.id, idleForMs), agent.language), fx, conversation.id);
+    await takenFrom(tx, agent, conversation.id, stamp(ctx));
     await drainFor(ctx, tx, agent, fx);
   }
 }
@@ -68,6 +70,7 @@ export async function customerLeft(ctx: DeskContext, tx: Tx, conversation: Conve
   close(ctx, tx, conversation, CUSTOMER_LEFT, 'the customer left the chat', fx);
   if (holder) {
     await tell(ctx, tx, holder.id, line('customerLeft', conversation.id, customer), fx, conversation.id);
+    await takenFrom(tx, holder, conversation.id, stamp(ctx));
     await drainFor(ctx, tx, holder, fx);
   }
 }
