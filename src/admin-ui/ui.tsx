@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, serverNow, type TextStyle, type ValidationError } from './api.ts';
+import { STYLE_TAGS, styledRuns } from '../channels/webchat/styled-runs.js';
 import { fileReason, refusalWords, serverWords, t, type Piece } from './i18n.ts';
 
 /** What the admin should read about a failure. */
@@ -193,32 +194,20 @@ function Pieces({ pieces }: { pieces: Piece[] }) {
   );
 }
 
-/** The element each style a writer gives words is shown with (a code block is code kept on its lines). */
-const STYLE_TAGS: Record<string, 'strong' | 'em' | 'u' | 's' | 'code' | 'span'> = { bold: 'strong', italic: 'em', underline: 'u', strike: 's', code: 'code', pre: 'code', spoiler: 'span' };
-
 /**
  * A text with the styles its writer gave it (an agent's bold, a flow's `*Thanks*`), each its own element around the
- * words it covers: the words are text, never HTML; a style the page does not know, or outside the text, is left out.
+ * words it covers, cut as the web chat and the agent console cut it (`styledRuns`): the words are text, never HTML; a
+ * style the page does not know, or outside the text, is left out.
  *
  *     <Styled text="Your refund is on its way" styles={[{ style: 'bold', offset: 15, length: 10 }]} />
  */
 export function Styled({ text, styles }: { text: string; styles?: readonly TextStyle[] | undefined }) {
-  const known = (styles ?? []).flatMap((style) => {
-    const from = Math.max(0, Math.min(text.length, Number(style.offset) || 0));
-    const to = Math.max(from, Math.min(text.length, from + (Number(style.length) || 0)));
-    return Object.hasOwn(STYLE_TAGS, style.style) && to > from ? [{ style: style.style, from, to }] : [];
-  });
-  if (known.length === 0) return <>{text}</>;
-  const cuts = [...new Set([0, text.length, ...known.flatMap(({ from, to }) => [from, to])])].sort((a, b) => a - b);
-  const runs: ComponentChildren[] = [];
-  for (let index = 0; index + 1 < cuts.length; index++) {
-    const from = cuts[index]!;
-    const to = cuts[index + 1]!;
-    const on = [...new Set(known.filter((style) => style.from <= from && style.to >= to).map(({ style }) => style))];
-    runs.push(on.reduceRight<ComponentChildren>((inner, style) => {
-      const Tag = STYLE_TAGS[style]!;
-      return <Tag class={style === 'spoiler' || style === 'pre' ? style : undefined}>{inner}</Tag>;
-    }, text.slice(from, to)));
-  }
-  return <>{runs}</>;
+  return (
+    <>
+      {styledRuns(text, styles).map(([from, to, on]) => on.reduceRight<ComponentChildren>((inner, style) => {
+        const Tag = STYLE_TAGS[style];
+        return <Tag class={style === 'spoiler' || style === 'pre' ? style : undefined}>{inner}</Tag>;
+      }, text.slice(from, to)))}
+    </>
+  );
 }

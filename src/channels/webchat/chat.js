@@ -453,7 +453,7 @@ function bubble(message, state) {
     element.append(who);
   }
   if (message.quote) element.append(quoteLine(message.quote));
-  if (message.text) element.append(messageText(message.text));
+  if (message.text) element.append(messageText(message.text, message.styles));
   for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, scrollDown, words));
   if (message.choices?.length) element.append(choices(message.choices, message.id));
   const meta = document.createElement('div');

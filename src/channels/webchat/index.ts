@@ -8,7 +8,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { z } from 'zod';
 import { DeliveryRefused, RateLimited, type Channel, type ChannelHost, type InboundMessage, type OutboundMessage } from '../../types.ts';
 import { retryAfter } from '../../shared/refusals.ts';
-import type { Message } from '../../store/types.ts';
+import type { Message, TextStyle, TextStyleName } from '../../store/types.ts';
 import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -37,6 +37,12 @@ export const PAGE_SIZE = { default: 50, max: 200 } as const;
 const refPattern = /^[A-Za-z0-9_-]{1,128}$/;
 /** The fan-out topic of "this session has new messages". */
 const FANOUT_TOPIC = 'webchat';
+
+/**
+ * The styles a customer sees on the page (ui.js draws them): all but a spoiler, which it would not hide (an agent's
+ * spoiler is then not sent, as to any app without them).
+ */
+const WEBCHAT_STYLES: readonly TextStyleName[] = ['bold', 'italic', 'underline', 'strike', 'code', 'pre'];
 
 const text = z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`);
 // The message's id on the channel, which the stores keep unique per session: text every store holds as given (no
@@ -95,6 +101,8 @@ export interface WebchatMessage {
   of?: number;
   /** On a press that answered nothing (its question was answered already, or is no longer asked): the page shows it was not taken. */
   late?: true;
+  /** The writer's styles on `text` (a flow's `*Thanks*`, an agent's bold), `{ style, offset, length }` in UTF-16 units. */
+  styles?: TextStyle[];
   attachments?: WebchatAttachment[];
   at: string;
   /** The conversation it belongs to: where it changes, a new conversation began. */
@@ -271,6 +279,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
       from: message.direction === 'in' ? 'contact' : message.from === 'agent' ? 'agent' : 'bot',
       ...(agentName !== undefined && message.direction === 'out' ? { name: agentName } : {}),
       text: message.text,
+      ...(message.styles?.length ? { styles: message.styles } : {}),
       ...(message.quote !== undefined && message.replyTo !== undefined ? { quote: message.quote } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.direction === 'in' && message.choice !== undefined ? pressOf(message) : {}),
@@ -590,6 +599,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
   return {
     name: 'webchat',
     quotes: true,
+    styles: WEBCHAT_STYLES,
     // The page plays a video sticker as a video; Telegram's animated ones (.tgs) would be a download no one opens.
     shows: (attachment) => showsOutsideTelegram(attachment, { video: true }),
     mount(app: Express) {

@@ -33,7 +33,7 @@ export const COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 
 const file = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
 
-const ASSETS = new Map(['chat.js', 'chat.css', 'console.js', 'console.css', 'console-words.js', 'console-drafts.js', 'failure-words.js', 'tab-share.js', 'file-words.js', 'ui.js', 'words.js'].map((name) => [name, { type: name.endsWith('.css') ? 'text/css' : 'text/javascript', body: file(name) }]));
+const ASSETS = new Map(['chat.js', 'chat.css', 'console.js', 'console.css', 'console-words.js', 'console-drafts.js', 'failure-words.js', 'tab-share.js', 'file-words.js', 'styled-runs.js', 'ui.js', 'words.js'].map((name) => [name, { type: name.endsWith('.css') ? 'text/css' : 'text/javascript', body: file(name) }]));
 
 /**
  * The policy of a page: its own scripts and styles only (no inline script), pictures and sound from this
