@@ -24,6 +24,7 @@ import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 import { isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { contactTag } from '../shared/identity.ts';
+import { readMarkup } from '../shared/markup.ts';
 import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession } from './send-again.ts';
 
 export interface AgentConsoleOptions {
@@ -156,6 +157,16 @@ const action = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('template'), conversationId, name: z.string().trim().min(1).max(512), params: z.array(z.string().max(1_024)).max(20).default([]) }).strict(),
 ]);
 const actBody = z.object({ action }).strict();
+
+/**
+ * An action as the agent meant it: a closing note read as WhatsApp's markup, as the console's replies are (and an
+ * agent's `/close` from WhatsApp): "Your *refund* is on its way" is kept, and told, with "refund" bold.
+ */
+function written(asked: z.infer<typeof action>): AgentAction {
+  if (asked.kind !== 'close' || asked.note === undefined) return asked;
+  const read = readMarkup(asked.note);
+  return { ...asked, note: read.text, ...(read.styles.length > 0 ? { noteStyles: read.styles } : {}) };
+}
 const replyBody = z.object({
   text: z.string().max(MAX_TEXT_LENGTH).refine((text) => text.trim() !== '', 'text is empty'),
   /** The id (as the transcript lists it) of the customer's message this reply answers. */
@@ -431,7 +442,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const agent = res.locals.agent as Agent;
     try {
       if (body.data.action.kind === 'status') await options.seen?.(agent, true);
-      const result = await options.act(agent, body.data.action);
+      const result = await options.act(agent, written(body.data.action));
       res.json({ ok: result.ok, message: word(result.line, pageLanguage(req)), inEachLanguage: wordEach(result.line) });
     } catch (error) {
       if (!(error instanceof DeliveryRefused)) throw error;
@@ -480,7 +491,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const at = new Date().toISOString();
     // Shown in the agent's own thread as a reply to the customer's last web chat message, when there is one.
     const quoted = lastWebchatMessage(messages);
-    const inbound: InboundMessage = { channel: 'webchat', id: `${session}:${clientId}`, from, text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at };
+    // Read as WhatsApp's markup, as an agent's message from WhatsApp is: "*Sorry*" reaches the customer bold where their app shows it.
+    const read = readMarkup(text);
+    const inbound: InboundMessage = {
+      channel: 'webchat', id: `${session}:${clientId}`, from, text: read.text, ...(read.styles.length > 0 ? { styles: read.styles } : {}),
+      ...(quoted !== undefined ? { replyTo: quoted } : {}), at,
+    };
     const result = await replyOrRefuse(req, res, agent, inbound, conversation.id, answered?.channelMessageId);
     if (!result) return;
     // Sent again edited, after the first version had reached the customer: the agent is told it went as a correction.

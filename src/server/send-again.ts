@@ -80,7 +80,7 @@ function lastWrote(messages: readonly Message[]): number {
  */
 export function againCopy(session: string, agent: Agent, failed: Message, messages: readonly Message[]): InboundMessage {
   const quoted = lastWebchatMessage(messages);
-  return { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
+  return { channel: 'webchat', id: `${session}:again-${failed.id}`, from: { id: session, name: agent.name }, text: failed.text, ...(failed.styles?.length ? { styles: failed.styles } : {}), ...(quoted !== undefined ? { replyTo: quoted } : {}), at: new Date().toISOString() };
 }
 
 /** The ids of the failed replies Send again sent once more (their copy is relayed from `<session>:again-<id>`). */

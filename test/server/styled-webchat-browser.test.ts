@@ -1,9 +1,12 @@
 // The styles of what the business says, on the customer's web chat page, in Chromium: a flow's say the admin styled in
-// WhatsApp's markup shows bold, italic, struck and as code, with no markers left, and Omar's bold from Telegram bold. The words are text, never HTML: an
-// <img onerror> and a "*<b>x</b>*" show as written and run nothing. Screenshots go to test-results/admin-ui/, for a
-// person to look at.
+// WhatsApp's markup shows bold, italic, struck and as code, with no markers left, Omar's bold from Telegram bold, and
+// so do his reply typed in the agent console ("*Sorry* about that", in Arabic too) and his shared closing note ("Your
+// *refund* is on its way"). The words are text, never HTML: an <img onerror> and a "*<b>x</b>*" show as written and
+// run nothing. The console's reply box says what it reads, in English and Arabic. Screenshots go to
+// test-results/admin-ui/, for a person to look at.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers.ts';
 import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
 import { OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 
@@ -44,30 +47,64 @@ describe.skipIf(!hasChromium)(inChromium('styled words on the web chat page'), (
     await browser?.close();
   });
 
-  it('show the flow\'s styles, and HTML in them as words', async () => {
+  it('show the flow\'s, an agent\'s, the console reply\'s and the closing note\'s styles, and HTML in them as words', async () => {
     const { app } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team });
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
 
-    await withPage(browser, 'styled-webchat', { locale: 'en-US', viewport: { width: 600, height: 900 } }, async (dana) => {
-      await dana.goto(app.url);
-      await dana.fill('#name', 'Dana');
-      await dana.click('#start');
-      await dana.fill('#text', 'Where is my refund?');
-      await dana.click('#send-button');
-      await dana.locator('.msg.bot .text').first().waitFor();
-      expect((await styled(dana, '.msg.bot .text'))[0]).toEqual({
-        text: `Thanks for writing, Dana. Old new R-42 ${IMG} <b>x</b>`,
-        bold: ['Thanks', '<b>x</b>'], italic: ['new'], strike: ['Old'], code: ['R-42'], markup: 0,
-      });
+    await withPage(browser, 'styled-webchat-console', { locale: 'en-US', viewport: { width: 1100, height: 800 } }, async (omar) => {
+      await omar.goto(`${app.url}/agent`);
+      await omar.fill('#token', OMAR_TOKEN);
+      await omar.click('#signin-button');
+      await omar.locator('#held').waitFor({ state: 'attached' });
 
-      // Omar answers from Telegram, "On it" in bold.
-      const answer = textNow(OMAR, 'On it, Dana');
-      (answer.message as Record<string, unknown>).entities = [{ type: 'bold', offset: 0, length: 5 }];
-      expect(await post(app, answer)).toBe(200);
-      await dana.locator('.msg.agent .text').first().waitFor();
-      expect(await styled(dana, '.msg.agent .text')).toEqual([{ text: 'On it, Dana', bold: ['On it'], italic: [], strike: [], code: [], markup: 0 }]);
-      await shot(dana, 'styled-webchat');
-      expect(await dana.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      await withPage(browser, 'styled-webchat', { locale: 'en-US', viewport: { width: 600, height: 900 } }, async (dana) => {
+        await dana.goto(app.url);
+        await dana.fill('#name', 'Dana');
+        await dana.click('#start');
+        await dana.fill('#text', 'Where is my refund?');
+        await dana.click('#send-button');
+        await dana.locator('.msg.bot .text').first().waitFor();
+        expect((await styled(dana, '.msg.bot .text'))[0]).toEqual({
+          text: `Thanks for writing, Dana. Old new R-42 ${IMG} <b>x</b>`,
+          bold: ['Thanks', '<b>x</b>'], italic: ['new'], strike: ['Old'], code: ['R-42'], markup: 0,
+        });
+
+        // Omar answers from Telegram, "On it" in bold.
+        const answer = textNow(OMAR, 'On it, Dana');
+        (answer.message as Record<string, unknown>).entities = [{ type: 'bold', offset: 0, length: 5 }];
+        expect(await post(app, answer)).toBe(200);
+        await dana.locator('.msg.agent .text').first().waitFor();
+        expect(await styled(dana, '.msg.agent .text')).toEqual([{ text: 'On it, Dana', bold: ['On it'], italic: [], strike: [], code: [], markup: 0 }]);
+
+        // Omar answers in the console's reply box, where a hint says what it reads.
+        // The list is drawn again as it changes: pressed until the conversation opens.
+        await expect.poll(async () => {
+          await omar.locator('#held li', { hasText: 'Dana' }).click();
+          return omar.locator('#reply-text').isVisible();
+        }, { timeout: 15_000 }).toBe(true);
+        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('Styles as in WhatsApp, here and in a closing note: *bold* _italic_ ~strike~ `code`');
+        await omar.fill('#reply-text', '*Sorry* about that 🙏 «*عذرا* على ذلك»');
+        await omar.locator('#reply-form button').click();
+        await dana.locator('.msg.agent .text').nth(1).waitFor();
+        expect((await styled(dana, '.msg.agent .text'))[1]).toEqual({ text: 'Sorry about that 🙏 «عذرا على ذلك»', bold: ['Sorry', 'عذرا'], italic: [], strike: [], code: [], markup: 0 });
+        // His console shows his reply as Dana reads it.
+        await expect.poll(async () => (await styled(omar, '#transcript .msg.agent .text')).at(-1)?.bold).toEqual(['Sorry', 'عذرا']);
+        await shot(omar, 'styled-webchat-console');
+        // In Arabic, the hint too.
+        await omar.locator('header button.lang').click();
+        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('التنسيق كما في واتساب، هنا وفي ملاحظة الإغلاق: *عريض* _مائل_ ~مشطوب~ `رمز`');
+        await shot(omar, 'styled-webchat-console-ar');
+
+        await omar.fill('#close-note', 'Your *refund* is on its way');
+        await omar.check('#close-share');
+        await omar.locator('#close-form button').click();
+        await eventually(async () => (await styled(dana, '.msg.bot .text')).some((shown) => shown.text.includes('refund is on its way')), 15_000);
+        const notice = (await styled(dana, '.msg.bot .text')).find((shown) => shown.text.includes('refund is on its way'))!;
+        expect(notice).toMatchObject({ bold: ['refund'], markup: 0 });
+        expect(notice.text).not.toContain('*');
+        await shot(dana, 'styled-webchat');
+        expect(await dana.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      });
     });
-  }, 90_000);
+  }, 120_000);
 });
