@@ -2,9 +2,13 @@
 // reply "*Sorry* about that" and his shared closing note "Your *refund* is on its way" reach Layla on Telegram with
 // bold entities on those words (and no asterisks), in Arabic as in English, and Dana on the web chat with the same
 // styles in what her page reads. A lone "5 * 3" and an address's "_" stay as written; Send again keeps the styles.
+// Lina's console reply reaches Sheena on WhatsApp in its markup, and Sam on Messenger as the words without markers.
 import { describe, expect, it } from 'vitest';
-import { eventually, visitor } from '../helpers.ts';
+import { agentToken, eventually, visitor } from '../helpers.ts';
 import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
+import { batch, PSID, startMessenger, textEvent } from '../channels/messenger/harness.ts';
+import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
+import { LAYLA as SHEENA, startLinaCloud, stopCloudsAfterEach } from './lina-on-cloud.ts';
 
 const OMAR_TOKEN = 'omar-token-0123456789abcdef';
 const flow = `
@@ -26,9 +30,11 @@ agents:
     max_open: 5
 `;
 
-/** Omar signed in at /agent, speaking the console's API. */
-async function console(url: string) {
-  const login = await fetch(`${url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: OMAR_TOKEN }) });
+stopCloudsAfterEach();
+
+/** An agent (Omar, unless `token` says who) signed in at /agent, speaking the console's API. */
+async function console(url: string, token = OMAR_TOKEN) {
+  const login = await fetch(`${url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   expect(login.status).toBe(204);
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const call = async (path: string, body: unknown) => {
@@ -100,5 +106,28 @@ describe('a reply and a closing note written in the agent console', () => {
     expect(await omar.reply(2, '*Sorry* about that')).toMatchObject({ status: 202 });
     await eventually(async () => (await dana.messages()).some((message) => message.from === 'agent'), 15_000);
     expect((await dana.messages()).find((message) => message.from === 'agent')).toMatchObject({ text: 'Sorry about that', styles: [{ style: 'bold', offset: 0, length: 5 }] });
+  }, 60_000);
+
+  it('reach a WhatsApp customer in its markup, and a Messenger customer as the words without the markers', async () => {
+    const cloud = await startLinaCloud();
+    const lina = await console(cloud.app.url, agentToken('agent-lina'));
+    expect((await lina.act({ kind: 'status', status: 'online' })).body.ok).toBe(true);
+    expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: SHEENA })], { from: SHEENA, name: 'Sheena' }))).status).toBe(200);
+    await eventually(async () => (await cloud.app.store.conversation(1))?.agentId === 'lina', 15_000);
+    expect(await lina.reply(1, '*Sorry* about that, _Sheena_: 5 * 3')).toMatchObject({ status: 202 });
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('*Sorry* about that, _Sheena_: 5 * 3'), 15_000);
+
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n' }, team: `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n` });
+    try {
+      const linaThere = await console(messenger.app.url, agentToken('agent-lina'));
+      expect((await linaThere.act({ kind: 'status', status: 'online' })).body.ok).toBe(true);
+      expect((await messenger.post(batch([textEvent('Is my refund on its way?')]))).status).toBe(200);
+      await eventually(async () => (await messenger.app.store.conversation(1))?.agentId === 'lina', 15_000);
+      expect(await linaThere.reply(1, '*Sorry* about that, _Sam_: 5 * 3')).toMatchObject({ status: 202 });
+      await eventually(() => messenger.graph.saidTo(PSID).some((said) => said.startsWith('Sorry')), 15_000);
+      expect(messenger.graph.saidTo(PSID)).toContain('Sorry about that, Sam: 5 * 3');
+    } finally {
+      await messenger.stop();
+    }
   }, 60_000);
 });
