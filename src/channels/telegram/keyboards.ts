@@ -35,8 +35,7 @@ class KeyboardsInMemory implements KeptKeyboards {
  * Nothing here fails a send or a delivery: a keyboard not taken off is refused with a clear line when pressed.
  *
  *     await keyboards.sent('5001', 42);              // a question with buttons went out: the earlier set goes
- *     const shown = await keyboards.shown('5001');  // 42, read before the customer's typed message is delivered
- *     keyboards.remove('5001', shown);              // once it is delivered
+ *     keyboards.answered(5001, 43);                  // the customer's typed message 43 was delivered: 42's set goes
  */
 export class OpenKeyboards {
   readonly #api: Api;
@@ -76,6 +75,19 @@ export class OpenKeyboards {
       this.#log.warn({ err: String(error) }, 'could not read which message of a chat shows a keyboard');
       return undefined;
     }
+  }
+
+  /**
+   * The customer's message `typed` (delivered) answered the question whose buttons the chat showed when they typed it:
+   * those buttons go, in the background. Which ones is read after the delivery, not before it, so that a store that
+   * does not answer holds up no webhook; the ids of a private chat's messages grow, so a set the bot sent in answer (a
+   * question asked again) is newer than `typed` and stays.
+   */
+  answered(chat: number, typed: number): void {
+    this.#track('take off an answered keyboard', async () => {
+      const shown = await this.shown(String(chat));
+      if (shown !== undefined && shown < typed) this.remove(chat, shown);
+    });
   }
 
   /**

@@ -97,11 +97,9 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
 async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, context: ReceiveContext): Promise<undefined> {
   const { api, host, log } = context;
   const { inbound, file } = decoded;
-  // The keyboard the customer saw when they typed this, read before the bot can answer it with a new one. What answers
-  // no question (an edit, a reaction, /start, a poll) leaves it.
+  // What answers no question (an edit, a reaction, /start, a poll) leaves the keyboard the customer saw.
   const answers = inbound.place === undefined && !inbound.edit && !inbound.reaction && !inbound.menu && inbound.unsupported === undefined;
-  const chat = answers ? inbound.from.id : undefined;
-  const shown = chat !== undefined ? await context.keyboards?.shown(chat) : undefined;
+  const typed = answers ? Number(inbound.id.slice(inbound.id.lastIndexOf(':') + 1)) : NaN;
   for (let attempt = 1; ; attempt++) {
     // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
     // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
@@ -115,7 +113,7 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
     try {
       await host.deliver(inbound);
       // Typed, not pressed: the question is answered (or asked again, with buttons of its own).
-      if (chat !== undefined && shown !== undefined) context.keyboards?.remove(Number(chat), shown);
+      if (Number.isSafeInteger(typed)) context.keyboards?.answered(Number(inbound.from.id), typed);
       return;
     } catch (error) {
       // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the
