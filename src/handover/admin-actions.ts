@@ -21,7 +21,7 @@ export interface Admin {
 /** What an admin decides. `conversationId` is the number people see as #42. */
 export type AdminAction =
   /** `seen`: the newest message id the admin's screen showed; the close is refused when the customer wrote since. */
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number }
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number; holder?: string | null }
   | { kind: 'note'; conversationId: number; text: string }
   | { kind: 'handBack'; conversationId: number; holder?: string | null }
   /** To a team's queue (and a free agent of it), or to a named agent; one of the two. */

@@ -59,3 +59,39 @@ it.skipIf(process.env.STORE === 'postgres')('refuses to give a queued conversati
   expect(life.sent(OMAR).filter((text) => text.includes('by Nadia'))).toEqual(['#2 was given to Sara by Nadia.']);
   await life.stop();
 }, 180_000);
+
+it.skipIf(process.env.STORE === 'postgres')('refuses to close a queued conversation an agent claimed meanwhile, and the agent keeps it', async () => {
+  const life = await Life.begin(billingPair);
+  await life.say(SARA, '/online');
+  await life.sees(SARA, /online/i);
+  await life.say(OMAR, '/away');
+  await life.sees(OMAR, /away/i);
+  await life.say(LAYLA, 'hi');
+  await life.say(LAYLA, 'layla@example.com');
+  await life.say(LAYLA, 'Billing');
+  await life.sees(SARA, /^#1 · new conversation/);
+  await life.say(KARIM, 'hi');
+  await life.say(KARIM, 'karim@example.com');
+  await life.say(KARIM, 'Billing');
+  await life.sees(KARIM, /number 1 in line/);
+
+  // The admin's Queue showed #2 waiting, with nobody; Omar's /claim from Telegram lands before their close.
+  await life.say(OMAR, '/claim 2');
+  await life.sees(OMAR, /^#2 is yours|^#2 · /);
+  await life.say(OMAR, 'Hi Karim, Omar here: I am looking at your invoice.');
+  await life.sees(KARIM, 'Hi Karim, Omar here: I am looking at your invoice.');
+
+  const closed = await life.admin('/conversations/2/close', { holder: null });
+  expect(closed).toEqual({ status: 409, body: { error: '#2 is with Omar now, not as your screen showed it. Nothing was changed: look again, then decide.' } });
+  const inArabic = await life.admin('/conversations/2/close', { note: 'duplicate', holder: null }, 'Nadia', 'ar');
+  expect(inArabic).toMatchObject({ status: 409, body: { error: 'المحادثة #2 مع \u2068Omar\u2069 الآن، لا كما أظهرتها شاشتك. لم يتغير شيء: انظر مجددًا ثم قرّر.' } });
+  expect((await life.conversations()).find((conversation) => conversation.id === 2)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'omar' });
+
+  // Told what the screen showed, the close goes through; Karim heard of no close before it.
+  expect(life.sent(KARIM).some((text) => /How did we do/.test(text))).toBe(false);
+  expect(life.sent(OMAR).some((text) => /closed by Nadia/.test(text))).toBe(false);
+  expect(await life.admin('/conversations/2/close', { holder: 'omar' })).toMatchObject({ status: 200, body: { message: 'Closed #2.' } });
+  await life.sees(OMAR, '#2 was closed by Nadia.');
+  await life.sees(KARIM, /How did we do/);
+  await life.stop();
+}, 180_000);

@@ -258,7 +258,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
     }
   };
   const open = conversation.status === 'open';
-  // Who this screen shows holding it: a transfer or a hand back is refused if an agent took it (or let it go) since.
+  // Who this screen shows holding it: a transfer, a hand back or a close is refused if an agent took it (or let it go) since.
   const shownHolder = conversation.stage === 'assigned' ? conversation.agentId ?? null : null;
   return (
     <div class="actions">
@@ -301,7 +301,7 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
             <label class="check"><input type="checkbox" checked={shareNote} onChange={(e) => setShareNote(e.currentTarget.checked)} /> {t('shareNote')}</label>
             <ConfirmButton danger label={t('closeConversation')} question={t('confirmClose', { id: String(conversation.id), name: named(transcript.contact?.name || contactName(conversation.contact)) })}
               confirm={t('closeConversation')} disabled={busy} asking={askingClose} onAsk={setAskingClose}
-              onConfirm={() => act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript) })} />
+              onConfirm={() => act('close', { ...(closingNote.trim() ? { note: closingNote.trim(), shareNote } : {}), seen: newestShown(transcript), holder: shownHolder })} />
           </form>
         </>
       ) : null}

@@ -43,7 +43,7 @@ const note = z.string().trim().min(1).max(4000);
 /** The agent (id) the admin's screen showed holding the conversation, null for none: refused if that changed since. */
 const holder = z.string().trim().min(1).max(100).nullable().optional();
 const actionBodies = {
-  close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional(), seen: z.number().int().min(0).safe().optional() }).strict(),
+  close: z.object({ note: z.string().trim().max(2000).optional(), shareNote: z.boolean().optional(), seen: z.number().int().min(0).safe().optional(), holder }).strict(),
   transfer: z.object({ team: z.string().trim().min(1).max(100).optional(), agentId: z.string().trim().min(1).max(100).optional(), holder }).strict()
     .refine((body) => (body.team === undefined) !== (body.agentId === undefined), 'give a team or an agentId (one of the two)'),
   handback: z.object({ holder }).strict(),
@@ -441,7 +441,7 @@ function mountSendAgain(router: Router, context: AdminContext, conversationOf: (
 /** The admin action a route and its body ask for. */
 function toAction(route: keyof typeof actionBodies, conversationId: number, body: Record<string, unknown>): AdminAction {
   switch (route) {
-    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}) };
+    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}), ...heldBy(body) };
     case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}), ...heldBy(body) };
     case 'handback': return { kind: 'handBack', conversationId, ...heldBy(body) };
     case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string, ...heldBy(body) };
