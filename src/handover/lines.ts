@@ -54,6 +54,9 @@ const en = {
   noConversation: (id: number) => `There is no conversation #${id}.`,
   notInYourTeams: (id: number) => `There is no conversation #${id} in your teams.`,
   notOpen: (id: number) => `#${id} is not an open conversation.`,
+  /** An admin's decision on a conversation closed since their screen showed it: who closed it (`who`: a person's name) and when (`at`, ISO). */
+  closedAlready: (id: number, at: string, how: Closer, who?: string) =>
+    `#${id} was closed ${how === 'person' ? `by ${who} ` : how === 'inactivity' ? 'automatically for inactivity ' : how === 'bot' ? 'by the bot ' : ''}on ${dayOf(at)} at ${clockOf(at)} UTC${how === 'customerLeft' ? ', when the customer left the chat' : ''}. Nothing was changed.`,
   notYours: (id: number, holder?: string) => `#${id} is not yours${holder ? ` (${holder} has it)` : ''}; nothing was changed.`,
   notYourTeam: (id: number, team?: string) => `#${id} belongs to ${team}, which is not one of your teams.`,
   alreadyYours: (id: number) => `#${id} is already yours.`,
@@ -383,6 +386,8 @@ const ar: Wording = {
   noConversation: (id) => `لا توجد محادثة #${id}.`,
   notInYourTeams: (id) => `لا توجد محادثة #${id} في فرقك.`,
   notOpen: (id) => `المحادثة #${id} ليست مفتوحة.`,
+  closedAlready: (id, at, how, who) =>
+    `أُغلقت المحادثة #${id} ${how === 'person' ? `بواسطة ${isolate(who ?? '')} ` : how === 'inactivity' ? 'تلقائيًا لعدم النشاط ' : how === 'bot' ? 'بواسطة البوت ' : ''}في ${isolate(dayOf(at))} الساعة ${isolate(`${clockOf(at)} UTC`)}${how === 'customerLeft' ? '، عندما غادر العميل الدردشة' : ''}. لم يتغير شيء.`,
   notYours: (id, holder) => `المحادثة #${id} ليست معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}؛ لم يتغير شيء.`,
   notYourTeam: (id, team) => `المحادثة #${id} تابعة لفريق ${isolate(team ?? '')}، وهو ليس من فرقك.`,
   alreadyYours: (id) => `المحادثة #${id} معك بالفعل.`,
@@ -768,6 +773,13 @@ const KINDS_AR: Readonly<Record<AttachmentKind, string>> = {
  *     closedLine('Closed #42', 'refunded'); // 'Closed #42 (refunded).'
  *     closedLine('Closed #42', 'Your refund is on its way.'); // 'Closed #42 (Your refund is on its way.)'
  */
+/** Who closed a conversation, as `closedAlready` says it: a person (an agent, an admin), inactivity, the bot, or the customer leaving the chat. */
+export type Closer = 'person' | 'inactivity' | 'bot' | 'customerLeft';
+
+/** The UTC day (`2026-12-07`) and clock (`02:41`) of an ISO time. */
+const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
+const clockOf = (at: string): string => new Date(at).toISOString().slice(11, 16);
+
 export function closedLine(said: string, note: string | undefined): string {
   if (!note) return `${said}.`;
   return `${said} (${note})${endsSentence(note) ? '' : '.'}`;

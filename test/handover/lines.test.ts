@@ -10,7 +10,7 @@ const isolated = (text: string) => `${FSI}${text}${PDI}`;
 
 // One sample of each line: the type holds it to every key there is.
 const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
-  online: [], away: [], noConversation: [4], notInYourTeams: [4], notOpen: [4], notYours: [4, 'Omar'], notYourTeam: [4, 'Sales'],
+  online: [], away: [], noConversation: [4], notInYourTeams: [4], notOpen: [4], closedAlready: [4, '2026-12-07T02:41:09.000Z', 'person', 'Nadia'], notYours: [4, 'Omar'], notYourTeam: [4, 'Sales'],
   alreadyYours: [4], alreadyWith: [4, 'Omar'], alreadyWithBot: [4], claimed: [4], noteAdded: [4], closed: [4, 'refunded'],
   unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], holderChanged: [4, 'Omar'], noFlowToHandBackTo: [4, 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],

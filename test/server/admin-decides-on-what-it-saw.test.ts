@@ -95,3 +95,31 @@ it.skipIf(process.env.STORE === 'postgres')('refuses to close a queued conversat
   await life.sees(KARIM, /How did we do/);
   await life.stop();
 }, 180_000);
+
+it.skipIf(process.env.STORE === 'postgres')('tells the admin who lost a close-versus-transfer race who closed the conversation and when', async () => {
+  const life = await Life.begin(billingPair);
+  await life.say(SARA, '/online');
+  await life.sees(SARA, /online/i);
+  await life.say(LAYLA, 'hi');
+  await life.say(LAYLA, 'layla@example.com');
+  await life.say(LAYLA, 'Billing');
+  await life.sees(SARA, /^#1 · new conversation/);
+
+  // Nadia and Rania both have #1 open with Sara; Nadia's close lands first.
+  const before = Date.now();
+  expect(await life.admin('/conversations/1/close', { holder: 'sara' }, 'Nadia')).toMatchObject({ status: 200, body: { message: 'Closed #1.' } });
+  const after = Date.now();
+  const lost = await life.admin('/conversations/1/transfer', { team: 'Support', holder: 'sara' }, 'Rania');
+  expect(lost.status).toBe(409);
+  const said = /^#1 was closed by Nadia on (\d{4}-\d\d-\d\d) at (\d\d:\d\d) UTC\. Nothing was changed\.$/.exec(lost.body.error ?? '');
+  expect(said, lost.body.error).not.toBeNull();
+  const at = Date.parse(`${said![1]}T${said![2]}:00Z`);
+  expect(at).toBeGreaterThan(before - 60_000);
+  expect(at).toBeLessThanOrEqual(after);
+  const inArabic = await life.admin('/conversations/1/handback', { holder: 'sara' }, 'Rania', 'ar');
+  expect(inArabic).toMatchObject({ status: 409, body: { error: `أُغلقت المحادثة #1 بواسطة \u2068Nadia\u2069 في \u2068${said![1]}\u2069 الساعة \u2068${said![2]} UTC\u2069. لم يتغير شيء.` } });
+  // Nothing of the refused transfer reached Sara or Layla.
+  expect(life.sent(SARA).filter((text) => /Rania/.test(text))).toEqual([]);
+  expect(life.sent(LAYLA).some((text) => /joined/.test(text) && !/Sara/.test(text))).toBe(false);
+  await life.stop();
+}, 180_000);
