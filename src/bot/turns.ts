@@ -4,6 +4,7 @@
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
 import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { byLanguage } from '../flows/language.ts';
+import type { BotResume } from '../handover/context.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Effects } from './effects.ts';
@@ -279,10 +280,12 @@ export class Turns {
    * Whether a hand back would give the customer a flow: the one that handed it over, still to be found, or else a
    * `conversation.opened` one. Without either, the bot would have nothing to say to them.
    */
-  async canResume(conversation: Conversation): Promise<boolean> {
+  async canResume(conversation: Conversation): Promise<BotResume> {
     const position = conversation.flow;
-    if (position?.waiting && (await this.options.flows.version(position.flow, position.version))) return true;
-    return this.options.flows.forTrigger('conversation.opened', 'contact').length > 0;
+    const flow = position?.waiting ? await this.options.flows.version(position.flow, position.version) : undefined;
+    // Its last step the one that handed it over: the flow would end at once, and the conversation with it.
+    if (flow && position) return flow.steps[position.step]?.kind === 'assign' && position.step === flow.steps.length - 1 ? { flowEnds: flow.name } : 'goesOn';
+    return this.options.flows.forTrigger('conversation.opened', 'contact').length > 0 ? 'goesOn' : 'noFlow';
   }
 
   /**

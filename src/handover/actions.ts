@@ -5,7 +5,7 @@ import type { Conversation, TextStyle, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts';
-import { recordFirstResponse, recordHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordFirstResponse, recordHandOver, stamp, whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { line, word, type Line } from './lines.ts';
 import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
@@ -148,7 +148,8 @@ async function decide(
       if ('problem' in held) return only(refused(held.problem, action.conversationId));
       const { conversation } = held;
       // Handed back with no flow to go on with, the customer would hear from nobody (or be queued for an agent again).
-      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return only(refused(line('noFlowToHandBackTo', conversation.id, 'stays'), conversation.id));
+      const noHandBack = await whyNoHandBack(ctx, conversation, 'stays');
+      if (noHandBack) return only(refused(noHandBack, conversation.id));
       conversation.stage = 'bot';
       delete conversation.agentId;
       delete conversation.passedOn;

@@ -7,7 +7,7 @@ import { actionResult, type ActionResult, type HandBack } from './actions.ts';
 import { agentState, takenFrom } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
 import { close, CUSTOMER_LEFT, unseenByCloser } from './closing.ts';
-import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { recordHandOver, recordQueuedHandOver, stamp, whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import { line, type Line } from './lines.ts';
 import { holderOf } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
@@ -73,7 +73,8 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
     }
     case 'handBack': {
       if (conversation.stage === 'bot') return refused(line('alreadyWithBot', id), id);
-      if (ctx.botCanResume && !(await ctx.botCanResume(conversation))) return refused(line('noFlowToHandBackTo', id, 'notMoved'), id);
+      const noHandBack = await whyNoHandBack(ctx, conversation, 'notMoved');
+      if (noHandBack) return refused(noHandBack, id);
       conversation.stage = 'bot';
       delete conversation.agentId;
       delete conversation.passedOn;

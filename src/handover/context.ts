@@ -4,6 +4,7 @@ import type { DomainEvent } from '../shared/events.ts';
 import type { Attachment, Conversation, Message } from '../store/types.ts';
 import type { Wording } from '../flows/labels.ts';
 import type { TeamDirectory } from './directory.ts';
+import { line, type Line, type Outcome } from './lines.ts';
 
 export interface DeskContext {
   directory: TeamDirectory;
@@ -32,9 +33,10 @@ export interface DeskContext {
   shows?: (channel: string, attachment: Pick<Attachment, 'kind' | 'mime'>) => boolean;
   /**
    * Whether the bot has a flow to go on with in `conversation` if it were handed back (the one that handed it over,
-   * else a `conversation.opened` flow). Without it, the bot always has.
+   * else a `conversation.opened` flow): `goesOn`; `noFlow` when none; `{ flowEnds }` when the flow that handed it over
+   * ends at that step (handed back, the conversation would close at once). Without it, the bot always has.
    */
-  botCanResume?: (conversation: Conversation) => Promise<boolean>;
+  botCanResume?: (conversation: Conversation) => Promise<BotResume>;
   /**
    * Whether the message `id` came into its chat after the message `than`, both channel message ids on `channel`, where
    * the channel's ids tell (`Channel.cameAfter`); undefined where they do not. Without it, no channel's ids tell.
@@ -77,6 +79,22 @@ export interface DeskThread {
 
 /** The key of a desk thread's document. */
 export const threadKey = (channel: string, thread: string): string => `${channel}:${thread}`;
+
+/** Whether a conversation handed back would find the bot with something to go on with (see `botCanResume`). */
+export type BotResume = 'goesOn' | 'noFlow' | { flowEnds: string };
+
+/**
+ * Why a hand back is refused (`outcome`: the agent keeps it, or nothing moved for an admin), or undefined when the bot
+ * goes on.
+ *
+ *     const refusal = await whyNoHandBack(ctx, conversation, 'stays'); // line('flowEndsAtHandover', 4, 'inbound', 'stays')
+ */
+export async function whyNoHandBack(ctx: DeskContext, conversation: Conversation, outcome: Outcome): Promise<Line | undefined> {
+  const resume = ctx.botCanResume ? await ctx.botCanResume(conversation) : 'goesOn';
+  if (resume === 'goesOn') return undefined;
+  if (resume === 'noFlow') return line('noFlowToHandBackTo', conversation.id, outcome);
+  return line('flowEndsAtHandover', conversation.id, resume.flowEnds, outcome);
+}
 
 /** The clock as an ISO string, for records. */
 export const stamp = (ctx: DeskContext): string => ctx.now().toISOString();

@@ -74,6 +74,9 @@ const en = {
   /** An admin's transfer, give or hand back, asked of a conversation whose agent (`now`: none) is not the one their screen showed. */
   holderChanged: (id: number, now?: string) =>
     `#${id} ${now !== undefined ? `is with ${now} now` : 'is with no agent now'}, not as your screen showed it. Nothing was changed: look again, then decide.`,
+  /** A hand back of a conversation whose flow (`flow`) ends at the step that handed it over: it would close at once. */
+  flowEndsAtHandover: (id: number, flow: string, outcome: Outcome) =>
+    `The flow that handed #${id} over (${flow}) ends there: the bot has nothing more to say in it; ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}. Close it, or transfer it.`,
   noFlowToHandBackTo: (id: number, outcome: Outcome) =>
     `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}.`,
   noTeamOrAgent: (to: string, teams: string[]) => `There is no team or agent named "${to}". Teams: ${teams.join(', ') || 'none'}.`,
@@ -403,6 +406,8 @@ const ar: Wording = {
   handedBack: (id) => `عادت المحادثة #${id} إلى البوت.`,
   holderChanged: (id, now) =>
     `المحادثة #${id} ${now !== undefined ? `مع ${isolate(now)} الآن` : 'ليست مع أي موظف الآن'}، لا كما أظهرتها شاشتك. لم يتغير شيء: انظر مجددًا ثم قرّر.`,
+  flowEndsAtHandover: (id, flow, outcome) =>
+    `المسار الذي سلّم المحادثة #${id} (${isolate(flow)}) ينتهي عند تلك الخطوة: ليس لدى البوت ما يقوله بعدها؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}. أغلقها أو حوّلها.`,
   noFlowToHandBackTo: (id, outcome) =>
     `ليس لدى البوت مسار يتابع به المحادثة #${id} (لا يبدأ أي مسار عند ${isolate('conversation.opened')})؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}.`,
   noTeamOrAgent: (to, teams) => `لا يوجد فريق ولا موظف باسم «${isolate(to)}». الفرق: ${list(teams)}.`,

@@ -12,7 +12,7 @@ const isolated = (text: string) => `${FSI}${text}${PDI}`;
 const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   online: [], away: [], noConversation: [4], notInYourTeams: [4], notOpen: [4], closedAlready: [4, '2026-12-07T02:41:09.000Z', 'person', 'Nadia'], notYours: [4, 'Omar'], notYourTeam: [4, 'Sales'],
   alreadyYours: [4], alreadyWith: [4, 'Omar'], alreadyWithBot: [4], claimed: [4], noteAdded: [4], closed: [4, 'refunded'],
-  unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], holderChanged: [4, 'Omar'], noFlowToHandBackTo: [4, 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
+  unseen: [4, 'Layla', 'one more thing', 0], unseenInApp: [4, 'Layla', 'one more thing', 0, 'topic'], handedBack: [4], holderChanged: [4, 'Omar'], noFlowToHandBackTo: [4, 'stays'], flowEndsAtHandover: [4, 'inbound', 'stays'], noTeamOrAgent: ['Bling', ['Billing']],
   noTeam: ['Bling', ['Billing']], noAgent: ['zed'], teamHasNoAgents: ['Sales', 4, 'stays'], agentNotOnline: ['Omar', 4, 'notMoved'],
   nowWith: [4, 'Omar'], transferred: [4, 'Billing'], noTemplates: [], noTemplate: ['hi', ['order_update']], templateSent: ['order_update', 4],
   holdNone: [], addressMoved: [4, 'Layla'], holdSeveral: [[4, 5]], repliedToErased: [], wroteAfterErase: [4], wroteAfterLeft: [4, 'Layla', { holder: 'Sara' }, { id: 5, customer: 'Sam' }], repliedToClosed: [4, 7], replySent: [4], replyCorrected: [4], closedBy: [4, 'Nadia', 'spam'], handedBackBy: [4, 'Nadia'], movedBy: [4, 'Support', 'Nadia'],

@@ -123,3 +123,27 @@ it.skipIf(process.env.STORE === 'postgres')('tells the admin who lost a close-ve
   expect(life.sent(LAYLA).some((text) => /joined/.test(text) && !/Sara/.test(text))).toBe(false);
   await life.stop();
 }, 180_000);
+
+it.skipIf(process.env.STORE === 'postgres')('refuses to hand back a conversation whose flow ended at the step that handed it over, and the agent keeps it', async () => {
+  const life = await Life.begin(billingPair);
+  await life.say(SARA, '/online');
+  await life.sees(SARA, /online/i);
+  await life.say(LAYLA, 'hi');
+  await life.say(LAYLA, 'layla@example.com');
+  await life.say(LAYLA, 'Billing');
+  await life.sees(SARA, /^#1 · new conversation/);
+  await life.sees(LAYLA, '\u2068Sara\u2069 has joined the conversation.');
+
+  // The inbound flow ends with its assign step: handed back, the bot would have nothing to say, and the conversation
+  // would end at once (the closing survey) with the customer told they are back with the assistant.
+  const handedBack = await life.admin('/conversations/1/handback', { holder: 'sara' });
+  expect(handedBack).toEqual({ status: 409, body: { error: 'The flow that handed #1 over (inbound) ends there: the bot has nothing more to say in it; it was not moved. Close it, or transfer it.' } });
+  const inArabic = await life.admin('/conversations/1/handback', { holder: 'sara' }, 'Nadia', 'ar');
+  expect(inArabic).toMatchObject({ status: 409, body: { error: 'المسار الذي سلّم المحادثة #1 (\u2068inbound\u2069) ينتهي عند تلك الخطوة: ليس لدى البوت ما يقوله بعدها؛ لم تُنقل المحادثة. أغلقها أو حوّلها.' } });
+  expect((await life.conversations()).find((conversation) => conversation.id === 1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+  // Sara still answers Layla, who heard of no hand back and no survey.
+  await life.say(SARA, 'Layla, your refund is on its way.');
+  await life.sees(LAYLA, 'Layla, your refund is on its way.');
+  expect(life.sent(LAYLA).filter((text) => /assistant|How did we do/.test(text))).toEqual([]);
+  await life.stop();
+}, 180_000);
