@@ -141,6 +141,9 @@ it.skipIf(process.env.STORE === 'postgres')('refuses to hand back a conversation
   const inArabic = await life.admin('/conversations/1/handback', { holder: 'sara' }, 'Nadia', 'ar');
   expect(inArabic).toMatchObject({ status: 409, body: { error: 'المسار الذي سلّم المحادثة #1 (\u2068inbound\u2069) ينتهي عند تلك الخطوة: ليس لدى البوت ما يقوله بعدها؛ لم تُنقل المحادثة. أغلقها أو حوّلها.' } });
   expect((await life.conversations()).find((conversation) => conversation.id === 1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+  // Sara's own /handback from Telegram is refused the same way: Layla stays with her.
+  await life.say(SARA, '/handback 1');
+  await life.sees(SARA, 'The flow that handed #1 over (inbound) ends there: the bot has nothing more to say in it; it stays with you. Close it, or transfer it.');
   // Sara still answers Layla, who heard of no hand back and no survey.
   await life.say(SARA, 'Layla, your refund is on its way.');
   await life.sees(LAYLA, 'Layla, your refund is on its way.');
