@@ -280,15 +280,7 @@ function asSentence(note: string): string {
  *     stylesWhereShown('Closed. \u2068Your refund is on its way.\u2069', 'Your refund is on its way.', [{ style: 'bold', offset: 15, length: 10 }]); // offset 24
  */
 function stylesWhereShown(text: string, value: string, styles: readonly TextStyle[]): TextStyle[] {
-  // Where each unit of `value` lands once its spaces are collapsed.
-  const at: number[] = [];
-  let collapsed = '';
-  for (let index = 0; index < value.length; index++) {
-    at.push(collapsed.length);
-    if (!/\s/.test(value[index]!)) collapsed += value[index];
-    else if (index === 0 || !/\s/.test(value[index - 1]!)) collapsed += ' ';
-  }
-  at.push(collapsed.length);
+  const { said: collapsed, at } = spacesCollapsed(value);
   const found = text.indexOf(isolate(collapsed));
   if (found === -1) return [];
   return styles.flatMap((style) => {
@@ -299,13 +291,12 @@ function stylesWhereShown(text: string, value: string, styles: readonly TextStyl
 }
 
 /**
- * A notice as it is said: its runs of spaces and line breaks one space, none at either end, its styles on the same words.
+ * `text` with each run of spaces and line breaks one space, and where each of its units lands in it (`at`, one more
+ * than `text` has units: where its end lands).
  *
- *     collapsed({ text: ' Thanks,\n  Layla ', styles: [{ style: 'bold', offset: 1, length: 6 }] }); // { text: 'Thanks, Layla', styles: [{ style: 'bold', offset: 0, length: 6 }] }
+ *     spacesCollapsed('a  b'); // { said: 'a b', at: [0, 1, 2, 2, 3] }
  */
-function collapsed(written: { text: string; styles: readonly TextStyle[] }): { text: string; styles: TextStyle[] } {
-  const { text } = written;
-  // Where each unit of `text` lands once its spaces are collapsed.
+function spacesCollapsed(text: string): { said: string; at: number[] } {
   const at: number[] = [];
   let said = '';
   for (let index = 0; index < text.length; index++) {
@@ -314,6 +305,16 @@ function collapsed(written: { text: string; styles: readonly TextStyle[] }): { t
     else if (index === 0 || !/\s/.test(text[index - 1]!)) said += ' ';
   }
   at.push(said.length);
+  return { said, at };
+}
+
+/**
+ * A notice as it is said: its runs of spaces and line breaks one space, none at either end, its styles on the same words.
+ *
+ *     collapsed({ text: ' Thanks,\n  Layla ', styles: [{ style: 'bold', offset: 1, length: 6 }] }); // { text: 'Thanks, Layla', styles: [{ style: 'bold', offset: 0, length: 6 }] }
+ */
+function collapsed(written: { text: string; styles: readonly TextStyle[] }): { text: string; styles: TextStyle[] } {
+  const { said, at } = spacesCollapsed(written.text);
   const lead = said.startsWith(' ') ? 1 : 0;
   const trimmed = said.trim();
   const placed = (position: number) => Math.min(Math.max(at[position]! - lead, 0), trimmed.length);

@@ -22,26 +22,43 @@ agents:
     max_open: 1
 `;
 
-it.skipIf(process.env.STORE === 'postgres')('refuses to give a queued conversation an agent claimed meanwhile, and the agent keeps it', async () => {
-  const life = await Life.begin(billingPair);
+/** Sara, online, holds Layla's #1 (Billing); with `omarAway`, Omar is away first. */
+async function saraHoldsLayla(life: Life, omarAway = false): Promise<void> {
   await life.say(SARA, '/online');
   await life.sees(SARA, /online/i);
-  await life.say(OMAR, '/away');
-  await life.sees(OMAR, /away/i);
+  if (omarAway) {
+    await life.say(OMAR, '/away');
+    await life.sees(OMAR, /away/i);
+  }
   await life.say(LAYLA, 'hi');
   await life.say(LAYLA, 'layla@example.com');
   await life.say(LAYLA, 'Billing');
   await life.sees(SARA, /^#1 · new conversation/);
+}
+
+/** Sara holds Layla and Omar is away, so Karim's #2 waits in Billing's queue. */
+async function saraHoldsLaylaKarimWaits(life: Life): Promise<void> {
+  await saraHoldsLayla(life, true);
   await life.say(KARIM, 'hi');
   await life.say(KARIM, 'karim@example.com');
   await life.say(KARIM, 'Billing');
   await life.sees(KARIM, /number 1 in line/);
+}
 
-  // The admin's Queue showed #2 waiting; Omar's /claim from Telegram lands first.
+/** Omar takes the waiting Karim with /claim from Telegram and greets him. */
+async function omarClaimsKarim(life: Life): Promise<void> {
   await life.say(OMAR, '/claim 2');
   await life.sees(OMAR, /^#2 is yours|^#2 · /);
   await life.say(OMAR, 'Hi Karim, Omar here: I am looking at your invoice.');
   await life.sees(KARIM, 'Hi Karim, Omar here: I am looking at your invoice.');
+}
+
+it.skipIf(process.env.STORE === 'postgres')('refuses to give a queued conversation an agent claimed meanwhile, and the agent keeps it', async () => {
+  const life = await Life.begin(billingPair);
+  await saraHoldsLaylaKarimWaits(life);
+
+  // The admin's Queue showed #2 waiting; Omar's /claim from Telegram lands first.
+  await omarClaimsKarim(life);
 
   const given = await life.admin('/conversations/2/transfer', { agentId: 'sara', holder: null });
   expect(given).toEqual({ status: 409, body: { error: '#2 is with Omar now, not as your screen showed it. Nothing was changed: look again, then decide.' } });
@@ -62,24 +79,10 @@ it.skipIf(process.env.STORE === 'postgres')('refuses to give a queued conversati
 
 it.skipIf(process.env.STORE === 'postgres')('refuses to close a queued conversation an agent claimed meanwhile, and the agent keeps it', async () => {
   const life = await Life.begin(billingPair);
-  await life.say(SARA, '/online');
-  await life.sees(SARA, /online/i);
-  await life.say(OMAR, '/away');
-  await life.sees(OMAR, /away/i);
-  await life.say(LAYLA, 'hi');
-  await life.say(LAYLA, 'layla@example.com');
-  await life.say(LAYLA, 'Billing');
-  await life.sees(SARA, /^#1 · new conversation/);
-  await life.say(KARIM, 'hi');
-  await life.say(KARIM, 'karim@example.com');
-  await life.say(KARIM, 'Billing');
-  await life.sees(KARIM, /number 1 in line/);
+  await saraHoldsLaylaKarimWaits(life);
 
   // The admin's Queue showed #2 waiting, with nobody; Omar's /claim from Telegram lands before their close.
-  await life.say(OMAR, '/claim 2');
-  await life.sees(OMAR, /^#2 is yours|^#2 · /);
-  await life.say(OMAR, 'Hi Karim, Omar here: I am looking at your invoice.');
-  await life.sees(KARIM, 'Hi Karim, Omar here: I am looking at your invoice.');
+  await omarClaimsKarim(life);
 
   const closed = await life.admin('/conversations/2/close', { holder: null });
   expect(closed).toEqual({ status: 409, body: { error: '#2 is with Omar now, not as your screen showed it. Nothing was changed: look again, then decide.' } });
@@ -98,12 +101,7 @@ it.skipIf(process.env.STORE === 'postgres')('refuses to close a queued conversat
 
 it.skipIf(process.env.STORE === 'postgres')('tells the admin who lost a close-versus-transfer race who closed the conversation and when', async () => {
   const life = await Life.begin(billingPair);
-  await life.say(SARA, '/online');
-  await life.sees(SARA, /online/i);
-  await life.say(LAYLA, 'hi');
-  await life.say(LAYLA, 'layla@example.com');
-  await life.say(LAYLA, 'Billing');
-  await life.sees(SARA, /^#1 · new conversation/);
+  await saraHoldsLayla(life);
 
   // Nadia and Rania both have #1 open with Sara; Nadia's close lands first.
   const before = Date.now();
@@ -126,12 +124,7 @@ it.skipIf(process.env.STORE === 'postgres')('tells the admin who lost a close-ve
 
 it.skipIf(process.env.STORE === 'postgres')('refuses to hand back a conversation whose flow ended at the step that handed it over, and the agent keeps it', async () => {
   const life = await Life.begin(billingPair);
-  await life.say(SARA, '/online');
-  await life.sees(SARA, /online/i);
-  await life.say(LAYLA, 'hi');
-  await life.say(LAYLA, 'layla@example.com');
-  await life.say(LAYLA, 'Billing');
-  await life.sees(SARA, /^#1 · new conversation/);
+  await saraHoldsLayla(life);
   await life.sees(LAYLA, '\u2068Sara\u2069 has joined the conversation.');
 
   // The inbound flow ends with its assign step: handed back, the bot would have nothing to say, and the conversation
