@@ -144,6 +144,8 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
       // Sent: it goes once, and is no draft any more.
       await again.locator('#reply-text').press('Enter');
       await again.locator('#transcript .msg.agent', { hasText: 'which card was it?' }).waitFor();
+      // Forgotten once the server took it (its 202): the live transcript may show the reply a moment before that.
+      await again.waitForFunction((id) => Object.entries(localStorage).filter(([key]) => key.startsWith('switchboard.console.drafts')).every(([, kept]) => !JSON.parse(kept)[String(id)]?.reply), nour);
       await again.reload();
       await again.locator('#app').waitFor();
       await again.locator(`#held li[data-id="${nour}"]`).click();
