@@ -11,6 +11,8 @@ import { kept } from './relay.ts';
 const RECENT_FOR_CARD = 5;
 /** How far back the card looks for the messages it shows and the ones their reactions quote. */
 const LOOKED_AT = 30;
+/** How far back it looks for the customer's edits that kept an answer, to say what stands (as far as intake looks for earlier edits). */
+const EDITS_LOOKED_AT = 100;
 
 /**
  * The card that hands `conversation` over, in `language`, with the files of the customer's messages it shows;
@@ -22,13 +24,14 @@ const LOOKED_AT = 30;
 export async function cardOf(ctx: DeskContext, tx: Tx, conversation: Conversation, options: { language: DeskLanguage; returning?: boolean }): Promise<Said | undefined> {
   const contact = await tx.contact(conversation.contactId);
   if (!contact) return undefined;
-  const lately = await tx.recentMessages(conversation.id, LOOKED_AT);
+  const edits = await tx.recentMessages(conversation.id, EDITS_LOOKED_AT);
+  const lately = edits.slice(-LOOKED_AT);
   const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
   const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn, agentName: (id: string) => ctx.directory.agent(id)?.name } : {};
   const text = assignmentCard({
-    conversation, contact, ...(team ? { team } : {}), titleOf: (name) => ctx.directory.title(name, options.language), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately),
+    conversation, contact, ...(team ? { team } : {}), titleOf: (name) => ctx.directory.title(name, options.language), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately), edits,
     language: options.language, returning: options.returning ?? false, ...(wording ? { wording } : {}), ...passedOn,
   });
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.

@@ -30,6 +30,11 @@ export interface CardInput {
   wording?: Wording;
   /** Where a reaction on the card finds the message it answers (default: among `messages`). */
   quoting?: Quoting;
+  /**
+   * The conversation's messages whose edits the card reads for what stands (default: `messages`): further back than
+   * the few it shows, since an edit that kept an answer may come before them.
+   */
+  edits?: readonly Pick<Message, 'from' | 'edit'>[];
 }
 
 const CARD_MESSAGES = 5;
@@ -46,7 +51,7 @@ const CARD_MESSAGE_CHARS = 300;
  *     await send(agentAddress, { text });
  */
 export function assignmentCard({
-  conversation, contact, team, titleOf = (named) => named, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined,
+  conversation, contact, team, titleOf = (named) => named, messages, returning = false, language = 'en', wording = NO_WORDING, quoting = quotingFrom(messages), passedOn, agentName = () => undefined, edits = messages,
 }: CardInput): string {
   const teamName = typeof team === 'string' ? team : (team?.name ?? conversation.team);
   const teamShown = teamName === undefined ? undefined : titleOf(teamName);
@@ -79,11 +84,12 @@ export function assignmentCard({
     if (said.length > 0) lines.push('', word(line('cardWrote', name), language), ...said.map((message) => `› ${shown(message)}`));
   }
   // An edit that gave an answer none it takes while the conversation waited (the customer was told): what stands.
-  const keptLines = messages.flatMap((message) => {
+  // Said once though edited so twice: the card says what stands, not how often.
+  const keptLines = [...new Set(edits.flatMap((message) => {
     const kept = message.from === 'contact' ? message.edit?.kept : undefined;
     if (!kept || String(fieldAt(contact, conversation, kept.path)) !== kept.kept) return [];
     return [word(kept.removed ? line('answerTakenOut', name, kept.field[language], kept.kept, true) : line('editNotTaken', name, kept.field[language], kept.kept, kept.lacks[language], true), language)];
-  });
+  }))];
   if (keptLines.length > 0) lines.push('', ...keptLines);
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');

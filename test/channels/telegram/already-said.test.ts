@@ -370,6 +370,30 @@ steps:
     }
   }, 90_000);
 
+  it('says what stands on the card Omar takes of an edit that kept an email, though the customer wrote more since than the card shows', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': EMAIL_FLOW } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'sam@example.com') as Sent;
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'I was charged twice'));
+    await eventually(async () => (await app.store.conversations())[0]?.stage === 'queued');
+    await eventually(() => api.sentTo(LAYLA).length === 3);
+    await say(edited(sent, 'sam@example', 60));
+    await eventually(() => api.sentTo(LAYLA).length === 4);
+    // Six more messages while she waits: the card shows the last five, and the edit is not among them.
+    for (const words of ['Are you there?', 'It was 40 euros', 'Both on Monday', 'Card ending 1234', 'Please refund one', 'Thanks']) await say(text(LAYLA, words));
+    await eventually(async () => (await app.store.messagesOfConversation(1)).filter((message) => message.text === 'Thanks').length === 1);
+    await say(text(OMAR, '/online'));
+    await eventually(() => api.sentTo(OMAR).some((line) => line.startsWith('#1 ')));
+    const card = api.sentTo(OMAR).find((line) => line.startsWith('#1 '))!;
+    expect(card).toContain('\n› Thanks\n');
+    expect(card).not.toContain('sam@example (');
+    // Before: the card showed sam@example.com among the answers, without a word of the edit that kept it.
+    expect(card).toContain("\n\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla.\n\n");
+  }, 60_000);
+
   it('says a booking code of letters taken out by an edit is still kept, without showing it, and a mistyped one that it was kept (English, Arabic)', async () => {
     const flow = `
 flow: inbound
