@@ -347,47 +347,41 @@ export class Intake {
     // Edited again: what it said before is the last edit's text.
     const earlier = conversation ? (await tx.recentMessages(conversation.id, EARLIER_EDITS_LOOKED_AT)).reverse().find((message) => message.edit?.of === edit.of) : undefined;
     const was = earlier?.edit?.text ?? original.text;
-    // In the queue, the card the agent who takes it reads is put right. An edit that gives the answer none it takes
-    // ("sam@example.com" edited to "sam@example") changes nothing: the customer is told, as before the queue, and the
-    // edit keeps what stands, for that card.
-    const queued = conversation?.status === 'open' && !conversation.takenOver && !withPeople(conversation) && conversation.stage === 'queued';
-    const queuedTurn = queued ? this.options.turns.turn(contact, conversation, fx) : undefined;
-    const editedInQueue = queuedTurn ? await this.options.turns.editWithPeople(queuedTurn, was, text) : undefined;
-    const keptInQueue = editedInQueue && 'kept' in editedInQueue ? editedInQueue : undefined;
+    // Once people have the conversation, or while it waits for them (in the queue, or in its team desk's thread), the
+    // order number put right is put right on the card the agent reads, or will read. An edit that gives the answer none
+    // it takes ("sam@example.com" edited to "sam@example") changes nothing: while nobody has it yet, the customer is
+    // told, as before the queue, and the edit keeps what stands for the card of whoever takes it; an agent holding it
+    // is told instead (the bot says nothing while an agent has them).
+    const open = conversation?.status === 'open' && !conversation.takenOver ? conversation : undefined;
+    const withTeam = open && (withPeople(open) || open.stage === 'queued') ? open : undefined;
+    const turn = withTeam ? this.options.turns.turn(contact, withTeam, fx) : undefined;
+    const edited = turn ? await this.options.turns.editWithPeople(turn, was, text) : undefined;
+    const corrected = edited && !('kept' in edited) ? edited : undefined;
+    const kept = edited && 'kept' in edited ? edited : undefined;
+    const told = kept !== undefined && withTeam?.stage === 'queued';
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id, ...(original.conversationId !== undefined ? { conversationId: original.conversationId } : {}), channel: inbound.channel,
       address: inbound.from.id, direction: 'in', from: 'contact', text: editLine(was, text), channelMessageId: inbound.id, at: now,
-      edit: { of: edit.of, text, ...(keptInQueue ? { kept: { path: keptInQueue.path, field: keptInQueue.field, kept: keptInQueue.kept, lacks: keptInQueue.lacks, ...(keptInQueue.removed ? { removed: true as const } : {}) } } : {}) },
+      edit: { of: edit.of, text, ...(kept && told ? { kept: { path: kept.path, field: kept.field, kept: kept.kept, lacks: kept.lacks, ...(kept.removed ? { removed: true as const } : {}) } } : {}) },
     };
     tx.addMessage(stored);
     // The dashboard's open transcript shows it at once.
     fx.emit({ type: 'message.received', payload: { message: stored, ...(conversation ? { conversation } : {}) } });
-    if (conversation?.status === 'open' && !conversation.takenOver && withPeople(conversation)) {
-      // The order number put right once people have the conversation: the card the agent reads is put right too, and
-      // they are told what changed, as for a correction written ("sorry, I meant 12346").
-      const turn = this.options.turns.turn(contact, conversation, fx);
-      // An edit that gives the answer none it takes ("sam@example.com" edited to "sam@example") changes nothing: the
-      // agent is told the answer kept, and that the customer was not (the bot says nothing while an agent has them).
-      const edited = await this.options.turns.editWithPeople(turn, was, text);
-      const corrected = edited && !('kept' in edited) ? edited : undefined;
-      if (corrected) {
-        tx.putContact(contact);
-        tx.putConversation(conversation);
-      }
-      const kept = edited && 'kept' in edited ? edited : undefined;
-      await this.options.desk.relayEdit(tx, conversation, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}), ...(kept ? { kept } : {}) }, fx);
-    } else if (queuedTurn) {
-      if (editedInQueue && !keptInQueue) {
-        tx.putContact(contact);
-        tx.putConversation(conversation!);
-      }
-      if (keptInQueue) queuedTurn.say({ text: keptInQueue.toCustomer });
-    } else if (conversation?.status === 'open' && !conversation.takenOver && conversation.stage === 'bot') {
+    if (withTeam && corrected) {
+      tx.putContact(contact);
+      tx.putConversation(withTeam);
+    }
+    if (turn && kept && told) turn.say({ text: kept.toCustomer });
+    if (withTeam && withPeople(withTeam)) {
+      // The agent holding it, or its desk's thread, reads what changed under the edit, as under a correction written
+      // ("sorry, I meant 12346"), or what stands, and whether the bot told the customer.
+      await this.options.desk.relayEdit(tx, withTeam, contact, { text, was, of: edit.of, ...(corrected ? { corrected } : {}), ...(kept ? { kept: { ...kept, ...(told ? { told } : {}) } } : {}) }, fx);
+    } else if (open?.stage === 'bot') {
       // The order number put right in the message that gave it, while the bot asks what comes next: the answer kept is
       // the one it says now, not the typo.
-      const turn = this.options.turns.turn(contact, conversation, fx);
-      await this.options.turns.correctByEdit(turn, was, text);
-      await this.options.turns.settle(tx, turn, fx);
+      const botTurn = this.options.turns.turn(contact, open, fx);
+      await this.options.turns.correctByEdit(botTurn, was, text);
+      await this.options.turns.settle(tx, botTurn, fx);
     }
   }
 

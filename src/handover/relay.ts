@@ -52,6 +52,8 @@ export interface EditKept {
   lacks: Record<DeskLanguage, string>;
   /** Taken out of the message altogether, rather than mistyped. */
   removed?: true;
+  /** The bot told the customer (the conversation waits in a team desk's thread: nobody has it yet). */
+  told?: boolean;
 }
 
 /**
@@ -151,10 +153,11 @@ export async function relayEdit(
   const { corrected, kept } = edit;
   // The answer the edit put right is changed on the card: said under the edit, as under a correction written.
   const correctedLine = (language: DeskLanguage) => (corrected ? [word(line('correctedAnswer', customerLabel(contact, language), corrected.field[language], corrected.was, corrected.now), language)] : []);
-  // The answer an edit gave nothing to replace stays on the card: the agent, who is the one to tell the customer, is told.
+  // The answer an edit gave nothing to replace stays on the card: the agent, who is the one to tell the customer, is
+  // told (and, in a desk's thread nobody has taken yet, that the bot told them).
   const keptLine = (language: DeskLanguage) => (kept ? [word(kept.removed
-    ? line('answerTakenOut', customerLabel(contact, language), kept.field[language], kept.kept)
-    : line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language]), language)] : []);
+    ? line('answerTakenOut', customerLabel(contact, language), kept.field[language], kept.kept, kept.told)
+    : line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language], kept.told), language)] : []);
   await toHolder(ctx, tx, conversation, (language) => ({
     text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language), ...keptLine(language)].join('\n'), quoting: edit.of,
   }), fx);

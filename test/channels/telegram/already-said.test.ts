@@ -394,6 +394,46 @@ steps:
     expect(card).toContain("\n\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla.\n\n");
   }, 60_000);
 
+  it('tells a customer waiting in a team desk\'s topic that an edit into no email address changed nothing, the topic that the bot told her, and the card of an agent outside the desk who takes her what stands, as without a desk', async () => {
+    const DESK = -1001234567890;
+    const SARA = 9002;
+    const team = `${teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"\n  - name: Sales\n    strategy: least_open`)}  - name: Sara
+    telegram: ${SARA}
+    teams: [Sales]
+    max_open: 3
+`;
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': EMAIL_FLOW }, team, adminToken: ADMIN });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    await say(text(LAYLA, 'hello'));
+    const sent = text(LAYLA, 'sam@example.com') as Sent;
+    await say(sent);
+    await eventually(() => api.sentTo(LAYLA).length === 2);
+    await say(text(LAYLA, 'I was charged twice'));
+    await eventually(() => api.sentTo(DESK).some((line) => line.startsWith('#1 ·')));
+    await eventually(() => api.sentTo(LAYLA).length === 3);
+    expect((await app.store.conversations())[0]?.stage).toBe('queued');
+    await say(edited(sent, 'sam@example', 60));
+    await eventually(() => api.sentTo(DESK).some((line) => line.includes('edited a message')));
+    // Before: the topic read "The bot did not tell Layla.", and Layla, whom nobody had taken yet, was told nothing.
+    expect(api.sentTo(DESK).find((line) => line.includes('edited a message'))).toBe(
+      "#1 Layla edited a message: sam@example (was \"sam@example.com\")\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla.",
+    );
+    await eventually(() => api.sentTo(LAYLA).length === 4);
+    expect(api.sentTo(LAYLA).at(-1)).toBe("Your edit doesn't give a valid email address, so I've kept sam@example.com. To change it, write \"I meant\" and the right one.");
+    expect((await app.store.contactByIdentity('telegram', String(LAYLA)))?.fields.email).toBe('sam@example.com');
+
+    // An admin gives her to Sara, who works outside the desk: Sara's card says what stands, as a queue's would.
+    await say(text(SARA, '/online'));
+    await eventually(() => api.sentTo(SARA).length === 1);
+    const moved = await fetch(`${app.url}/api/conversations/1/transfer`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', 'x-admin-name': 'Nadia' }, body: JSON.stringify({ agentId: 'sara' }),
+    });
+    expect(moved.status).toBe(200);
+    await eventually(() => api.sentTo(SARA).some((line) => line.startsWith('#1 ')));
+    // Before: Sara's card showed sam@example.com, without a word of the edit that kept it.
+    expect(api.sentTo(SARA).find((line) => line.startsWith('#1 '))).toContain("\n\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla.\n\n");
+  }, 60_000);
+
   it('says a booking code of letters taken out by an edit is still kept, without showing it, and a mistyped one that it was kept (English, Arabic)', async () => {
     const flow = `
 flow: inbound
