@@ -255,16 +255,39 @@ export function correctedAnswer(flow: CompiledFlow, upTo: number, text: string, 
  * customer wanted it gone from the chat, and is not shown it again (`removedEditText`).
  *
  *     editedAnswer([{ expect: email, value: 'sam@example.com' }], 'sam@example.com', 'removed'); // { index: 0, refused: true, removed: true }
+ *
+ * One that hides it behind stars or dots ("***@***.***", "12**5": `masked`) is taken out too, whatever is left of it.
  */
-export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true; removed?: true } | undefined {
+export function editedAnswer(questions: readonly { expect: Expect; value: unknown }[], was: string, now: string): { index: number; value: FieldValue } | { index: number; refused: true; removed?: true; masked?: true } | undefined {
   for (let index = questions.length - 1; index >= 0; index--) {
     const { expect, value } = questions[index]!;
     if (editedWithin(expect, was) !== value) continue;
     const changed = editedWithin(expect, now);
+    if (changed === value) continue;
+    // Hidden behind stars or dots ("***@***.***", "12**5"), as some apps show it: no answer, however the pattern
+    // reads what is left (the digits of another number beside it), and not a mistyped one either.
+    if (masked(now)) return { index, refused: true, removed: true, masked: true };
     if (changed === undefined) return takenOut(expect, String(value), now) ? { index, refused: true, removed: true } : { index, refused: true };
-    if (changed !== value) return { index, value: changed };
+    return { index, value: changed };
   }
   return undefined;
+}
+
+/** The characters apps and people hide what they wrote behind: "***@***.***", "12••5". */
+const MASK = '*•●∗✱＊';
+const MASKING = new RegExp(`[\\p{L}\\p{N}@.][${MASK}]+[\\p{L}\\p{N}@.]|[${MASK}]{2,}[\\p{L}\\p{N}@.]|[\\p{L}\\p{N}@.][${MASK}]{2,}`, 'u');
+/** A word in stars for emphasis ("**12346**"), which hides nothing. */
+const EMPHASIS = /^([*_~]{1,3})[^*•●∗✱＊]+\1$/u;
+
+/**
+ * Whether `text` hides part of a word behind stars or dots: "***@***.***", "12**5", "+44 20 **** 0018"; not a word
+ * in stars for emphasis ("**12346**"), nor one star beside a word, which marks a correction ("12346*").
+ */
+function masked(text: string): boolean {
+  return text.split(/\s+/u).some((word) => {
+    const bare = word.replace(/^[("'«]+|[)"'».,!?;:]+$/gu, '');
+    return !EMPHASIS.test(bare) && MASKING.test(bare);
+  });
 }
 
 /**
@@ -309,6 +332,20 @@ function takenOut(expect: Expect, value: string, now: string): boolean {
   const answer = value.toLowerCase();
   const near = (text: string) => editDistance(text.toLowerCase(), answer) <= Math.max(1, Math.floor(answer.length / 3));
   return !near(now.trim()) && !now.split(/[^\p{L}\p{M}\p{N}]+/u).some((word) => word !== '' && near(word));
+}
+
+/**
+ * What the customer reads when an edit hid their answer behind stars (`editedAnswer`'s `masked`): that the one they
+ * gave before is kept, briefly and without showing it again, in their language.
+ *
+ *     maskedEditText({ type: 'email' }, 'en'); // "Your edit hides the email address, so I've kept the one you gave before."
+ */
+export function maskedEditText(expect: Expect, language: string | undefined): string {
+  const what = EDIT_REMOVED_WHAT[expect.type as keyof typeof EDIT_REMOVED_WHAT] ?? EDIT_REMOVED_WHAT.regex;
+  return byLanguage({
+    en: `Your edit hides the ${what.en}, so I've kept the one you gave before.`,
+    ar: `يُخفي تعديلك ${what.ar}، لذا أبقيتُ ما أرسلته من قبل.`,
+  }, language);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Choice } from '../types.ts';
 import { showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
-import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, refusedEditText, refusedEditWhat, removedEditText, unlabelledNameOf } from './heard.ts';
+import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, maskedEditText, refusedEditText, refusedEditWhat, removedEditText, unlabelledNameOf } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
@@ -110,7 +110,7 @@ export function correctByEdit(flow: CompiledFlow, run: FlowRun, was: string, now
     // "sam@example.com" edited to "sam@example": the answer taken stays, and the customer, who sees only the edit, is told.
     if ('refused' in edited) {
       // Taken out of the message on purpose (for privacy): not shown again in the chat.
-      run.say({ text: edited.removed ? removedEditText(expect, run.contact.language) : refusedEditText(expect, ctx.read(save) as FieldValue, run.contact.language) });
+      run.say({ text: edited.masked ? maskedEditText(expect, run.contact.language) : edited.removed ? removedEditText(expect, run.contact.language) : refusedEditText(expect, ctx.read(save) as FieldValue, run.contact.language) });
       return true;
     }
     ctx.write(save, edited.value);
@@ -165,7 +165,7 @@ export function correctAnswerByEdit(flow: CompiledFlow, run: FlowRun, was: strin
     const { expect, save } = asked[edited.index]!;
     if ('refused' in edited) {
       const language = run.contact.language;
-      const toCustomer = edited.removed ? removedEditText(expect, language) : refusedEditText(expect, read(save) as FieldValue, language);
+      const toCustomer = edited.masked ? maskedEditText(expect, language) : edited.removed ? removedEditText(expect, language) : refusedEditText(expect, read(save) as FieldValue, language);
       return { path: save.path, field: fieldName(flow, save), kept: String(read(save)), lacks: refusedEditWhat(expect), toCustomer, ...(edited.removed ? { removed: true as const } : {}) };
     }
     return changeAnswer(flow, run, save, edited.value);

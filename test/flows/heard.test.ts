@@ -3,6 +3,7 @@
 // ("sorry, I meant 12346") changes that answer instead of being taken as the answer to the question at hand.
 import { describe, expect, it } from 'vitest';
 import { resumeFlow, startFlow } from '../../src/flows/index.ts';
+import { editedAnswer } from '../../src/flows/heard.ts';
 import { compile, newRun, script, takeSaid } from './helpers.ts';
 
 const ENRICH = script(`  - ask: { en: "Your email?", ar: "بريدك؟" }
@@ -270,5 +271,20 @@ describe('a phone number and a date written before their questions', () => {
     startFlow(flow, two, { said: 'flights on 15/06/2026 and 16/06/2026, phone +44 7400 123456' });
     expect(takeSaid(two)).toEqual(['The date of your flight?']);
     expect(two.contact.fields.phone).toBe('+447400123456');
+  });
+});
+
+describe('an edit that hides an answer behind stars', () => {
+  const order = { type: 'regex' as const, pattern: /^(?:\d{5})$/u };
+  it('changes no answer, though the pattern would read another number left beside it', () => {
+    // Before: { index: 0, value: '41111' }, the other number taken for the order number.
+    expect(editedAnswer([{ expect: order, value: '12345' }], 'order 12345 card 4111', 'order 12**5 card 41111')).toEqual({ index: 0, refused: true, removed: true, masked: true });
+    expect(editedAnswer([{ expect: { type: 'email' }, value: 'sam@example.com' }], 'sam@example.com', '***@***.***')).toEqual({ index: 0, refused: true, removed: true, masked: true });
+  });
+
+  it('is no mask where the stars hide nothing: emphasis, a correction marked with one, the answer still whole', () => {
+    expect(editedAnswer([{ expect: order, value: '12345' }], 'order 12345', 'order **12346**')).toEqual({ index: 0, value: '12346' });
+    expect(editedAnswer([{ expect: order, value: '12345' }], 'order 12345', 'order 12346*')).toEqual({ index: 0, value: '12346' });
+    expect(editedAnswer([{ expect: order, value: '12345' }], 'order 12345 card 4111', 'order 12345 card ****')).toBeUndefined();
   });
 });

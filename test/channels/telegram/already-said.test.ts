@@ -434,6 +434,37 @@ steps:
     expect(api.sentTo(SARA).find((line) => line.startsWith('#1 '))).toContain("\n\nLayla's edit gives no valid email address, so Email stays sam@example.com. The bot told Layla.\n\n");
   }, 60_000);
 
+  it('keeps an answer an edit hides behind stars, and tells the customer so briefly, rather than as a typo or a new answer (English, Arabic)', async () => {
+    const served = await setUp({ webhook: true, flows: { 'inbound.yaml': EMAIL_FLOW } });
+    for (const [chat, hello, good, hidden, told] of [
+      [6131, 'hello', 'sam@example.com', '***@***.***', "Your edit hides the email address, so I've kept the one you gave before."],
+      [6132, 'مرحبا', 'sara@example.com', 's***@e******.com', 'يُخفي تعديلك البريد الإلكتروني، لذا أبقيتُ ما أرسلته من قبل.'],
+    ] as const) {
+      // Before: "Your edit doesn't give a valid email address, so I've kept sam@example.com. …", as if she had mistyped it.
+      expect(await editedEmail(served, chat, hello, good, hidden)).toEqual({ told, email: good });
+    }
+  }, 60_000);
+
+  it('keeps an order number an edit hides behind stars, and changes one put in stars for emphasis', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': ORDER_FLOW } });
+    const say = async (update: Record<string, unknown>) => expect(await post(app, update)).toBe(200);
+    for (const [chat, into, told, kept] of [
+      // Before: "Your edit doesn't give a valid answer, so I've kept 12345. …", as if she had mistyped it.
+      [6133, 'My order is 12**5', "Your edit hides the answer, so I've kept the one you gave before.", '12345'],
+      [6134, 'My order is **12346**', "Thanks, I've changed it to 12346.", '12346'],
+    ] as const) {
+      await say(text(chat, 'hello'));
+      const sent = text(chat, 'My order is 12345') as Sent;
+      await say(sent);
+      await eventually(() => api.sentTo(chat).length === 2);
+      await say(edited(sent, into, 20, Date.now() + chat));
+      await eventually(() => api.sentTo(chat).length === 3);
+      expect(api.sentTo(chat).at(-1)).toBe(told);
+      const contact = await app.store.contactByIdentity('telegram', String(chat));
+      expect((await app.store.conversations()).find((c) => c.contactId === contact?.id)?.fields.order).toBe(kept);
+    }
+  }, 60_000);
+
   it('says a booking code of letters taken out by an edit is still kept, without showing it, and a mistyped one that it was kept (English, Arabic)', async () => {
     const flow = `
 flow: inbound
