@@ -1212,13 +1212,20 @@ export function t(key: StringKey, params: Record<string, string | number> = {}):
   return STRINGS[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-/** A duration in seconds as people read it: "45 s", "12 min", "3 h 5 min". */
+/**
+ * A duration in seconds as people read it: "45 s", "12 min", "3 h 5 min", to the nearest of the last unit it says, as
+ * a chart in that unit draws it: a median of 1 min 59 s is "2 min" beside a bar at 1.98 (it was cut down to "1 min").
+ *
+ *     duration(119); // "2 min"
+ */
 export function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return t('seconds', { n: s });
-  if (s < 3600) return t('minutes', { n: Math.floor(s / 60) });
-  if (s < 86400) return t('hours', { n: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-  return t('days', { n: Math.floor(s / 86400), h: Math.floor((s % 86400) / 3600) });
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return t('minutes', { n: minutes });
+  if (minutes < 1440) return t('hours', { n: Math.floor(minutes / 60), m: minutes % 60 });
+  const hours = Math.round(s / 3600);
+  return t('days', { n: Math.floor(hours / 24), h: hours % 24 });
 }
 
 /**
