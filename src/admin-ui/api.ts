@@ -233,7 +233,7 @@ export interface Transcript {
     fields?: Record<string, unknown>;
     /** The contact's and the conversation's fields as an agent reads them: labelled in the dashboard's language, none twice. */
     shown?: { key: string; label?: string; value: string | number | boolean }[];
-    /** What it is about: the title of the route that set its intent, in the dashboard's language (absent when it is the team's name). */
+    /** What it is about: the title of the route that set its intent, in the dashboard's language (absent when no route titles it). */
     topic?: string;
     /** The flow it runs on: its name, or its name, version and step. */
     flow?: string | { name: string; version?: string; step?: number | string; done?: boolean };

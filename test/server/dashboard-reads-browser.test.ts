@@ -1,6 +1,7 @@
 // The dashboard as an admin reads it, in Chromium on a real Switchboard with the shipped data, the server's clock
 // set by the test: the Reports cards say a median time as the chart beside them draws it (1 min 45 s is "2 min" by a
-// bar at 1.75, not "1 min"). Screenshots go to test-results/admin-ui/.
+// bar at 1.75, not "1 min"), and a conversation's Details name its intent by its route's title, as the Reports page
+// names intents ("Billing", not billing). Screenshots go to test-results/admin-ui/.
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
@@ -93,6 +94,27 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard as an admin reads it'), 
       const title = (await chart.locator('canvas').getAttribute('aria-label'))!;
       await expect.poll(() => drawnTexts(page, title)).toContain('9 min');
       await shot(page, 'dashboard-reads-times-en');
+    });
+  }, 120_000);
+
+  it('names the intent in a conversation\'s Details by its route\'s title, as the Reports page does, in English and Arabic', async () => {
+    // Sam's bill, classified billing by the route titled Billing (الفواتير), with Billing's team.
+    const sam = visitor(app.url, 'reads-sam', 'Sam');
+    for (const text of ['hello', 'sam@example.com', 'I was charged twice']) expect((await sam.say(text)).status).toBe(202);
+    await expect.poll(async () => (await app.store.openConversations({})).find((conversation) => conversation.intent === 'billing')?.id, { timeout: 15_000 }).toBeDefined();
+    const id = (await app.store.openConversations({})).find((conversation) => conversation.intent === 'billing')!.id;
+
+    await withPage(browser, 'dashboard-reads-intent', { locale: 'en', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, app.url, ADMIN_TOKEN);
+      await page.goto(`${app.url}/admin#/conversations/${id}`);
+      await page.locator('dd.intent').waitFor();
+      // It read "billing", the intent's id, because the title says the same as the team (Billing).
+      expect(await read(page, 'dd.intent')).toBe('Billing');
+      expect(await page.locator('dd.intent bdi').getAttribute('title')).toBe('billing');
+      await shot(page, 'dashboard-reads-intent-en');
+      await page.locator('button.lang').click();
+      await expect.poll(() => read(page, 'dd.intent')).toBe('الفواتير (billing)');
+      await shot(page, 'dashboard-reads-intent-ar');
     });
   }, 120_000);
 });

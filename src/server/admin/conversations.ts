@@ -19,7 +19,7 @@ import type { Contact, Conversation, Message } from '../../store/types.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
 import { pageLanguage } from '../language.ts';
-import { routeTitle, shownFields, topicOf, type Wording } from '../../flows/labels.ts';
+import { routeTitle, shownFields, type Wording } from '../../flows/labels.ts';
 import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 import { teachable } from './teachable.ts';
@@ -323,7 +323,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
     const withheld = sendAgainWithheld(messages, { conversation, name: (agentId) => directory.agent(agentId)?.name ?? agentId });
     const summary = summarize(conversation, { contact, directory, messages, now: context.now(), language });
     const wording = await context.flows.wording(conversation);
-    const topic = topicOf(conversation, wording, language);
+    // Its intent by its route's title, as the reports name intents ("Billing", not billing), though the team says the same.
+    const topic = conversation.intent !== undefined ? routeTitle(conversation.intent, wording, language) : undefined;
     const teach = await teachable(conversation, contact, messages, context.flows);
     res.json({
       conversation: {
