@@ -1,7 +1,8 @@
 // The agents as team.yaml last had them (their name, where they write from, their language), kept in the store
 // (collection `agents-on-file`): an agent removed from team.yaml while the server was down is still told, at start,
 // where each customer they held went, where and in the language the file used to say.
-import type { Identity, Store, Tx } from '../store/types.ts';
+import { hasRightToLeft } from '../shared/text.ts';
+import type { Identity, RecentMessage, Store, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
 import type { DeskLanguage } from './lines.ts';
 import type { Agent } from './team.ts';
@@ -63,26 +64,35 @@ const AGENT_STATES = 'agents';
 /**
  * The agent `id` as team.yaml last had them, in no team any more. One removed before the store kept them (a store of
  * an earlier version) is found where the bot last reached them: where they last wrote from (`replyTo`), else where
- * the bot's last notice to them in `conversationId` went; by their id, in English, as nothing says more. Undefined
- * when none of these is kept.
+ * the bot's last notice to them in `conversationId` went; in the language the bot's notices to them there were worded
+ * in (English when none says), by their id, as nothing kept says their name. Undefined when none of these is kept.
  *
  *     const gone = await agentOnFile(tx, conversation.agentId, conversation.id);
  */
 export async function agentOnFile(tx: Tx, id: string, conversationId?: number): Promise<Agent | undefined> {
   const kept = await tx.doc<AgentOnFile>(AGENTS_ON_FILE, id);
   if (kept) return { id, ...kept, teams: [], maxOpen: 0 };
-  const reached = await lastReached(tx, id, conversationId);
-  return reached ? { id, name: id, identities: [reached], teams: [], maxOpen: 0 } : undefined;
+  const notices = conversationId === undefined ? [] : (await tx.recentMessages(conversationId, RECENT_LOOKED_AT)).filter((message) => message.toAgent && message.agentId === id);
+  const last = notices.at(-1);
+  const reached = (await tx.doc<AgentState>(AGENT_STATES, id))?.replyTo ?? (last ? { channel: last.channel, id: last.address } : undefined);
+  if (!reached) return undefined;
+  const language = notices.map(wordedIn).filter((each) => each !== undefined).at(-1);
+  return { id, name: id, identities: [reached], teams: [], maxOpen: 0, ...(language !== undefined ? { language } : {}) };
 }
 
-/** Where the bot last reached agent `id`: where they last wrote from, else its last notice to them in `conversationId`. */
-async function lastReached(tx: Tx, id: string, conversationId: number | undefined): Promise<Identity | undefined> {
-  const state = await tx.doc<AgentState>(AGENT_STATES, id);
-  if (state?.replyTo) return state.replyTo;
-  if (conversationId === undefined) return undefined;
-  const notice = (await tx.recentMessages(conversationId, RECENT_LOOKED_AT)).filter((message) => message.toAgent && message.agentId === id).at(-1);
-  return notice ? { channel: notice.channel, id: notice.address } : undefined;
-}
-
-/** How many of a conversation's last messages are looked through for a notice to its removed agent. */
+/** How many of a conversation's last messages are looked through for the notices to its removed agent. */
 const RECENT_LOOKED_AT = 200;
+
+/**
+ * The language the bot worded a notice to an agent in: the one it names (a notice with files), else that of its own
+ * words: not a customer's message relayed, nor the names and texts it sets apart (isolates: an Arabic customer's name in
+ * an English card, a Latin one in an Arabic card). Undefined when it says nothing of its own.
+ *
+ *     wordedIn({ text: 'أُسندت إليك المحادثة #4 …' }); // 'ar'
+ */
+function wordedIn(notice: Pick<RecentMessage, 'text' | 'language' | 'relayOf'>): DeskLanguage | undefined {
+  if (notice.language === 'ar' || notice.language === 'en') return notice.language;
+  if (notice.relayOf !== undefined) return undefined;
+  const own = notice.text.replace(/\u2068[^\u2069]*\u2069/g, '');
+  return hasRightToLeft(own) ? 'ar' : /[A-Za-z]/.test(own) ? 'en' : undefined;
+}

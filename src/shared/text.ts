@@ -125,7 +125,16 @@ const RIGHT_TO_LEFT = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
  *     relayLine(`#42 ${isolateRtl('ليلى')}: ${isolateRtl('chargé deux fois')}`);
  */
 export function isolateRtl(text: string): string {
-  return RIGHT_TO_LEFT.test(text) ? isolate(text) : text;
+  return hasRightToLeft(text) ? isolate(text) : text;
+}
+
+/**
+ * Whether `text` holds letters written right to left (Arabic…).
+ *
+ *     hasRightToLeft('ليلى'); // true
+ */
+export function hasRightToLeft(text: string): boolean {
+  return RIGHT_TO_LEFT.test(text);
 }
 
 /** NUL, and a surrogate without its pair (UTF-8 has no encoding for it): what a PostgreSQL text column cannot hold. */

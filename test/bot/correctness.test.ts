@@ -163,6 +163,36 @@ describe('one writer per record: no stale copy written over a fresh one', () => 
     await restarted.close();
   });
 
+  it('tells an agent removed while the server was down from a store that never kept team.yaml\'s agents in the language the bot wrote to them in', async () => {
+    // Omar read the bot in Arabic (language: ar), in a store of a version before `agents-on-file`.
+    const omarInArabic = twoAgents.replace('teams: [Billing]\n    max_open: 5\n  - name: Sara', 'teams: [Billing]\n    max_open: 5\n    language: ar\n  - name: Sara').replace(/(name: Sara[\s\S]*?max_open: )5/, '$11');
+    const { dir, h, agents, customers } = await setup(pickTeam, omarInArabic);
+    await h.send('telegram', '9001', '/online');
+    for (const who of ['c1', 'c2']) {
+      await h.send('whatsapp', who, 'hi');
+      await h.send('whatsapp', who, 'Billing');
+    }
+    const [first, second] = (await h.store.openConversations()).map((conversation) => conversation.id).sort((a, b) => a - b) as [number, number];
+    await h.send('telegram', '9002', '/online');
+    const kept = await h.store.docs('agents-on-file');
+    await h.store.transaction('agents-on-file', async (tx) => {
+      for (const id of kept.keys()) tx.deleteDoc('agents-on-file', id);
+    });
+    await h.close();
+
+    await writeFile(join(dir, 'team.yaml'), omarInArabic.replace(/  - name: Omar[\s\S]*?language: ar\n/, ''));
+    const restarted = await harness(dir, [customers, agents]);
+    await restarted.outbox.drain();
+    expect(await restarted.store.conversation(first)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
+    expect(await restarted.store.conversation(second)).toMatchObject({ stage: 'queued' });
+    // Before, in English: his cards had been in Arabic, and nothing else says his language.
+    expect(agents.textsTo('9001').slice(-2)).toEqual([
+      `أُسندت المحادثة #${first} إلى \u2068Sara\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+      `أُعيدت المحادثة #${second} إلى قائمة انتظار فريق \u2068Billing\u2069: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى \u2068Layla\u2069.`,
+    ]);
+    await restarted.close();
+  });
+
   it('puts the email collected in the turn that assigns on the agent\'s card', async () => {
     const flow = `
 flow: inbound
