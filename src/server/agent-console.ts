@@ -138,6 +138,11 @@ export interface ConsoleMessage {
    * first failed), the channel having said `reason` (English) at the latest attempt.
    */
   waiting?: { since: string; reason: string };
+  /**
+   * Of a reply the viewing agent wrote in their console: the `clientId` it was sent with, by which their console knows
+   * its draft went (a reload before the server's answer came), and offers it no more.
+   */
+  clientId?: string;
 }
 
 /** Where the console keeps, per agent, the last message they saw of each conversation (unread counts). */
@@ -324,6 +329,9 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const withheld = sendAgainWithheld(messages);
     const page = later.slice(0, limit);
     const waitingNow = await waitingOf(page);
+    // The channel message id of a reply from the console is its session and clientId: the viewer's own are told theirs.
+    const own = webchatSession(res.locals.agent as Agent);
+    const clientIdOf = (message: Message) => (own !== undefined && message.direction === 'out' && message.from === 'agent' && message.relayOf?.startsWith(`${own}:`) ? message.relayOf.slice(own.length + 1) : undefined);
     res.json({
       conversation: await summary(conversation, (await readMarks(res.locals.agent as Agent))[String(conversation.id)] ?? 0, pageLanguage(req), res.locals.agent as Agent),
       messages: page.map((message) => {
@@ -332,7 +340,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
         const waiting = waitingNow.get(message.id);
         // A failed reply sent again has its copy below it: no second Send again; one it would be refused for says why instead.
         const notAgain = withheld.get(message.id);
-        return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}), ...(notAgain ? { notAgain: wordEach(notAgain) } : {}) };
+        const clientId = clientIdOf(message);
+        return { ...shown, ...(waiting ? { waiting } : {}), ...(resent.has(message.id) ? { sentAgain: true } : {}), ...(notAgain ? { notAgain: wordEach(notAgain) } : {}), ...(clientId !== undefined ? { clientId } : {}) };
       }),
       more: later.length > limit,
     });

@@ -144,8 +144,6 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
       // Sent: it goes once, and is no draft any more.
       await again.locator('#reply-text').press('Enter');
       await again.locator('#transcript .msg.agent', { hasText: 'which card was it?' }).waitFor();
-      // Forgotten once the server took it (its 202): the live transcript may show the reply a moment before that.
-      await again.waitForFunction((id) => Object.entries(localStorage).filter(([key]) => key.startsWith('switchboard.console.drafts')).every(([, kept]) => !JSON.parse(kept)[String(id)]?.reply), nour);
       await again.reload();
       await again.locator('#app').waitFor();
       await again.locator(`#held li[data-id="${nour}"]`).click();
@@ -166,6 +164,49 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
       await context.close();
     }
   }, 90_000);
+
+  it('a reload after the transcript showed a reply, before the server\'s answer to it came, finds it sent and not as a draft: only what was typed after it waits', () => withPage(browser, 'console-reload-before-answer', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const yara = await billFor(app, 'reload-yara', 'Yara');
+    // The server takes Yara's reply and answers 202; its answer reaches the page only when the test lets it through.
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => { letThrough = resolve; });
+    let answered = false;
+    await page.route(`**/agent/api/conversations/${yara}/messages`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch();
+      await held;
+      answered = true;
+      // The page that sent it is gone by then: nobody reads this answer.
+      await route.fulfill({ response }).catch(() => {});
+    });
+    try {
+      await page.locator(`#held li[data-id="${yara}"]`).click();
+      await page.locator('#transcript .msg', { hasText: 'I was charged twice' }).first().waitFor();
+      await page.fill('#reply-text', 'Yara, the second charge is refunded.');
+      await page.locator('#reply-text').press('Enter');
+      await page.fill('#reply-text', 'It shows on your card in 3 days.');
+      // The transcript shows the reply (the server took it) while its answer has not come: reloaded in that moment.
+      await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).waitFor({ timeout: 20_000 });
+      expect(answered).toBe(false);
+      await page.reload();
+      await page.locator('#app').waitFor();
+
+      // Not offered again: the list says only what was typed after it waits, and so does the box.
+      await expect.poll(() => read(page, `#held li[data-id="${yara}"] .excerpt`)).toBe('Draft: It shows on your card in 3 days.');
+      await shot(page, 'console-reload-before-answer-list-en');
+      await page.locator(`#held li[data-id="${yara}"]`).click();
+      await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).waitFor();
+      expect(await page.inputValue('#reply-text')).toBe('It shows on your card in 3 days.');
+      expect(await page.locator('#unsent').isHidden()).toBe(true);
+      expect(await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).count()).toBe(1);
+      await shot(page, 'console-reload-before-answer-box-en');
+      expect(await agentReplies(app, yara)).toEqual(['Yara, the second charge is refunded.']);
+    } finally {
+      letThrough();
+    }
+  }), 60_000);
 
   it('a sign-in that expires, the page open or closed, leaves nothing typed in the browser for the next person at it, in Arabic', () => withPage(browser, 'console-drafts-expired-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {
     const storedDrafts = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('switchboard.console.drafts')));

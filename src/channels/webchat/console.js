@@ -270,6 +270,15 @@ async function look() {
   const listed = new Set(allConversations().map((conversation) => conversation.id));
   drafts.keepOnly([...listed]);
   for (const id of unsent.keys()) if (!listed.has(id)) unsent.delete(id);
+  // A reply whose answer this page never read (reloaded meanwhile) that the server took: no draft any more. Looked for
+  // at the page's first look; the open conversation's transcript tells it at each look (openConversation).
+  if (statusBefore === undefined) await Promise.all([...listed].filter(triedUnanswered).map(async (id) => {
+    const res = await api(`/conversations/${id}/messages?after=${drafts.get(id).tried.after ?? 0}&limit=200`).catch((error) => {
+      if (error instanceof SignedOut) throw error;
+      // Out of reach: it stays a draft until the next look (sent again, it is the same reply: its clientId).
+    });
+    if (res?.ok) wentBeforeReload(id, (await res.json().catch(() => ({}))).messages ?? []);
+  }));
   // A reply the server did not take before this page was loaded (a reload, a new tab): still said not sent.
   for (const id of listed) {
     const why = drafts.get(id).tried?.unsent;
@@ -575,6 +584,7 @@ async function openConversation(id, opening = false) {
     // Left while it was being read (Back on a phone, another conversation picked): not shown again over the list.
     if (selected !== id) return;
   }
+  wentBeforeReload(id, messages);
   showDrafts(id);
   const held = conversation.stage === 'assigned';
   openHeld = held;
@@ -807,6 +817,36 @@ function done(id, name, text = undefined, answered = undefined) {
   if (name === 'reply') delete draft.tried;
   if (answered !== undefined && draft.replyTo?.id === answered.id) delete draft.replyTo;
   drafts.put(id, draft);
+}
+
+/**
+ * Whether conversation `id`'s draft is a reply sent from a page that never read the server's answer (reloaded, closed
+ * before it came; its request cut by the reload, it was kept as not sent): this page neither sends it nor said it not sent.
+ */
+function triedUnanswered(id) {
+  const tried = drafts?.get(id).tried;
+  return tried?.clientId !== undefined && tried.text !== undefined && !sending.has(id) && !unsent.has(id);
+}
+
+/**
+ * Drops from conversation `id`'s draft a reply whose answer this page never read, once `messages` (its transcript) show
+ * it with its clientId: the server took it, and it is no draft to send again; what was typed after it stays.
+ */
+function wentBeforeReload(id, messages) {
+  if (!triedUnanswered(id)) return;
+  const draft = drafts.get(id);
+  const { clientId, text, answered } = draft.tried;
+  if (!messages.some((message) => message.clientId === clientId)) return;
+  const kept = draft.reply ?? '';
+  draft.reply = kept.startsWith(text) ? kept.slice(text.length).replace(/^\n/, '') : kept;
+  delete draft.tried;
+  if (answered !== undefined && draft.replyTo?.id === answered) delete draft.replyTo;
+  drafts.put(id, draft);
+  if (boxesFor !== id) return;
+  $(BOXES.reply).value = draft.reply;
+  if (answering?.id === answered) answering = undefined;
+  showAnswering();
+  replyFits();
 }
 
 let unsentTimer;
@@ -1043,7 +1083,9 @@ $('reply-form').addEventListener('submit', async (event) => {
   const clientId = tried?.clientId ?? crypto.randomUUID();
   sending.set(id, text);
   input.value = '';
-  if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { clientId } });
+  // With what it says, what it answers and where the transcript stood: a reload before the server's answer finds it there (wentBeforeReload).
+  const after = newestShown?.conversationId === id ? newestShown.id : undefined;
+  if (drafts) drafts.put(id, { ...drafts.get(id), reply: text, tried: { clientId, text, ...(answered ? { answered: answered.id } : {}), ...(after !== undefined ? { after } : {}) } });
   showUnsent();
   /**
    * Back in its box (that conversation's, wherever the agent is now); `why` it may go again as it is (Switchboard out
