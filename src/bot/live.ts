@@ -9,6 +9,9 @@ import type { EventBus } from './events.ts';
 export type LiveChange =
   | { type: 'conversation'; data: { id: number; status: Conversation['status']; stage: Conversation['stage']; team?: string; agentId?: string } }
   | { type: 'agents'; data: Record<string, never> }
+  // A reply in the conversation began or stopped waiting for its channel, its record in the store written: the consoles
+  // that show it look again ("Not sent yet"), whichever process tries it.
+  | { type: 'delivery'; data: { conversationId: number } }
   // `onDisk`: the file changed on disk (a text editor, a git pull), not by a publish from the dashboard.
   | { type: 'flows'; data: { name: string; version: string | null; onDisk?: true } };
 

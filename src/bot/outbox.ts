@@ -85,6 +85,11 @@ export interface OutboxListener {
   delayed?(message: Message, reason: string, waitMs: number, known?: KnownFailure): void;
   /** Marked failed (refused for good, or out of attempts), with the reason recorded; `known`, as `ChannelSendError` says. */
   failed?(message: Message, reason: string, known: KnownFailure | undefined): void;
+  /**
+   * Its record in the store that it waits for its channel (`WAITING_REPLIES`) was written, changed or removed: every
+   * process's readers of those records (the agent console's "Not sent yet") may look again.
+   */
+  waiting?(message: Message): void;
 }
 
 /**
@@ -261,7 +266,9 @@ export class Outbox {
     const kept = previous.then(() => store.transaction(`${WAITING_REPLIES}:${key}`, async (tx) => {
       if (since === undefined) tx.deleteDoc(WAITING_REPLIES, key);
       else tx.putDoc(WAITING_REPLIES, key, { channel: message.channel, address: message.address, since: new Date(since).toISOString(), reason, at: this.#now().toISOString() } satisfies WaitingReply);
-    })).catch((error: unknown) => log.debug({ message: message.id, err: describe(error) }, 'could not keep in the store whether this reply waits for its channel'));
+    })).then(() => {
+      for (const listener of this.#listeners) listener.waiting?.(message);
+    }).catch((error: unknown) => log.debug({ message: message.id, err: describe(error) }, 'could not keep in the store whether this reply waits for its channel'));
     this.#kept.set(message.id, kept);
     void kept.finally(() => {
       if (this.#kept.get(message.id) === kept) this.#kept.delete(message.id);

@@ -291,7 +291,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   });
 
   // A change of the agents (a status, a load) as an event without data: the console looks at /state again, which
-  // says only what this agent may see. 404 without a feed: the console keeps its 15 s look.
+  // says only what this agent may see. A reply that began or stopped waiting for its channel names its conversation.
+  // 404 without a feed: the console keeps its 15 s look.
   router.get('/events', (_req, res) => {
     const feed = options.feed;
     if (!feed) return void res.status(404).json({ error: 'no live feed here' });
@@ -300,6 +301,8 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     res.write(': connected\n\n');
     const off = feed.subscribe((change) => {
       if (change.type === 'agents') res.write('event: agents\ndata: {}\n\n');
+      // A conversation's number only: a console showing it looks at it again (its replies' "Not sent yet").
+      if (change.type === 'delivery') res.write(`event: delivery\ndata: ${JSON.stringify({ conversationId: change.data.conversationId })}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), CONSOLE_HEARTBEAT_MS);
     heartbeat.unref();

@@ -393,6 +393,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         return agent === undefined || addressesLeft(agent, notice).untried.length > 0;
       },
     });
+    // The agent consoles showing the conversation, in every process, say "Not sent yet" (or no more) at once.
+    outbox.listen({ waiting: (message) => message.conversationId !== undefined && feed.publish({ type: 'delivery', data: { conversationId: message.conversationId } }) });
     // Every process's, as the banner says (a store query per customer waiting, up to `LOOKED_INTO`); this process's
     // own while the store is out of reach, or a look fails.
     const waitingLook = sharedWaitingLook(store);

@@ -377,16 +377,34 @@ function listen() {
           events?.tell({ agents: true });
         };
         source.addEventListener('agents', changed);
+        source.addEventListener('delivery', (event) => {
+          let conversationId;
+          try {
+            ({ conversationId } = JSON.parse(event.data));
+          } catch {
+            // Not JSON: the 5 s look says it.
+          }
+          delivery(conversationId);
+          events?.tell({ delivery: conversationId });
+        });
         // The feed replays nothing: a change made before it opened (or while it was down) is read at each opening.
         source.addEventListener('open', changed);
       }),
     ]),
-    heard: (data) => (data?.agents ? scheduleRefresh() : noticed(data?.message)),
+    heard: (data) => (data?.agents ? scheduleRefresh() : data?.delivery !== undefined ? delivery(data.delivery) : noticed(data?.message)),
     taken: () => {
       events = undefined;
       listen();
     },
   });
+}
+
+/**
+ * A reply in conversation `id` began or stopped waiting for its channel (in any process): shown, its transcript is
+ * looked at now, so its "Not sent yet" comes (or goes) at once, not at the next 5 s look.
+ */
+function delivery(id) {
+  if (typeof id === 'number' && id === selected && state) void openConversation(id).catch(() => {});
 }
 
 /**
