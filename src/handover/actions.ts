@@ -8,7 +8,7 @@ import { close, unseenByCloser, unseenInApp, type WrittenIn } from './closing.ts
 import { recordFirstResponse, recordHandOver, stamp, whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { line, word, type Line } from './lines.ts';
-import { findAgent, heldBy, holderOf, mayTouch } from './lookups.ts';
+import { findAgent, heldBy, holderOf, mayTouch, notOpen } from './lookups.ts';
 import type { Agent } from './team.ts';
 
 /** What an agent decides. `conversationId` is the number people see as #42. */
@@ -207,7 +207,7 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
 }
 
 function claimRefusal(ctx: DeskContext, conversation: Conversation | undefined, agent: Agent, id: number): Line | undefined {
-  if (!conversation || conversation.status !== 'open') return line('notOpen', id);
+  if (!conversation || conversation.status !== 'open') return notOpen(ctx, id, conversation, agent);
   if (conversation.stage === 'assigned') return conversation.agentId === agent.id ? line('alreadyYours', id) : line('alreadyWith', id, holderOf(ctx, conversation)?.name);
   if (!mayTouch(conversation, agent)) return line('notYourTeam', id, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team));
   return undefined;

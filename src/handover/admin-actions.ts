@@ -6,10 +6,10 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { actionResult, type ActionResult, type HandBack } from './actions.ts';
 import { agentState, takenFrom } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
-import { close, CUSTOMER_LEFT, unseenByCloser } from './closing.ts';
+import { close, unseenByCloser } from './closing.ts';
 import { recordHandOver, recordQueuedHandOver, stamp, whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import { line, type Line } from './lines.ts';
-import { holderOf } from './lookups.ts';
+import { holderOf, notOpen } from './lookups.ts';
 import { customerAddress, tell } from './outgoing.ts';
 
 /** An admin acting from the dashboard, by the name they gave (`X-Admin-Name`, else "admin"). */
@@ -45,7 +45,7 @@ export const adminActorId = (admin: Admin): string => `admin:${admin.name}`;
 export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects, handBack: HandBack): Promise<ActionResult> {
   const id = action.conversationId;
   const conversation = await tx.conversation(id);
-  if (!conversation || conversation.status !== 'open') return refused(conversation ? closedSince(ctx, conversation) : line('notOpen', id), id);
+  if (!conversation || conversation.status !== 'open') return refused(notOpen(ctx, id, conversation), id);
   const holder = holderOf(ctx, conversation);
   const by = adminActorId(admin);
   // Taken meanwhile, the admin would take it from an agent they did not know had it (or meant to take it from one who
@@ -148,20 +148,4 @@ async function toAgent(ctx: DeskContext, tx: Tx, conversation: Conversation, age
     await drainFor(ctx, tx, holder, fx);
   }
   return done(line('nowWith', id, agent.name), id);
-}
-
-/**
- * Why an admin's decision does nothing to a conversation no longer open: who closed it and when (a colleague's close
- * that landed first, an agent's, inactivity), rather than only that it is not open.
- *
- *     word(closedSince(ctx, conversation)); // '#1 was closed by Nadia on 2026-12-07 at 02:41 UTC. Nothing was changed.'
- */
-function closedSince(ctx: DeskContext, conversation: Conversation): Line {
-  const { id, closedAt, closedBy } = conversation;
-  if (conversation.status !== 'closed' || closedAt === undefined) return line('notOpen', id);
-  if (closedBy === 'auto') return line('closedAlready', id, closedAt, 'inactivity');
-  if (closedBy === CUSTOMER_LEFT) return line('closedAlready', id, closedAt, 'customerLeft');
-  if (closedBy === undefined || closedBy === 'bot' || closedBy === 'workflow') return line('closedAlready', id, closedAt, 'bot');
-  const who = closedBy.startsWith('admin:') ? closedBy.slice('admin:'.length) : ctx.directory.agent(closedBy)?.name ?? closedBy;
-  return line('closedAlready', id, closedAt, 'person', who);
 }

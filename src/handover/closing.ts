@@ -6,7 +6,7 @@ import { takenFrom } from './agent-state.ts';
 import { drainFor } from './assignment/assign.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type Line } from './lines.ts';
-import { holderOf, threadLanguage } from './lookups.ts';
+import { CUSTOMER_LEFT, holderOf, threadLanguage } from './lookups.ts';
 import { tell, toAgent, toThread } from './outgoing.ts';
 
 /** How many of a conversation's latest messages are looked through for one its closer has not seen. */
@@ -52,8 +52,6 @@ export async function autoClose(ctx: DeskContext, tx: Tx, conversation: Conversa
   }
 }
 
-/** The `closedBy` of a conversation closed because its customer left the chat (see `customerLeft`). */
-export const CUSTOMER_LEFT = 'contact';
 
 /**
  * Closes the open conversation of a customer who left the chat (the web chat's New visitor: their browser no longer

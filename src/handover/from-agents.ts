@@ -11,11 +11,10 @@ import { messageOrPartOf } from '../store/sent-parts.ts';
 import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { CUSTOMER_LEFT } from './closing.ts';
 import { bareCommand, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
-import { customerName, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
+import { closingOf, customerName, CUSTOMER_LEFT, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
 import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, reactForCustomer, relayedIn } from './relay.ts';
 import { agentInThread, editInThread } from './threads.ts';
@@ -68,7 +67,7 @@ export async function fromAgent(
   const meant = (inbound.attachments?.length ?? 0) === 0 ? bareCommand(text) : undefined;
   if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
   toldOf(tx, agent, state, held);
-  if ('problem' in held) return reply(word((await closedSince(tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? held.problem, agent.language));
+  if ('problem' in held) return reply(word((await closedSince(ctx, tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? held.problem, agent.language));
   if (inbound.unsupported !== undefined && text.trim() === '' && (inbound.attachments?.length ?? 0) === 0) {
     return reply(word(line('kindNotSent', held.conversation.id, inbound.unsupported), agent.language), held.conversation.id);
   }
@@ -144,14 +143,14 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
  * colleague on another process may have closed or moved the conversation meanwhile. `answered`, the channel message id
  * of the customer's message the agent picked Reply on in the console, makes it an answer to that message.
  *
- *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, line, message: '#42 is not an open conversation.' }
+ *     const result = await replyFromConsole(ctx, tx, omar, inbound, 42, fx); // { ok: false, line, message: '#42 was closed by Nadia on …: that did not reach the customer.' }
  */
 export async function replyFromConsole(
   ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversationId: number, fx: DeskEffects, answered?: string,
 ): Promise<ActionResult> {
   if (await tx.hasInbound(inbound.channel, inbound.id)) return replySentAgain(ctx, tx, agent, inbound, conversationId, fx);
   const held = await heldBy(ctx, tx, agent, conversationId);
-  if ('problem' in held) return actionResult(false, held.problem, conversationId);
+  if ('problem' in held) return actionResult(false, (await closedSince(ctx, tx, agent, conversationId)) ?? held.problem, conversationId);
   await keep(ctx, tx, agent, inbound, conversationId);
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, inbound, fx, (said) => toAgent(ctx, tx, agent, word(said, agent.language), fx, conversationId), answered);
   return actionResult(true, line('replySent', conversationId), conversationId);
@@ -242,15 +241,16 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
 }
 
 /**
- * What an agent is told of their Reply on the relay of a conversation (`id`) closed since, or of a message numbered for
- * it: that it reached no one, and which conversation of that customer is open now, when they hold it. A new
- * conversation is not answered in the closed one's place: the agent may have meant something only true of the old one.
+ * What an agent is told of their Reply on the relay of a conversation (`id`) closed since, of a message numbered for it,
+ * or of their reply to it in the console: that it reached no one, who closed it and when, and which conversation of
+ * that customer is open now, when they hold it. A new conversation is not answered in the closed one's place: the agent
+ * may have meant something only true of the old one.
  */
-async function closedSince(tx: Tx, agent: Agent, id: number | undefined): Promise<Line | undefined> {
+async function closedSince(ctx: DeskContext, tx: Tx, agent: Agent, id: number | undefined): Promise<Line | undefined> {
   const conversation = id !== undefined ? await tx.conversation(id) : undefined;
   if (conversation?.status !== 'closed') return undefined;
   const now = await tx.openConversationOf(conversation.contactId);
-  return line('repliedToClosed', conversation.id, now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined, conversation.closedBy === CUSTOMER_LEFT);
+  return line('repliedToClosed', conversation.id, closingOf(ctx, conversation, agent), now?.stage === 'assigned' && now.agentId === agent.id ? now.id : undefined);
 }
 
 /**

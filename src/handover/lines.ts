@@ -48,15 +48,31 @@ const THREAD_COMMAND_EN: Record<ThreadCommand, (other: number) => string> = {
   handback: (other) => `hand #${other} back`,
 };
 
+/**
+ * Who closed a conversation and when, as a refusal of a decision on it says it (`closingOf`): `how`, a person (`who`:
+ * their name), the agent told themselves (`you`), inactivity, the bot, or the customer leaving the chat; `at`, ISO.
+ */
+export interface Closing { at: string; how: 'person' | 'you' | 'inactivity' | 'bot' | 'customerLeft'; who?: string }
+
+/** The UTC day (`2026-12-07`) and clock (`02:41`) of an ISO time. */
+const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
+const clockOf = (at: string): string => new Date(at).toISOString().slice(11, 16);
+
+/** `#1 was closed by Nadia on 2026-12-07 at 02:41 UTC`: the words of `closedAlready` and `repliedToClosed`. */
+const CLOSED_EN = (id: number, { at, how, who }: Closing): string =>
+  `#${id} was closed ${{ person: `by ${who} `, you: 'by you ', inactivity: 'automatically for inactivity ', bot: 'by the bot ', customerLeft: '' }[how]}on ${dayOf(at)} at ${clockOf(at)} UTC${how === 'customerLeft' ? ', when the customer left the chat' : ''}`;
+
+const CLOSED_AR = (id: number, { at, how, who }: Closing): string =>
+  `أُغلقت المحادثة #${id} ${{ person: `بواسطة ${isolate(who ?? '')} `, you: 'بواسطتك ', inactivity: 'تلقائيًا لعدم النشاط ', bot: 'بواسطة البوت ', customerLeft: '' }[how]}في ${isolate(dayOf(at))} الساعة ${isolate(`${clockOf(at)} UTC`)}${how === 'customerLeft' ? '، عندما غادر العميل الدردشة' : ''}`;
+
 const en = {
   online: () => 'You are online: new conversations will come to you.',
   away: () => 'You are away: no new conversations until you are online again (/online).',
   noConversation: (id: number) => `There is no conversation #${id}.`,
   notInYourTeams: (id: number) => `There is no conversation #${id} in your teams.`,
   notOpen: (id: number) => `#${id} is not an open conversation.`,
-  /** An admin's decision on a conversation closed since their screen showed it: who closed it (`who`: a person's name) and when (`at`, ISO). */
-  closedAlready: (id: number, at: string, how: Closer, who?: string) =>
-    `#${id} was closed ${how === 'person' ? `by ${who} ` : how === 'inactivity' ? 'automatically for inactivity ' : how === 'bot' ? 'by the bot ' : ''}on ${dayOf(at)} at ${clockOf(at)} UTC${how === 'customerLeft' ? ', when the customer left the chat' : ''}. Nothing was changed.`,
+  /** A decision (an admin's, an agent's) on a conversation closed since their screen or chat showed it: who closed it and when. */
+  closedAlready: (id: number, closing: Closing) => `${CLOSED_EN(id, closing)}. Nothing was changed.`,
   notYours: (id: number, holder?: string) => `#${id} is not yours${holder ? ` (${holder} has it)` : ''}; nothing was changed.`,
   notYourTeam: (id: number, team?: string) => `#${id} belongs to ${team}, which is not one of your teams.`,
   alreadyYours: (id: number) => `#${id} is already yours.`,
@@ -96,10 +112,11 @@ const en = {
   holdSeveral: (ids: number[]) => `You hold ${ids.map((id) => `#${id}`).join(', ')}: reply to one of their messages, or pick one with /use N.`,
   // A Reply on a relay about a customer erased since (data-protection).
   repliedToErased: () => 'That reached no one: the message you replied to was about a customer whose data has been erased since.',
-  // A Reply on a relay of a conversation closed since; `now`: the customer's open conversation, when the agent holds it;
-  // `left`: it closed as its customer left the chat.
-  repliedToClosed: (id: number, now?: number, left?: boolean) =>
-    `#${id} is closed${left ? ' (the customer left the chat)' : ''}: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
+  // A Reply on a relay of a conversation closed since (or a console reply, a message numbered for it): who closed it and
+  // when (`closing`, unknown for a close recorded without its time); `now`: the customer's open conversation, when the
+  // agent holds it.
+  repliedToClosed: (id: number, closing?: Closing, now?: number) =>
+    `${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}: that did not reach the customer.${now !== undefined ? ` They write in #${now} now: reply to one of its messages.` : ''}`,
   // A plain message (or a command without a number) after a conversation the agent held was erased, before they chose
   // whom they write to again: it might have been meant for the erased customer.
   wroteAfterErase: (id: number) =>
@@ -389,8 +406,7 @@ const ar: Wording = {
   noConversation: (id) => `لا توجد محادثة #${id}.`,
   notInYourTeams: (id) => `لا توجد محادثة #${id} في فرقك.`,
   notOpen: (id) => `المحادثة #${id} ليست مفتوحة.`,
-  closedAlready: (id, at, how, who) =>
-    `أُغلقت المحادثة #${id} ${how === 'person' ? `بواسطة ${isolate(who ?? '')} ` : how === 'inactivity' ? 'تلقائيًا لعدم النشاط ' : how === 'bot' ? 'بواسطة البوت ' : ''}في ${isolate(dayOf(at))} الساعة ${isolate(`${clockOf(at)} UTC`)}${how === 'customerLeft' ? '، عندما غادر العميل الدردشة' : ''}. لم يتغير شيء.`,
+  closedAlready: (id, closing) => `${CLOSED_AR(id, closing)}. لم يتغير شيء.`,
   notYours: (id, holder) => `المحادثة #${id} ليست معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}؛ لم يتغير شيء.`,
   notYourTeam: (id, team) => `المحادثة #${id} تابعة لفريق ${isolate(team ?? '')}، وهو ليس من فرقك.`,
   alreadyYours: (id) => `المحادثة #${id} معك بالفعل.`,
@@ -425,8 +441,8 @@ const ar: Wording = {
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
-  repliedToClosed: (id, now, left) =>
-    `المحادثة #${id} مغلقة${left ? ' (غادر العميل المحادثة)' : ''}: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
+  repliedToClosed: (id, closing, now) =>
+    `${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}: لم يصل ذلك إلى العميل.${now !== undefined ? ` يكتب العميل الآن في المحادثة #${now}: ردّ على إحدى رسائلها.` : ''}`,
   wroteAfterErase: (id) =>
     `لم يصل ذلك إلى أحد: حُذفت المحادثة #${id} منذ آخر مرة اخترت فيها لمن تكتب. ردّ على إحدى رسائل العميل، أو اختر محادثة بالأمر ${isolate('/use N')} (يعرض ${isolate('/list')} محادثاتك).`,
   wroteAfterLeft: (id, customer, now, next) =>
@@ -778,13 +794,6 @@ const KINDS_AR: Readonly<Record<AttachmentKind, string>> = {
  *     closedLine('Closed #42', 'refunded'); // 'Closed #42 (refunded).'
  *     closedLine('Closed #42', 'Your refund is on its way.'); // 'Closed #42 (Your refund is on its way.)'
  */
-/** Who closed a conversation, as `closedAlready` says it: a person (an agent, an admin), inactivity, the bot, or the customer leaving the chat. */
-export type Closer = 'person' | 'inactivity' | 'bot' | 'customerLeft';
-
-/** The UTC day (`2026-12-07`) and clock (`02:41`) of an ISO time. */
-const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
-const clockOf = (at: string): string => new Date(at).toISOString().slice(11, 16);
-
 export function closedLine(said: string, note: string | undefined): string {
   if (!note) return `${said}.`;
   return `${said} (${note})${endsSentence(note) ? '' : '.'}`;

@@ -4,7 +4,7 @@ import type { Conversation, Tx } from '../store/types.ts';
 import { isolateRtl } from '../shared/text.ts';
 import { customerLabel } from './card.ts';
 import type { DeskContext } from './context.ts';
-import { line, type DeskLanguage, type Line } from './lines.ts';
+import { line, type Closing, type DeskLanguage, type Line } from './lines.ts';
 import type { Agent } from './team.ts';
 
 /** A conversation an agent may act on, or the one-line reason they may not. */
@@ -30,10 +30,43 @@ export function mayTouch(conversation: Conversation, agent: Agent): boolean {
 /** Conversation `id` if `agent` holds it, else why not. */
 export async function heldBy(ctx: DeskContext, tx: Tx, agent: Agent, id: number): Promise<Held> {
   const conversation = await tx.conversation(id);
-  if (!conversation || conversation.status !== 'open') return { problem: line('notOpen', id) };
+  if (!conversation || conversation.status !== 'open') return { problem: notOpen(ctx, id, conversation, agent) };
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) return { problem: line('notYours', id, holderOf(ctx, conversation)?.name) };
   return { conversation };
 }
+
+/** The `closedBy` of a conversation closed because its customer left the chat (see `customerLeft`). */
+export const CUSTOMER_LEFT = 'contact';
+
+/**
+ * Why a decision (an admin's, an agent's) on conversation `id`, not open, does nothing: who closed it and when, rather
+ * than only that it is not open (a colleague's close that landed first, inactivity, the customer leaving); `reader`,
+ * the agent told, reads "by you" of a close of their own.
+ *
+ *     word(notOpen(ctx, 1, conversation)); // '#1 was closed by Nadia on 2026-12-07 at 02:41 UTC. Nothing was changed.'
+ */
+export function notOpen(ctx: DeskContext, id: number, conversation: Conversation | undefined, reader?: Agent): Line {
+  const closing = conversation && closingOf(ctx, conversation, reader);
+  return closing ? line('closedAlready', id, closing) : line('notOpen', id);
+}
+
+/**
+ * Who closed a conversation and when (undefined while it is open, or for a close recorded without its time): a person
+ * by their name (an agent by team.yaml's, an admin by the one they signed with), `reader` themselves, inactivity, the
+ * customer leaving the chat, else the bot (a flow's `close` step, a close recorded without its closer).
+ */
+export function closingOf(ctx: DeskContext, conversation: Conversation, reader?: Agent): Closing | undefined {
+  const { closedAt: at, closedBy } = conversation;
+  if (conversation.status !== 'closed' || at === undefined) return undefined;
+  if (closedBy === 'auto') return { at, how: 'inactivity' };
+  if (closedBy === CUSTOMER_LEFT) return { at, how: 'customerLeft' };
+  if (closedBy === undefined || closedBy === 'bot' || closedBy === 'workflow') return { at, how: 'bot' };
+  if (closedBy === reader?.id) return { at, how: 'you' };
+  return { at, how: 'person', who: closedBy.startsWith(ADMIN) ? closedBy.slice(ADMIN.length) : ctx.directory.agent(closedBy)?.name ?? closedBy };
+}
+
+/** How an admin's `closedBy` starts (`admin:Nadia`, see `adminActorId`). */
+const ADMIN = 'admin:';
 
 /** The agent called `nameOrId` (`/transfer 42 omar`, `agent: Omar` in a flow). */
 export function findAgent(ctx: DeskContext, nameOrId: string): Agent | undefined {

@@ -263,14 +263,15 @@ describe('an agent on Telegram replies to one message of a customer\'s', () => {
     expect(await post(cloud.app, telegramText(OMAR, '/close 1'))).toBe(200);
     await inOmarsChat(api, 'Closed #1', true);
     expect(await post(cloud.app, telegramText(OMAR, 'Anything else?', toLayla))).toBe(200);
-    await inOmarsChat(api, '#1 is closed: that did not reach the customer.');
+    const closedOne = (await inOmarsChat(api, '#1 was closed by you on ', true)).text;
+    expect(closedOne).toMatch(/^#1 was closed by you on \d{4}-\d\d-\d\d at \d\d:\d\d UTC: that did not reach the customer\.$/);
     await onWhatsApp(cloud, LAYLA_WA, 'Layla', 'one more thing');
     await inOmarsChat(api, '#3 · new conversation', true);
     // What her new conversation tells Layla ("Omar has joined the conversation.") leaves apart from Omar's card.
     await settled(cloud);
     const laylaHad = cloud.graph.sentTo(LAYLA_WA).length;
     expect(await post(cloud.app, telegramText(OMAR, 'About your refund again…', toLayla))).toBe(200);
-    await inOmarsChat(api, '#1 is closed: that did not reach the customer. They write in #3 now: reply to one of its messages.');
+    await inOmarsChat(api, `${closedOne} They write in #3 now: reply to one of its messages.`);
     expect(await post(cloud.app, telegramText(OMAR, 'Go ahead.', online))).toBe(200);
     await eventually(() => cloud.graph.saidTo(LAYLA_WA).includes('Go ahead.'));
     expect(cloud.graph.sentTo(LAYLA_WA).slice(laylaHad).map((m) => [m.text?.body, m.context])).toEqual([['Go ahead.', undefined]]);

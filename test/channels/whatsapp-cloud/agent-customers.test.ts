@@ -285,7 +285,7 @@ describe('an agent on WhatsApp who starts a message with a conversation\'s numbe
 
     expect((await adminClient(cloud.app.url).post('/conversations/2/close', {})).status).toBe(200);
     await settled(cloud, OMAR);
-    expect(await omar('#2 One more thing about your invoice')).toEqual(['#2 is closed: that did not reach the customer.']);
+    expect(await omar('#2 One more thing about your invoice')).toEqual([expect.stringMatching(/^#2 was closed by \S+ on \d{4}-\d\d-\d\d at \d\d:\d\d UTC: that did not reach the customer\.$/)]);
     expect(api.sentTo(LAYLA).join('\n')).not.toContain('One more thing');
   });
 });
