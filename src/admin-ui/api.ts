@@ -237,6 +237,8 @@ export interface Transcript {
     topic?: string;
     /** The flow it runs on: its name, or its name, version and step. */
     flow?: string | { name: string; version?: string; step?: number | string; done?: boolean };
+    /** Why Hand back would be refused (its flow ended where it handed the conversation over, no flow to go on with), in each language. */
+    noHandBack?: { en: string; ar: string };
     closingNote?: string;
     /** The styles the agent gave a shared closing note, on its words. */
     closingNoteStyles?: TextStyle[];

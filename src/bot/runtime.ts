@@ -10,7 +10,7 @@ import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
 import { rememberAgents } from '../handover/agents-on-file.ts';
-import { line } from '../handover/lines.ts';
+import { line, type Line } from '../handover/lines.ts';
 import { reachedAt } from '../handover/outgoing.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
 import { Desk } from '../handover/desk.ts';
@@ -279,6 +279,9 @@ export class Runtime {
       return result;
     })));
   };
+
+  /** Why a hand back of `conversation` would be refused, before anyone asks (`Desk.whyNoHandBack`); undefined when the bot goes on. */
+  whyNoHandBack = (conversation: Conversation): Promise<Line | undefined> => this.#desk.whyNoHandBack(conversation);
 
   /**
    * Takes what a channel learned about a person's identity (a new number or user id, another address of theirs,

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../shared/events.ts';
 import type { Attachment, Conversation, Message } from '../store/types.ts';
 import type { Wording } from '../flows/labels.ts';
 import type { TeamDirectory } from './directory.ts';
-import { line, type Line, type Outcome } from './lines.ts';
+import { line, type HandBackOutcome, type Line } from './lines.ts';
 
 export interface DeskContext {
   directory: TeamDirectory;
@@ -84,12 +84,12 @@ export const threadKey = (channel: string, thread: string): string => `${channel
 export type BotResume = 'goesOn' | 'noFlow' | { flowEnds: string };
 
 /**
- * Why a hand back is refused (`outcome`: the agent keeps it, or nothing moved for an admin), or undefined when the bot
- * goes on.
+ * Why a hand back is refused (`outcome`: the agent keeps it, nothing moved for an admin, or, before anyone asks, that it
+ * cannot be), or undefined when the bot goes on.
  *
  *     const refusal = await whyNoHandBack(ctx, conversation, 'stays'); // line('flowEndsAtHandover', 4, 'inbound', 'stays')
  */
-export async function whyNoHandBack(ctx: DeskContext, conversation: Conversation, outcome: Outcome): Promise<Line | undefined> {
+export async function whyNoHandBack(ctx: DeskContext, conversation: Conversation, outcome: HandBackOutcome): Promise<Line | undefined> {
   const resume = ctx.botCanResume ? await ctx.botCanResume(conversation) : 'goesOn';
   if (resume === 'goesOn') return undefined;
   if (resume === 'noFlow') return line('noFlowToHandBackTo', conversation.id, outcome);

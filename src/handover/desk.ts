@@ -9,7 +9,7 @@ import { placeInLine } from './assignment/places.ts';
 import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
 import { autoClose, close, closeByFlow, closeLeftWithBot, customerLeft } from './closing.ts';
 import { tellErased } from './erasing.ts';
-import type { DeskContext, DeskEffects } from './context.ts';
+import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
@@ -63,6 +63,16 @@ export class Desk {
    */
   reengage(tx: Tx, failed: Message, fx: DeskEffects): Promise<string | undefined> {
     return reengage(this.#ctx, tx, failed, fx);
+  }
+
+  /**
+   * Why a hand back of `conversation` would be refused (its flow ended at the step that handed it over, no flow to go
+   * on with), said before anyone asks: the dashboard shows it in place of Hand back. Undefined when the bot goes on.
+   *
+   *     await desk.whyNoHandBack(conversation); // line('flowEndsAtHandover', 4, 'inbound', 'cannot')
+   */
+  whyNoHandBack(conversation: Conversation): Promise<Line | undefined> {
+    return whyNoHandBack(this.#ctx, conversation, 'cannot');
   }
 
   /** The names of the message templates agents may send (`/template`), as configured (WHATSAPP_TEMPLATES). */

@@ -28,6 +28,12 @@ export type ThreadCommand = 'close' | 'note' | 'transfer' | 'handback';
 /** Where a refused move leaves the conversation: with the agent who asked, or (an admin asking) where it was. */
 export type Outcome = 'stays' | 'notMoved';
 
+/** Where a refused hand back leaves it (`Outcome`), or `cannot`: said beside the dashboard's Hand back, before anyone presses it. */
+export type HandBackOutcome = Outcome | 'cannot';
+
+const HAND_BACK_OUTCOME_EN: Record<HandBackOutcome, string> = { stays: 'it stays with you', notMoved: 'it was not moved', cannot: 'it cannot be handed back' };
+const HAND_BACK_OUTCOME_AR: Record<HandBackOutcome, string> = { stays: 'تبقى المحادثة معك', notMoved: 'لم تُنقل المحادثة', cannot: 'لا يمكن إعادتها إلى البوت' };
+
 /**
  * Where a conversation is now that left the agent whose messages went to it: closed, closed because its customer left
  * the chat, with the bot, queued, with a colleague, or erased.
@@ -91,10 +97,10 @@ const en = {
   holderChanged: (id: number, now?: string) =>
     `#${id} ${now !== undefined ? `is with ${now} now` : 'is with no agent now'}, not as your screen showed it. Nothing was changed: look again, then decide.`,
   /** A hand back of a conversation whose flow (`flow`) ends at the step that handed it over: it would close at once. */
-  flowEndsAtHandover: (id: number, flow: string, outcome: Outcome) =>
-    `The flow that handed #${id} over (${flow}) ends there: the bot has nothing more to say in it; ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}. Close it, or transfer it.`,
-  noFlowToHandBackTo: (id: number, outcome: Outcome) =>
-    `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${outcome === 'stays' ? 'it stays with you' : 'it was not moved'}.`,
+  flowEndsAtHandover: (id: number, flow: string, outcome: HandBackOutcome) =>
+    `The flow that handed #${id} over (${flow}) ends there: the bot has nothing more to say in it; ${HAND_BACK_OUTCOME_EN[outcome]}. Close it, or transfer it.`,
+  noFlowToHandBackTo: (id: number, outcome: HandBackOutcome) =>
+    `The bot has no flow to go on with in #${id} (no flow starts on conversation.opened); ${HAND_BACK_OUTCOME_EN[outcome]}.`,
   noTeamOrAgent: (to: string, teams: string[]) => `There is no team or agent named "${to}". Teams: ${teams.join(', ') || 'none'}.`,
   noTeam: (team: string, teams: string[]) => `There is no team named "${team}". Teams: ${teams.join(', ') || 'none'}.`,
   noAgent: (agentId: string) => `There is no agent "${agentId}" in team.yaml.`,
@@ -423,9 +429,9 @@ const ar: Wording = {
   holderChanged: (id, now) =>
     `المحادثة #${id} ${now !== undefined ? `مع ${isolate(now)} الآن` : 'ليست مع أي موظف الآن'}، لا كما أظهرتها شاشتك. لم يتغير شيء: انظر مجددًا ثم قرّر.`,
   flowEndsAtHandover: (id, flow, outcome) =>
-    `المسار الذي سلّم المحادثة #${id} (${isolate(flow)}) ينتهي عند تلك الخطوة: ليس لدى البوت ما يقوله بعدها؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}. أغلقها أو حوّلها.`,
+    `المسار الذي سلّم المحادثة #${id} (${isolate(flow)}) ينتهي عند تلك الخطوة: ليس لدى البوت ما يقوله بعدها؛ ${HAND_BACK_OUTCOME_AR[outcome]}. أغلقها أو حوّلها.`,
   noFlowToHandBackTo: (id, outcome) =>
-    `ليس لدى البوت مسار يتابع به المحادثة #${id} (لا يبدأ أي مسار عند ${isolate('conversation.opened')})؛ ${outcome === 'stays' ? 'تبقى المحادثة معك' : 'لم تُنقل المحادثة'}.`,
+    `ليس لدى البوت مسار يتابع به المحادثة #${id} (لا يبدأ أي مسار عند ${isolate('conversation.opened')})؛ ${HAND_BACK_OUTCOME_AR[outcome]}.`,
   noTeamOrAgent: (to, teams) => `لا يوجد فريق ولا موظف باسم «${isolate(to)}». الفرق: ${list(teams)}.`,
   noTeam: (team, teams) => `لا يوجد فريق باسم «${isolate(team)}». الفرق: ${list(teams)}.`,
   noAgent: (agentId) => `لا يوجد موظف «${isolate(agentId)}» في ${isolate('team.yaml')}.`,

@@ -423,6 +423,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(adminAuth ? { auth: adminAuth } : {}),
       publisher: new FlowPublisher({ dir: resolve(dataDir, 'flows'), library: flows, store, now }),
       act: running.act,
+      whyNoHandBack: running.whyNoHandBack,
       reply: (agent, message, conversationId, moment) => webchat.accept(message, (given) => running.reply(agent, given, conversationId, undefined, moment)),
       erased: running.erased,
       webchatErased: (sessions) => webchat.endSessions(sessions),

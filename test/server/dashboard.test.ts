@@ -290,12 +290,12 @@ describe.skipIf(!hasChromium)(title, () => {
     });
   }, 90_000);
 
-  it('refuses a hand back of a conversation an agent took since the page showed it waiting, and the agent keeps it', async () => {
+  it('refuses a transfer of a conversation an agent took since the page showed it waiting, and the agent keeps it', async () => {
     const sam = visitor(app.url, `taken-${Date.now()}`, 'Sam');
     expect((await sam.say('Is anyone there?')).status).toBe(202);
     const conversation = (await sam.messages()).at(-1)!.conversationId!;
     await expect.poll(async () => (await app.store.conversation(conversation))?.stage).toBe('queued');
-    await withPage(browser, 'handback-taken', { viewport: { width: 1280, height: 900 } }, async (page) => {
+    await withPage(browser, 'transfer-taken', { viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, app.url, TOKEN, 'Nadia');
       await page.goto(`${app.url}/admin#/conversations/${conversation}`);
       await page.locator('.messages li', { hasText: 'Is anyone there?' }).waitFor();
@@ -303,7 +303,10 @@ describe.skipIf(!hasChromium)(title, () => {
       await page.route((url) => url.pathname === `/api/conversations/${conversation}`, () => undefined);
       expect(await app.runtime.act(app.directory.agent('omar')!, { kind: 'claim', conversationId: conversation })).toMatchObject({ ok: true });
 
-      await page.getByRole('button', { name: 'Hand back to the bot' }).click();
+      // Its flow ends at the step that queued it: Hand back is not offered, saying why (dashboard-hand-back-browser).
+      expect(await page.getByRole('button', { name: 'Hand back to the bot' }).isDisabled()).toBe(true);
+      await page.locator('#transfer-to').fill('Billing');
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       const refusal = page.locator('.notice.error', { hasText: 'not as your screen showed it' });
       await refusal.waitFor();
       expect(await refusal.innerText()).toBe(`#${conversation} is with Omar now, not as your screen showed it. Nothing was changed: look again, then decide.`);

@@ -292,7 +292,11 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
             </div>
           </form>
           {conversation.stage !== 'bot' ? (
-            <div class="action"><button type="button" class="secondary" disabled={busy} onClick={() => act('handback', { holder: shownHolder })}>{t('handBack')}</button></div>
+            <div class="action">
+              <button type="button" class="secondary" disabled={busy || conversation.noHandBack !== undefined} aria-describedby={conversation.noHandBack ? 'no-hand-back' : undefined}
+                onClick={() => act('handback', { holder: shownHolder })}>{t('handBack')}</button>
+              {conversation.noHandBack ? <p id="no-hand-back" class="muted">{conversation.noHandBack[lang()]}</p> : null}
+            </div>
           ) : null}
           {/* Closing ends the customer's conversation: it is asked first, Enter in the note included. */}
           <form class="action" onSubmit={(event) => { event.preventDefault(); setAskingClose(true); }}>

@@ -4,6 +4,7 @@ import type { ZodError } from 'zod';
 import type { ActionResult } from '../../handover/actions.ts';
 import type { Admin, AdminAction } from '../../handover/admin-actions.ts';
 import type { TeamDirectory } from '../../handover/directory.ts';
+import type { Line } from '../../handover/lines.ts';
 import type { AddressKey } from '../../handover/team.ts';
 import type { FlowLibrary } from '../../flows/library.ts';
 import type { FlowPublisher } from '../../flows/publishing.ts';
@@ -33,6 +34,11 @@ export interface AdminContext {
    * admin's, for the timeline) written with it. Without it, refused.
    */
   reply?: (agent: Agent, message: InboundMessage, conversationId: number, moment?: TimelineEvent) => Promise<ActionResult>;
+  /**
+   * Why a hand back of a conversation would be refused (`runtime.whyNoHandBack`): the conversation view says it in place
+   * of Hand back, by the rule the hand back itself keeps. Without it, Hand back is offered.
+   */
+  whyNoHandBack?: (conversation: Conversation) => Promise<Line | undefined>;
   /** Once a contact is erased: tells what the erase left to tell (`runtime.erased`, see `tellErased`). */
   erased: (contactId: string) => Promise<void>;
   /** Once a contact is erased: ends their web chat sessions' event streams, in every process (`webchat.endSessions`). */

@@ -326,6 +326,7 @@ export function mountConversations(router: Router, context: AdminContext): void 
     // Its intent by its route's title, as the reports name intents ("Billing", not billing), though the team says the same.
     const topic = conversation.intent !== undefined ? routeTitle(conversation.intent, wording, language) : undefined;
     const teach = await teachable(conversation, contact, messages, context.flows);
+    const noHandBack = conversation.status === 'open' && conversation.stage !== 'bot' ? await context.whyNoHandBack?.(conversation) : undefined;
     res.json({
       conversation: {
         ...summary,
@@ -336,6 +337,8 @@ export function mountConversations(router: Router, context: AdminContext): void 
         ...(conversation.flow ? { flow: { name: conversation.flow.flow, version: conversation.flow.version, step: conversation.flow.step, ...(conversation.flow.done ? { done: true } : {}) } } : {}),
         ...(conversation.closingNote !== undefined ? { closingNote: conversation.closingNote, ...(conversation.closingNoteStyles ? { closingNoteStyles: conversation.closingNoteStyles } : {}) } : {}),
         ...(conversation.firstResponseAt !== undefined ? { firstResponseAt: conversation.firstResponseAt } : {}),
+        // Why Hand back would be refused, in each language: the view says it in place of the button.
+        ...(noHandBack ? { noHandBack: wordEach(noHandBack) } : {}),
       },
       contact: contact ?? null,
       messages: messages.filter(inTranscript).map((message) => {
