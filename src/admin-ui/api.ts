@@ -125,6 +125,9 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   return json as T;
 }
 
+/** The admin's time zone (`Asia/Riyadh`): the days the reports count, the times a refusal says; none when the browser does not say. */
+export const timeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+
 /** A query string from the values that are set. */
 export function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();

@@ -16,6 +16,8 @@ import { customerAddress, tell } from './outgoing.ts';
 export interface Admin {
   kind: 'admin';
   name: string;
+  /** The time zone of the admin's screen (`Asia/Riyadh`), as the dashboard sends it (`tz`): a refusal says times in it. */
+  timeZone?: string;
 }
 
 /** What an admin decides. `conversationId` is the number people see as #42. */
@@ -45,7 +47,7 @@ export const adminActorId = (admin: Admin): string => `admin:${admin.name}`;
 export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: AdminAction, fx: DeskEffects, handBack: HandBack): Promise<ActionResult> {
   const id = action.conversationId;
   const conversation = await tx.conversation(id);
-  if (!conversation || conversation.status !== 'open') return refused(notOpen(ctx, id, conversation), id);
+  if (!conversation || conversation.status !== 'open') return refused(notOpen(ctx, id, conversation, undefined, admin.timeZone), id);
   const holder = holderOf(ctx, conversation);
   const by = adminActorId(admin);
   // Taken meanwhile, the admin would take it from an agent they did not know had it (or meant to take it from one who

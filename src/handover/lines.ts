@@ -56,20 +56,32 @@ const THREAD_COMMAND_EN: Record<ThreadCommand, (other: number) => string> = {
 
 /**
  * Who closed a conversation and when, as a refusal of a decision on it says it (`closingOf`): `how`, a person (`who`:
- * their name), the agent told themselves (`you`), inactivity, the bot, or the customer leaving the chat; `at`, ISO.
+ * their name), the agent told themselves (`you`), inactivity, the bot, or the customer leaving the chat; `at`, ISO;
+ * `zone`, the time zone of the reader's screen (an admin's dashboard, as its Reports count days), UTC without one.
  */
-export interface Closing { at: string; how: 'person' | 'you' | 'inactivity' | 'bot' | 'customerLeft'; who?: string }
+export interface Closing { at: string; how: 'person' | 'you' | 'inactivity' | 'bot' | 'customerLeft'; who?: string; zone?: string }
 
-/** The UTC day (`2026-12-07`) and clock (`02:41`) of an ISO time. */
-const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
-const clockOf = (at: string): string => new Date(at).toISOString().slice(11, 16);
+/**
+ * The day (`2026-12-07`) and clock (`05:41`) of an ISO time in `zone` (an IANA name, `Asia/Riyadh`), and the zone as
+ * it is said after the clock (`UTC` without one).
+ */
+function wallClockOf(at: string, zone = 'UTC'): { day: string; clock: string; zone: string } {
+  const part: Record<string, string> = {};
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  for (const { type, value } of format.formatToParts(new Date(at))) part[type] = value;
+  return { day: `${part.year}-${part.month}-${part.day}`, clock: `${part.hour}:${part.minute}`, zone };
+}
 
 /** `#1 was closed by Nadia on 2026-12-07 at 02:41 UTC`: the words of `closedAlready` and `repliedToClosed`. */
-const CLOSED_EN = (id: number, { at, how, who }: Closing): string =>
-  `#${id} was closed ${{ person: `by ${who} `, you: 'by you ', inactivity: 'automatically for inactivity ', bot: 'by the bot ', customerLeft: '' }[how]}on ${dayOf(at)} at ${clockOf(at)} UTC${how === 'customerLeft' ? ', when the customer left the chat' : ''}`;
+const CLOSED_EN = (id: number, { at, how, who, zone: in_ }: Closing): string => {
+  const { day, clock, zone } = wallClockOf(at, in_);
+  return `#${id} was closed ${{ person: `by ${who} `, you: 'by you ', inactivity: 'automatically for inactivity ', bot: 'by the bot ', customerLeft: '' }[how]}on ${day} at ${clock} ${zone}${how === 'customerLeft' ? ', when the customer left the chat' : ''}`;
+};
 
-const CLOSED_AR = (id: number, { at, how, who }: Closing): string =>
-  `أُغلقت المحادثة #${id} ${{ person: `بواسطة ${isolate(who ?? '')} `, you: 'بواسطتك ', inactivity: 'تلقائيًا لعدم النشاط ', bot: 'بواسطة البوت ', customerLeft: '' }[how]}في ${isolate(dayOf(at))} الساعة ${isolate(`${clockOf(at)} UTC`)}${how === 'customerLeft' ? '، عندما غادر العميل الدردشة' : ''}`;
+const CLOSED_AR = (id: number, { at, how, who, zone: in_ }: Closing): string => {
+  const { day, clock, zone } = wallClockOf(at, in_);
+  return `أُغلقت المحادثة #${id} ${{ person: `بواسطة ${isolate(who ?? '')} `, you: 'بواسطتك ', inactivity: 'تلقائيًا لعدم النشاط ', bot: 'بواسطة البوت ', customerLeft: '' }[how]}في ${isolate(day)} الساعة ${isolate(`${clock} ${zone}`)}${how === 'customerLeft' ? '، عندما غادر العميل الدردشة' : ''}`;
+};
 
 const en = {
   online: () => 'You are online: new conversations will come to you.',

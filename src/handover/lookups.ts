@@ -45,24 +45,26 @@ export const CUSTOMER_LEFT = 'contact';
  *
  *     word(notOpen(ctx, 1, conversation)); // '#1 was closed by Nadia on 2026-12-07 at 02:41 UTC. Nothing was changed.'
  */
-export function notOpen(ctx: DeskContext, id: number, conversation: Conversation | undefined, reader?: Agent): Line {
-  const closing = conversation && closingOf(ctx, conversation, reader);
+export function notOpen(ctx: DeskContext, id: number, conversation: Conversation | undefined, reader?: Agent, zone?: string): Line {
+  const closing = conversation && closingOf(ctx, conversation, reader, zone);
   return closing ? line('closedAlready', id, closing) : line('notOpen', id);
 }
 
 /**
  * Who closed a conversation and when (undefined while it is open, or for a close recorded without its time): a person
  * by their name (an agent by team.yaml's, an admin by the one they signed with), `reader` themselves, inactivity, the
- * customer leaving the chat, else the bot (a flow's `close` step, a close recorded without its closer).
+ * customer leaving the chat, else the bot (a flow's `close` step, a close recorded without its closer); the time said in
+ * `zone` (an admin's, see `Admin.timeZone`), UTC without one.
  */
-export function closingOf(ctx: DeskContext, conversation: Conversation, reader?: Agent): Closing | undefined {
-  const { closedAt: at, closedBy } = conversation;
-  if (conversation.status !== 'closed' || at === undefined) return undefined;
-  if (closedBy === 'auto') return { at, how: 'inactivity' };
-  if (closedBy === CUSTOMER_LEFT) return { at, how: 'customerLeft' };
-  if (closedBy === undefined || closedBy === 'bot' || closedBy === 'workflow') return { at, how: 'bot' };
-  if (closedBy === reader?.id) return { at, how: 'you' };
-  return { at, how: 'person', who: closedBy.startsWith(ADMIN) ? closedBy.slice(ADMIN.length) : ctx.directory.agent(closedBy)?.name ?? closedBy };
+export function closingOf(ctx: DeskContext, conversation: Conversation, reader?: Agent, zone?: string): Closing | undefined {
+  const { closedAt, closedBy } = conversation;
+  if (conversation.status !== 'closed' || closedAt === undefined) return undefined;
+  const at = { at: closedAt, ...(zone !== undefined ? { zone } : {}) };
+  if (closedBy === 'auto') return { ...at, how: 'inactivity' };
+  if (closedBy === CUSTOMER_LEFT) return { ...at, how: 'customerLeft' };
+  if (closedBy === undefined || closedBy === 'bot' || closedBy === 'workflow') return { ...at, how: 'bot' };
+  if (closedBy === reader?.id) return { ...at, how: 'you' };
+  return { ...at, how: 'person', who: closedBy.startsWith(ADMIN) ? closedBy.slice(ADMIN.length) : ctx.directory.agent(closedBy)?.name ?? closedBy };
 }
 
 /** How an admin's `closedBy` starts (`admin:Nadia`, see `adminActorId`). */

@@ -2,7 +2,7 @@
 // notes, attachments, delivery statuses and lifecycle events, and what an admin can do with it (close, transfer,
 // hand back to the bot, note). Everything a customer wrote is shown as text, never as markup.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, query, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
+import { api, ApiError, query, timeZone, type Agent, type ConversationSummary, type TimelineEvent, type Transcript, type TranscriptMessage } from '../api.ts';
 import { back, channelName, contactName, duration, failureWords, lang, named, onLangChange, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, safeUrl, Styled, useLoad, useNow, usePaged } from '../ui.tsx';
@@ -248,7 +248,8 @@ function Actions({ transcript, onDone }: { transcript: Transcript; onDone: (summ
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<{ conversation: ConversationSummary; message?: string }>('POST', `/api/conversations/${encodeURIComponent(String(conversation.id))}/${action}`, body);
+      // In the admin's time zone, as Reports: a refusal's "closed … at 05:41" is their clock's.
+      const answer = await api<{ conversation: ConversationSummary; message?: string }>('POST', `/api/conversations/${encodeURIComponent(String(conversation.id))}/${action}${query({ tz: timeZone() })}`, body);
       after?.();
       onDone(answer.conversation, answer.message || t('done'));
     } catch (failure) {

@@ -4,7 +4,7 @@
 // the figures follow the conversations as the live stream tells of them.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration } from 'chart.js';
-import { api, query, type Durations, type Figures, type Report } from '../api.ts';
+import { api, query, timeZone, type Durations, type Figures, type Report } from '../api.ts';
 import { duration, lang, named, reportDay, t, type StringKey } from '../i18n.ts';
 import { TeamName, teamShown, useTeamTitles } from '../teams.tsx';
 import { throttle, useLive } from '../live.ts';
@@ -40,9 +40,6 @@ function followDay<T extends { from: string; to: string }>(period: T, before: st
   const days = Math.round((Date.parse(`${before}T00:00:00Z`) - Date.parse(`${period.from}T00:00:00Z`)) / 86_400_000);
   return { ...period, from: addDays(now, -days), to: now };
 }
-
-/** The admin's time zone, whose days the reports count (`Asia/Riyadh`); none when the browser does not say. */
-const timeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
 
 function addDays(text: string, days: number): string {
   const date = new Date(`${text}T00:00:00Z`);

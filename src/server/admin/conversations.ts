@@ -24,6 +24,7 @@ import { contactsNewestFirst, conversationsNewestFirst } from './pages.ts';
 import { inTranscript, summarize } from './summary.ts';
 import { teachable } from './teachable.ts';
 import { byWait, waitedSince } from '../../handover/assignment/queue.ts';
+import { isTimeZone } from '../../handover/reports.ts';
 
 const listQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),
@@ -397,8 +398,11 @@ export function mountConversations(router: Router, context: AdminContext): void 
       const language = pageLanguage(req);
       const body = schema.safeParse(req.body ?? {});
       if (!body.success) return void res.status(422).json({ error: word(line('badRequest', describeZod(body.error)), language) });
+      // The zone of the admin's screen (`?tz=Asia/Riyadh`, as the Reports page sends it): a refusal says times in it.
+      const tz = typeof req.query.tz === 'string' ? req.query.tz : undefined;
+      if (tz !== undefined && !isTimeZone(tz)) return void res.status(422).json({ error: word(line('badRequest', `tz: must be a time zone such as Asia/Riyadh or UTC`), language) });
       const action = toAction(route as keyof typeof actionBodies, conversation.id, body.data as Record<string, unknown>);
-      const result = await context.act({ kind: 'admin', name: nameOf(res) }, action);
+      const result = await context.act({ kind: 'admin', name: nameOf(res), ...(tz !== undefined ? { timeZone: tz } : {}) }, action);
       if (!result.ok) return void res.status(409).json({ error: word(result.line, language) });
       const after = await store.conversation(conversation.id);
       res.json({ ok: true, message: word(result.line, language), conversation: after ? await summaryOf(after, language) : null });
