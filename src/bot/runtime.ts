@@ -9,7 +9,7 @@ import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
-import { rememberAgents } from '../handover/agents-on-file.ts';
+import { rememberRoster } from '../handover/agents-on-file.ts';
 import { line, type Line } from '../handover/lines.ts';
 import { reachedAt } from '../handover/outgoing.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
@@ -375,7 +375,7 @@ export class Runtime {
     await this.#timers.retryInDoubt();
     outbox.kick();
     await this.#timers.requeueOrphans();
-    await this.#rememberAgents(directory.agents());
+    await this.#rememberRoster({ teams: directory.teams(), agents: directory.agents() });
     await this.#tellErasedLeft();
     await this.#deleteErasedFilesLeft();
     await this.#giveRoom(await this.#roomWithCustomersWaiting());
@@ -468,9 +468,9 @@ export class Runtime {
    * back to the queue: one removed while the server is down is told at the next start. A failure is logged; the
    * next start or change of team.yaml keeps them again.
    */
-  async #rememberAgents(agents: readonly Agent[]): Promise<void> {
+  async #rememberRoster(roster: Roster): Promise<void> {
     if (this.#options.directory.errors().length > 0) return;
-    await rememberAgents(this.#options.store, agents).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not keep team.yaml\'s agents in the store; an agent removed while the server is down may not be told where their customers went'));
+    await rememberRoster(this.#options.store, roster).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not keep team.yaml\'s agents in the store; an agent removed while the server is down may not be told where their customers went'));
   }
 
   /**
@@ -482,7 +482,7 @@ export class Runtime {
     const removed = before.agents.filter((agent) => !after.agents.some((kept) => kept.id === agent.id));
     await this.#timers.requeueOrphans(removed).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not look for conversations of agents removed from team.yaml; the next check looks again'));
     await this.#tellAddressMoved(before, after).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not tell agents given another address in team.yaml which conversations they hold'));
-    await this.#rememberAgents(after.agents);
+    await this.#rememberRoster(after);
     await this.#giveRoom(roomAdded(before.agents, after.agents).map((agent) => agent.id), given);
   }
 

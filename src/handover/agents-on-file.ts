@@ -1,34 +1,62 @@
-// The agents as team.yaml last had them (their name, where they write from, their language), kept in the store
-// (collection `agents-on-file`): an agent removed from team.yaml while the server was down is still told, at start,
-// where each customer they held went, where and in the language the file used to say.
+// The agents as team.yaml last had them (their name, where they write from, their language, their teams), kept in the
+// store (collection `agents-on-file`), and how many teams and agents it had (`team-on-file`): an agent removed from
+// team.yaml while the server was down is still told, at start, where each customer they held went, where and in the
+// language the file used to say; the customers waiting for a team renamed meanwhile wait for it under its new name;
+// and a team.yaml deleted or emptied meanwhile is not taken for one without teams and agents.
 import { hasRightToLeft } from '../shared/text.ts';
 import type { Identity, RecentMessage, Store, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
 import type { DeskLanguage } from './lines.ts';
-import type { Agent } from './team.ts';
+import type { Agent, Team } from './team.ts';
 
 const AGENTS_ON_FILE = 'agents-on-file';
+
+/** The collection of what team.yaml had in service, as its one document `SERVED`. */
+const TEAM_ON_FILE = 'team-on-file';
+const SERVED = 'served';
 
 interface AgentOnFile {
   name: string;
   identities: Identity[];
   language?: DeskLanguage;
+  /** Kept since team renames are followed: absent in a store of an earlier version. */
+  teams?: string[];
 }
 
-const onFile = ({ name, identities, language }: Agent): AgentOnFile => ({ name, identities, ...(language !== undefined ? { language } : {}) });
+/** How many teams and agents team.yaml had in service when it was last kept. */
+export interface ServedCount {
+  teams: number;
+  agents: number;
+}
+
+const onFile = ({ name, identities, language, teams }: Agent): AgentOnFile => ({ name, identities, ...(language !== undefined ? { language } : {}), teams: [...teams] });
 
 /**
- * Keeps `agents` as team.yaml has them now, writing only those that changed since it was last kept.
+ * Keeps the agents as team.yaml has them now, writing only those that changed since it was last kept, and how many
+ * teams and agents it has.
  *
- *     await rememberAgents(store, directory.agents());
+ *     await rememberRoster(store, { teams: directory.teams(), agents: directory.agents() });
  */
-export async function rememberAgents(store: Store, agents: readonly Agent[]): Promise<void> {
+export async function rememberRoster(store: Store, roster: { teams: readonly Team[]; agents: readonly Agent[] }): Promise<void> {
   const kept = await store.docs<AgentOnFile>(AGENTS_ON_FILE);
-  const changed = agents.filter((agent) => JSON.stringify(kept.get(agent.id)) !== JSON.stringify(onFile(agent)));
-  if (changed.length === 0) return;
+  const changed = roster.agents.filter((agent) => JSON.stringify(kept.get(agent.id)) !== JSON.stringify(onFile(agent)));
+  const count: ServedCount = { teams: roster.teams.length, agents: roster.agents.length };
+  const counted = JSON.stringify(await store.doc<ServedCount>(TEAM_ON_FILE, SERVED)) === JSON.stringify(count);
+  if (changed.length === 0 && counted) return;
   await store.transaction(`${AGENTS_ON_FILE}`, async (tx) => {
     for (const agent of changed) tx.putDoc(AGENTS_ON_FILE, agent.id, onFile(agent));
+    if (!counted) tx.putDoc(TEAM_ON_FILE, SERVED, count);
   });
+}
+
+/**
+ * How many teams and agents team.yaml had in service when the server last kept it (see `rememberRoster`); none for a
+ * store that never kept it.
+ *
+ *     const lastRun = await servedLastRun(store); // { teams: 2, agents: 3 }
+ */
+export async function servedLastRun(store: Store): Promise<ServedCount> {
+  return (await store.doc<ServedCount>(TEAM_ON_FILE, SERVED)) ?? { teams: 0, agents: 0 };
 }
 
 /**

@@ -5,7 +5,8 @@ import { basename, dirname } from 'node:path';
 import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
-import { EMPTY_ROSTER, emptiedError, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
+import type { ServedCount } from './agents-on-file.ts';
+import { EMPTY_ROSTER, emptiedError, lostWhileDownError, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
 import type { PerLanguage } from './lines.ts';
 import { inTeam, sameTeam, teamTitle, titledAs, type AddressKey, type Agent, type Team } from './team.ts';
 
@@ -25,6 +26,11 @@ export interface TeamDirectoryOptions {
   log: TeamLog;
   /** Reload when the file changes, is replaced or removed (default true). */
   watch?: boolean;
+  /**
+   * How many teams and agents the file had in service when the server last ran (the store keeps it: `servedLastRun`).
+   * A file missing or empty at load over some is not served: `load` rejects with the TeamFileError that says so.
+   */
+  lastRun?: ServedCount;
 }
 
 /**
@@ -41,6 +47,8 @@ export class TeamDirectory {
   private fileErrors: TeamFileError[] = [];
   private readonly listeners = new Set<(before: Roster, after: Roster) => void>();
   private served = false;
+  /** The file found missing or empty at load, over the teams and agents of the last run (see `lastRun`). */
+  private lost: TeamFileError | undefined;
   private readonly reloader: Reloader;
 
   private constructor(private readonly options: TeamDirectoryOptions) {
@@ -55,6 +63,7 @@ export class TeamDirectory {
   static async load(options: TeamDirectoryOptions): Promise<TeamDirectory> {
     const directory = new TeamDirectory(options);
     await directory.reload();
+    if (directory.lost) throw directory.lost;
     if (options.watch ?? true) {
       const name = basename(options.file);
       directory.reloader.watch(dirname(options.file), (changed) => changed === null || changed === name);
@@ -186,6 +195,11 @@ export class TeamDirectory {
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       if (code !== 'ENOENT') return this.refuse([new TeamFileError(label, 1, `cannot read ${label}: ${message}`, 'check the file\'s permissions')]);
+    }
+    const lost = !this.served && this.options.lastRun ? lostWhileDownError(file, text, this.options.lastRun) : undefined;
+    if (lost) {
+      this.lost = lost;
+      return this.refuse([lost], text);
     }
     const result = text === undefined ? { roster: EMPTY_ROSTER } : parseTeamFile(label, text, this.options.addressKeys);
     if ('errors' in result) return this.refuse(result.errors, text);

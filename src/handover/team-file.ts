@@ -114,16 +114,37 @@ const HINTS: Readonly<Record<string, string>> = {
 export function emptiedError(file: string, text: string, served: { teams(): readonly unknown[]; agents(): readonly unknown[] }): TeamFileError | undefined {
   const teams = served.teams().length;
   const agents = served.agents().length;
-  if (teams + agents === 0) return undefined;
-  const parsed = parseYamlSource(text);
-  if ('errors' in parsed || (parsed.source.value !== null && parsed.source.value !== undefined)) return undefined;
-  const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (teams + agents === 0 || !saysNothing(text)) return undefined;
   return new TeamFileError(
     file, 1, `${file} is empty, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} are in service: a save cut short leaves a file like this`,
     'the last good version stays in service; write the file again, or, to remove every team and agent, write teams: [] and agents: []',
     undefined, { kind: 'teamFileEmptied', teams, agents },
   );
 }
+
+/**
+ * Why team.yaml as the server finds it at start (`text`; undefined: there is none) cannot be served, when the store says
+ * it had `lastRun` teams and agents in service: deleted, or emptied by a save cut short, while the server was down.
+ * Served, every customer waiting and every agent's would be queued for nobody. Undefined when it may.
+ *
+ *     lostWhileDownError('data/team.yaml', undefined, { teams: 2, agents: 3 }); // data/team.yaml:1: the file is missing, but 2 teams…
+ */
+export function lostWhileDownError(file: string, text: string | undefined, lastRun: { teams: number; agents: number }): TeamFileError | undefined {
+  const { teams, agents } = lastRun;
+  if (teams + agents === 0 || (text !== undefined && !saysNothing(text))) return undefined;
+  return new TeamFileError(
+    file, 1, `the file is ${text === undefined ? 'missing' : 'empty'}, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} were in service when the server last ran: a file deleted, or a save cut short, leaves it like this`,
+    'put the file back (from a backup, or from git); or, to run with no teams and no agents, write teams: [] and agents: []',
+  );
+}
+
+/** Whether team.yaml's text says nothing: empty, or comments only. */
+function saysNothing(text: string): boolean {
+  const parsed = parseYamlSource(text);
+  return !('errors' in parsed) && (parsed.source.value === null || parsed.source.value === undefined);
+}
+
+const counted = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * Reads team.yaml's text: the teams and agents it defines, or every reason it is refused.

@@ -20,6 +20,8 @@ import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/i
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
+import { servedLastRun } from '../handover/agents-on-file.ts';
+import { TeamFileError } from '../handover/team-file.ts';
 import { ADDRESS_KEYS } from '../channels/index.ts';
 import { trustedChannels, TRUSTABLE_CHANNELS } from '../channels/botframework/address.ts';
 import { AGENT_COMMANDS, agentCommandsIn } from '../handover/commands.ts';
@@ -316,7 +318,9 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const media = new FileMediaStore({ dir: resolve(dataDir, 'media'), maxBytes: (config.MAX_ATTACHMENT_MB ?? 20) * 1024 * 1024 });
 
     // team.yaml first: a flow naming a team it does not have is refused at load.
-    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: log.child({ part: 'team' }), watch });
+    // Deleted or emptied while the server was down, it would queue every customer for nobody: refused, as a bad setting.
+    directory = await TeamDirectory.load({ file: resolve(dataDir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: log.child({ part: 'team' }), watch, lastRun: await servedLastRun(store) })
+      .catch((error: unknown) => { throw error instanceof TeamFileError ? new ConfigError(`Cannot start:\n  ${String(error)}`) : error; });
     const teams = directory;
     flows = await FlowLibrary.load({
       dir: resolve(dataDir, 'flows'),

@@ -1,0 +1,79 @@
+// team.yaml changed by hand while the server was down: deleted or emptied, a team renamed while customers wait in its
+// queue. What the admin and the customers then see as the real server starts again on the same DATA_DIR (embedded
+// store, Telegram webhooks, the fake Bot API on 127.0.0.1).
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { ConfigError } from '../../src/server/config.ts';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, start } from '../helpers.ts';
+import { FakeBotApi, SECRET, handoverDataDir, post, quiet, until, update } from '../store/postgres-two-apps.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
+
+const flowFor = (team: string) => `flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: ${team} }\n    queued: "You are number {{queue.position}} in line."\n`;
+
+// Sales comes first: a conversation that lost its team would go there.
+const teamFile = (billing = 'Billing') => `teams:
+  - name: Sales
+  - name: ${billing}
+agents:
+  - name: Sara
+    telegram: 9002
+    teams: [Sales]
+  - name: Omar
+    telegram: 9001
+    teams: [${billing}]
+`;
+
+const LAYLA = 74_001;
+
+let app: Switchboard | undefined;
+let api: FakeBotApi | undefined;
+let dir: string;
+
+afterEach(async () => {
+  await app?.stop();
+  await api?.close();
+  app = undefined;
+  api = undefined;
+  await cleanupDirs();
+});
+
+const settings = () => ({
+  adminToken: ADMIN_TOKEN,
+  config: { TELEGRAM_BOT_TOKEN: '123456:while-down', TELEGRAM_API_ROOT: api!.url, TELEGRAM_WEBHOOK_SECRET: SECRET, CONTACT_RATE_LIMIT: { capacity: 1000, perMs: 60_000 } } as never,
+});
+
+async function says(chat: number, text: string): Promise<void> {
+  expect(await post(app!.url, update(chat, text))).toBe(200);
+}
+
+/** A server where Sara (Sales) is online and Omar (Billing) is not, so Layla waits in Billing's queue; then stopped. */
+async function laylaWaitingForBillingThenStopped(): Promise<void> {
+  api = await FakeBotApi.start();
+  dir = await handoverDataDir(flowFor('Billing'), teamFile());
+  app = await start(dir, settings());
+  await says(9002, '/online');
+  await says(LAYLA, 'My invoice is wrong');
+  await until('Layla told her place', () => api!.sentTo(LAYLA).includes('You are number 1 in line.'));
+  await quiet(api);
+  await app.stop();
+  app = undefined;
+}
+
+it.each([
+  ['deleted', () => rm(join(dir, 'team.yaml'))],
+  ['emptied', () => writeFile(join(dir, 'team.yaml'), '# teams and agents\n')],
+])('team.yaml %s while the server was down: it refuses to start, naming the file and the fix, and serves nobody', async (_, change) => {
+  await laylaWaitingForBillingThenStopped();
+  await change();
+  const starting = start(dir, settings());
+  await expect(starting).rejects.toBeInstanceOf(ConfigError);
+  await expect(starting).rejects.toThrow(/team\.yaml.* but 2 teams and 2 agents were in service .*teams: \[\] and agents: \[\]/s);
+  expect(api!.sentTo(LAYLA).filter((text) => /passed to/.test(text))).toEqual([]);
+  // The way out the error names, for an admin who does want no teams and no agents: it starts.
+  await writeFile(join(dir, 'team.yaml'), 'teams: []\nagents: []\n');
+  await writeFile(join(dir, 'flows', 'inbound.yaml'), 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello"\n');
+  app = await start(dir, settings());
+  expect((await adminClient(app.url).get<{ agents: unknown[] }>('/agents')).body.agents).toEqual([]);
+}, 60_000);
