@@ -11,7 +11,7 @@ import { Failing } from '../shared/failing.ts';
 import type { Conversation, Store, Tx } from '../store/types.ts';
 import type { FlowLibrary } from '../flows/index.ts';
 import type { AgentState } from '../handover/agent-state.ts';
-import { agentOnFile, carryState, renamedTo } from '../handover/agents-on-file.ts';
+import { agentOnFile, carryState, renamedTeams, renamedTo } from '../handover/agents-on-file.ts';
 import { waitsSince } from '../handover/assignment/assign.ts';
 import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
@@ -500,11 +500,14 @@ export class Timers {
     for (const [from, renamed] of renames) await store.transaction(`agents:${renamed.id}`, (tx) => carryState(tx, from, renamed));
     // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.
     const stranded = (await store.openConversations({ stage: 'queued' })).filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
+    // Its team renamed (see `renamedTeams`): as the store kept team.yaml before this change, so read before it is kept anew.
+    const teamNow = stranded.some((c) => c.team !== undefined && !directory.team(c.team)) ? await renamedTeams(store, directory) : undefined;
     for (const conversation of stranded) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'queued' || !desk.stranded(fresh)) return;
-        await desk.rehome(tx, fresh, fx);
+        const renamed = fresh.team !== undefined && !directory.team(fresh.team) ? teamNow?.(fresh.team) : undefined;
+        await desk.rehome(tx, fresh, fx, renamed?.name);
       });
     }
   }

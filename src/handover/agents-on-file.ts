@@ -124,3 +124,25 @@ function wordedIn(notice: Pick<RecentMessage, 'text' | 'language' | 'relayOf'>):
   const own = notice.text.replace(/\u2068[^\u2069]*\u2069/g, '');
   return hasRightToLeft(own) ? 'ar' : /[A-Za-z]/.test(own) ? 'en' : undefined;
 }
+
+/**
+ * What each team no longer in team.yaml was renamed to, as far as the agents tell: the team, newly named (no agent on
+ * file was in a team so named), that most of the agents once in it are in now (the first in team.yaml of those tied).
+ * A team renamed while customers wait in its queue (`Billing` → `Payments`) is then one removed and one added, and its
+ * customers would go to the first team with agents. Undefined for a team no agent on file was in, or whose agents are
+ * in no newly named team (it went: see `rehome`).
+ *
+ *     (await renamedTeams(store, directory))('Billing')?.name; // 'Payments'
+ */
+export async function renamedTeams(store: Store, directory: { teams(): Team[]; agent(id: string): Agent | undefined }): Promise<(team: string) => Team | undefined> {
+  const kept = await store.docs<AgentOnFile>(AGENTS_ON_FILE);
+  const lower = (name: string) => name.toLowerCase();
+  const known = new Set([...kept.values()].flatMap((agent) => (agent.teams ?? []).map(lower)));
+  const fresh = directory.teams().filter((team) => !known.has(lower(team.name)));
+  return (team) => {
+    const was = [...kept].filter(([, agent]) => agent.teams?.some((name) => lower(name) === lower(team))).map(([id]) => directory.agent(id));
+    const counts = fresh.map((candidate) => was.filter((agent) => agent?.teams.some((name) => lower(name) === lower(candidate.name))).length);
+    const most = Math.max(0, ...counts);
+    return most > 0 ? fresh[counts.indexOf(most)] : undefined;
+  };
+}

@@ -133,9 +133,9 @@ export class Desk {
     return stranded(this.#ctx, conversation);
   }
 
-  /** Gives a queued conversation nobody could take to a team whose agents can. */
-  rehome(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
-    return rehome(this.#ctx, tx, conversation, fx);
+  /** Gives a queued conversation nobody could take to a team whose agents can: `renamed`, the name its team has now, if it has one. */
+  rehome(tx: Tx, conversation: Conversation, fx: DeskEffects, renamed?: string): Promise<void> {
+    return rehome(this.#ctx, tx, conversation, fx, renamed);
   }
 
   /**

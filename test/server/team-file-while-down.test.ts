@@ -77,3 +77,22 @@ it.each([
   app = await start(dir, settings());
   expect((await adminClient(app.url).get<{ agents: unknown[] }>('/agents')).body.agents).toEqual([]);
 }, 60_000);
+
+it('a team renamed by hand while customers wait in its queue: they wait in the renamed team, not in the first team', async () => {
+  await laylaWaitingForBillingThenStopped();
+  await writeFile(join(dir, 'team.yaml'), teamFile('Payments'));
+  await writeFile(join(dir, 'flows', 'inbound.yaml'), flowFor('Payments'));
+  app = await start(dir, settings());
+  const before = { layla: api!.sentTo(LAYLA).length, sara: api!.sentTo(9002).length };
+  const admin = adminClient(app.url);
+  const waiting = async () => (await admin.get<{ conversations: { id: number; team?: string; stage: string }[] }>('/conversations?status=open')).body.conversations;
+  await until('the restart looked at the queues', async () => (await waiting()).length === 1);
+  await quiet(api!);
+  expect(await waiting()).toEqual([expect.objectContaining({ id: 1, team: 'Payments', stage: 'queued' })]);
+  // Sara, online in Sales, is given nobody; Layla is told of no move.
+  expect(api!.sentTo(9002).slice(before.sara)).toEqual([]);
+  expect(api!.sentTo(LAYLA).slice(before.layla)).toEqual([]);
+  // Omar, in the renamed team, takes her as he comes online.
+  await says(9001, '/online');
+  await until('Layla with Omar', () => api!.sentTo(LAYLA).includes('\u2068Omar\u2069 has joined the conversation.'), 10_000);
+}, 60_000);

@@ -203,9 +203,17 @@ export function stranded(ctx: DeskContext, conversation: Conversation): boolean 
 /**
  * Gives a queued conversation nobody could take (see `stranded`) to its team's agents, or, its team having none, to
  * the first team with agents, where it takes its place behind those waiting there; its customer is told they were
- * passed to that team. Left as it is when no team has agents.
+ * passed to that team. Left as it is when no team has agents. `renamed`: the name team.yaml gives its team now (see
+ * `renamedTeams`): it waits there, in its place, and its customer is told nothing (their team is the same).
  */
-export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, renamed?: string): Promise<void> {
+  if (renamed !== undefined && ctx.directory.agentsOfTeam(renamed).length > 0) {
+    ctx.log.warn({ conversation: conversation.id, team: conversation.team, now: renamed }, `team ${conversation.team ?? ''} is not in team.yaml any more; its agents are in ${renamed} now, so the conversation waits there (a team renamed)`);
+    conversation.team = renamed;
+    const waitsFor = conversation.agentId !== undefined ? ctx.directory.agent(conversation.agentId)?.id : undefined;
+    await assign(ctx, tx, conversation, { team: renamed, ...(waitsFor ? { agent: waitsFor } : {}) }, fx);
+    return;
+  }
   const own = conversation.team !== undefined && ctx.directory.agentsOfTeam(conversation.team).length > 0 ? conversation.team : undefined;
   const team = own ?? servedTeam(ctx)?.name;
   if (team === undefined) return;
