@@ -3,7 +3,7 @@
 // store, Telegram webhooks, the fake Bot API on 127.0.0.1).
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/server/config.ts';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, start } from '../helpers.ts';
@@ -96,3 +96,42 @@ it('a team renamed by hand while customers wait in its queue: they wait in the r
   await says(9001, '/online');
   await until('Layla with Omar', () => api!.sentTo(LAYLA).includes('\u2068Omar\u2069 has joined the conversation.'), 10_000);
 }, 60_000);
+
+describe('a flow that hands customers to an agent by name (assign: { agent: Omar })', () => {
+  const toOmar = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing, agent: Omar }\n    queued: "You are number {{queue.position}} in line."\n';
+  const billing = (omar: string) => `teams:\n  - name: Billing\nagents:\n  - name: Sara\n    telegram: 9002\n    teams: [Billing]\n${omar}`;
+  const omar = (name: string, telegram = 9001) => `  - name: ${name}\n    telegram: ${telegram}\n    teams: [Billing]\n`;
+
+  /** Omar and Sara online in Billing; Sam's conversation goes to Omar, by name; then the server stops and `edit` is made. */
+  async function restartedAfter(edit: string): Promise<void> {
+    api = await FakeBotApi.start();
+    dir = await handoverDataDir(toOmar, billing(omar('Omar')));
+    app = await start(dir, settings());
+    await says(9001, '/online');
+    await says(9002, '/online');
+    await says(74_005, 'Hello');
+    await until('Sam with Omar', () => api!.sentTo(74_005).includes('\u2068Omar\u2069 has joined the conversation.'));
+    await quiet(api);
+    await app.stop();
+    await writeFile(join(dir, 'team.yaml'), edit);
+    app = await start(dir, settings());
+  }
+
+  it('Omar renamed by hand to Omar Khalid (the same Telegram id): the next customer is still his', async () => {
+    await restartedAfter(billing(omar('Omar Khalid')));
+    await says(9001, '/online');
+    await says(LAYLA, 'My invoice is wrong');
+    await until('Layla with Omar Khalid', () => api!.sentTo(LAYLA).some((text) => /Omar Khalid|Sara/.test(text)), 10_000);
+    expect(api!.sentTo(LAYLA)).toContain('\u2068Omar Khalid\u2069 has joined the conversation.');
+  }, 60_000);
+
+  it('Omar gone from team.yaml (renamed with a new address): the next customer is queued for Billing, not given to Sara', async () => {
+    await restartedAfter(billing(omar('Omar K', 9009)));
+    await says(LAYLA, 'My invoice is wrong');
+    await until('Layla told her place or given', () => api!.sentTo(LAYLA).length > 0, 10_000);
+    await quiet(api!);
+    expect(api!.sentTo(LAYLA)).toEqual(['You are number 1 in line.']);
+    const conversations = (await adminClient(app!.url).get<{ conversations: { stage: string; team?: string; agentId?: string }[] }>('/conversations?status=open')).body.conversations;
+    expect(conversations).toContainEqual(expect.objectContaining({ stage: 'queued', team: 'Billing' }));
+  }, 60_000);
+});

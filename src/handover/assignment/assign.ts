@@ -5,13 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { byLanguage } from '../../flows/language.ts';
 import type { Conversation, TextStyle, Tx } from '../../store/types.ts';
 import { agentState, saveAgentState } from '../agent-state.ts';
+import { agentOnFile, renamedTo } from '../agents-on-file.ts';
 import { cardOf } from '../card-of.ts';
 import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { isolate } from '../../shared/text.ts';
 import { findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
-import type { Agent, Strategy, Team } from '../team.ts';
+import { agentId, type Agent, type Strategy, type Team } from '../team.ts';
 import { aroundPlace } from './places.ts';
 import { chooseAgent } from './pipeline.ts';
 import { nextFor } from './queue.ts';
@@ -72,8 +73,11 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
     const name = (await tx.contact(conversation.contactId))?.name ?? 'customer';
     fx.openThread(conversation, team.desk, `#${conversation.id} ${name} · ${team.name}`);
   }
-  const target = request.agent ? findAgent(ctx, request.agent) : undefined;
-  const seat = team ? await seatFor(ctx, tx, conversation, team, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }, fx) : undefined;
+  const target = request.agent ? await agentNamed(ctx, tx, request.agent) : undefined;
+  // Meant for someone team.yaml no longer has: queued for the team, for its agents to see, rather than given to whoever is free.
+  const nobodyNamed = request.agent !== undefined && target === undefined;
+  if (nobodyNamed) ctx.log.error({ conversation: conversation.id, agent: request.agent, team: teamName }, `assign names agent "${request.agent}", who is not in team.yaml; the conversation is queued for team ${teamName} (write the agent's name as team.yaml has it in the flow's agent:)`);
+  const seat = team && !nobodyNamed ? await seatFor(ctx, tx, conversation, team, { ...(request.strategy ? { strategy: request.strategy } : {}), ...(target ? { target: target.id } : {}) }, fx) : undefined;
   // Given by a drain: a conversation moved here already queued (a transfer) whose turn came in the seats freed.
   if (seat === 'given') return;
   if (seat) {
@@ -99,6 +103,17 @@ export async function assign(ctx: DeskContext, tx: Tx, conversation: Conversatio
   conversation.awaitingPlace = queued?.text ? aroundPlace(queued.text, queued.styles ?? [], mark) : {};
   fx.placeInLine(teamName);
   fx.emit({ type: 'conversation.queued', payload: { conversation } });
+}
+
+/**
+ * The agent a flow's `assign: { agent: … }` names: by name or id as team.yaml has them, else, renamed by hand since
+ * (see `renamedTo`), by the name they had when team.yaml last had it.
+ */
+async function agentNamed(ctx: DeskContext, tx: Tx, name: string): Promise<Agent | undefined> {
+  const found = findAgent(ctx, name);
+  if (found) return found;
+  const was = await agentOnFile(tx, agentId(name));
+  return was && renamedTo(was, ctx.directory);
 }
 
 /**
