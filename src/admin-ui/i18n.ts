@@ -271,6 +271,8 @@ const en = {
   warnRegexUnexplained: 'a customer whose answer this pattern refuses is told only "That doesn\'t look right…", which does not say what to write (add {example} with an answer the pattern takes, or {invalid} with your own words)',
   warnCutByComment: 'customers read "{text}": the rest, "{cut}", is a YAML comment, as a # after a space starts one (put the whole text in quotes: {quoted})',
   warnEndsUnsaid: 'flow "{flow}" can run past its last step without {close} or {assign}; the conversation then closes, and the customer\u2019s next message starts the flow again (end it with {close} to say so, or with {assign} to hand the customer to a team)',
+  warnUnknownAgent: '{assign} names agent "{agent}", whom {teamFile} does not have by that name: this step\'s customers go to them only while {teamFile} reaches them at an address they had then, and are otherwise queued for the team, for nobody in particular',
+  errAgentsInFile: 'agents in {teamFile}: {names}',
   warnSurveyTakesText: 'this question comes after the conversation closed, and with {expectText} it takes whatever the customer writes next as its answer: a new request ("my invoice is wrong again") is saved here, and no conversation opens for it (ask a rating with {number} or {choice}, so that a message that is no answer opens a new conversation; keep {expectText} only if any words are a fine answer here)',
   warnSharedTriggerThis: 'flow "{flow}" would not run: flow "{other}" ({otherFile}) starts on the same trigger ({trigger}), and of two such flows only the first file by name runs (give this flow another trigger, or remove flow "{other}" first)',
   warnSharedTriggerOther: 'flow "{other}" ({otherFile}) starts on the same trigger ({trigger}) and would no longer run: of two such flows only the first file by name runs (remove flow "{other}" if this one replaces it, or give this flow another trigger)',
@@ -845,6 +847,8 @@ const ar: Record<StringKey, string> = {
   warnRegexUnexplained: 'العميل الذي يرفض هذا النمطُ إجابتَه لا يُقال له إلا «لا يبدو هذا صحيحًا…»، ولا يعرف منها ماذا يكتب (أضف {example} بإجابة يقبلها النمط، أو {invalid} بكلماتك أنت)',
   warnCutByComment: 'سيقرأ العملاء «{text}» وحده: الباقي، «{cut}»، تعليق في YAML، لأن # بعد مسافة يبدأ تعليقًا (ضع النص كله بين علامتي اقتباس: {quoted})',
   warnEndsUnsaid: 'قد يتجاوز المسار «{flow}» خطوته الأخيرة دون {close} أو {assign}؛ فتُغلق المحادثة حينها، وتبدأ رسالة العميل التالية المسار من جديد (اختمه بخطوة {close} ليقول ذلك، أو بخطوة {assign} ليحيل العميل إلى فريق)',
+  warnUnknownAgent: 'تُحيل الخطوة {assign} إلى الموظف «{agent}»، وليس بهذا الاسم في {teamFile}: لا يصل إليه عملاء هذه الخطوة إلا ما دام {teamFile} يصله على عنوان كان له حينها، وإلا انتظروا في قائمة الفريق دون موظف بعينه',
+  errAgentsInFile: 'الموظفون في {teamFile}: {names}',
   warnSurveyTakesText: 'يأتي هذا السؤال بعد إغلاق المحادثة، ومع {expectText} يأخذ كل ما يكتبه العميل بعده إجابةً له: فطلب جديد («فاتورتي خاطئة مرة أخرى») يُحفظ هنا ولا تُفتح له محادثة (اسأل عن تقييم مع {number} أو {choice}، حتى تفتح الرسالةُ التي ليست إجابةً محادثةً جديدة؛ وأبقِ {expectText} فقط إن كان أي كلام إجابةً مقبولة هنا)',
   warnSharedTriggerThis: 'لن يعمل المسار «{flow}»: للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، ومن مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (أعطِ هذا المسار مُشغِّلًا آخر، أو احذف المسار «{other}» أولًا)',
   warnSharedTriggerOther: 'للمسار «{other}» ({otherFile}) المُشغِّل نفسه ({trigger})، فلن يعمل بعد الآن: من مسارين كهذين لا يعمل إلا صاحب الملف الأسبق في ترتيب الأسماء (احذف المسار «{other}» إن كان هذا المسار يحلّ محلّه، أو أعطِ هذا المسار مُشغِّلًا آخر)',
@@ -1502,6 +1506,10 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'cutByComment': return pieces('warnCutByComment', { text: code(known.text), cut: code(`#${known.cut}`), quoted: code(`"${known.text} #${known.cut}"`) });
     case 'endsUnsaid': return pieces('warnEndsUnsaid', { flow: code(known.flow), close: code('close'), assign: code('assign') });
     case 'regexUnexplained': return pieces('warnRegexUnexplained', { example: code('example: ORD-1234'), invalid: code('invalid:') });
+    case 'unknownAgent': return withHint(
+      pieces('warnUnknownAgent', { assign: code('assign'), agent: code(known.agent), teamFile: code('team.yaml') }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errAgentsInFile', { teamFile: code('team.yaml'), names: list(known.agents) }),
+    );
     case 'surveyTakesText': return pieces('warnSurveyTakesText', { expectText: code('expect: text'), number: code('expect: number'), choice: code('choice') });
     // The reader's words for the part to blame, and JavaScript's for what it does not take, stay English.
     case 'neverMatches': return known.of === 'answer'

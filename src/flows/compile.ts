@@ -17,6 +17,7 @@ import { didYouMean, suggest } from '../shared/suggest.ts';
 import { parseTemplate, templateFields, type Template } from './template.ts';
 import type { CompiledFlow, CompiledStep } from './types.ts';
 import { versionOf } from './versions.ts';
+import { agentId } from '../handover/team.ts';
 
 /** A script that passed every check of its own; its field reads still need checking against all flows. */
 export interface Draft {
@@ -132,6 +133,29 @@ export function unknownTeam(file: string, named: NamedTeam, teams: readonly stri
 export function unknownTeams(draft: Pick<Draft, 'flow'>, teams: readonly string[]): FlowError[] {
   const known = new Set(teams.map((team) => team.toLowerCase()));
   return namedTeams(draft.flow).filter((named) => !known.has(named.team.toLowerCase())).map((named) => unknownTeam(draft.flow.file, named, teams));
+}
+
+/**
+ * The warnings of a script whose `assign` names an agent (`agent: Omar`, without placeholders) that team.yaml, with
+ * the agents `agents` (their names), does not have: its conversations would be queued for the team, for nobody in
+ * particular. A name matches as the runtime finds it: whatever its case, or by the agent's id.
+ *
+ *     unknownAgents(draft.flow, ['Omar Khalid', 'Sara']); // [FlowError: flows/inbound.yaml:4: assign names agent "Omar", …]
+ */
+export function unknownAgents(flow: Pick<CompiledFlow, 'steps' | 'file'>, agents: readonly string[]): FlowError[] {
+  const known = new Set(agents.flatMap((name) => [name.toLowerCase(), agentId(name)]));
+  return flow.steps.flatMap((step) => {
+    const parts = step.kind === 'assign' ? step.spec.agent?.parts : undefined;
+    if (!parts?.every((part) => typeof part === 'string')) return [];
+    const agent = parts.join('');
+    if (known.has(agent.trim().toLowerCase()) || known.has(agentId(agent))) return [];
+    const suggestion = suggest(agent, agents);
+    return [new FlowError(
+      flow.file, step.line, `assign names agent "${agent}", whom team.yaml does not have by that name: this step's customers go to them only while team.yaml reaches them at an address they had then, and are otherwise queued for the team, for nobody in particular`,
+      suggestion !== undefined ? `did you mean "${suggestion}"?` : `agents in team.yaml: ${agents.join(', ')}`, undefined,
+      { kind: 'unknownAgent', agent, ...(suggestion !== undefined ? { suggestion } : {}), agents: [...agents] },
+    )];
+  });
 }
 
 // Field paths share their scope prefix, so names are compared within a scope; the same name in the other

@@ -7,7 +7,7 @@ import { utf8Text } from '../shared/text.ts';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Conversation, ConversationSource, Store } from '../store/types.ts';
-import { compileFlow, namedTeams, unknownFields, unknownTeam, unknownTeams, type Draft } from './compile.ts';
+import { compileFlow, namedTeams, unknownAgents, unknownFields, unknownTeam, unknownTeams, type Draft } from './compile.ts';
 import { endsUnsaidWarning } from './ends.ts';
 import { surveyTextWarnings } from './surveys.ts';
 import { FlowError } from './errors.ts';
@@ -27,6 +27,8 @@ export interface FlowLibraryOptions {
   log: FlowLog;
   /** The teams of team.yaml: a script naming another team literally is refused (none given, or none listed: not checked). */
   teams?: () => readonly string[];
+  /** The agents of team.yaml, by name: an `assign` naming another agent is warned of (none given, or none listed: not checked). */
+  agents?: () => readonly string[];
   /** Reload when a file in `dir` changes, is added or removed (default true). */
   watch?: boolean;
 }
@@ -193,7 +195,11 @@ export class FlowLibrary {
   // in the later file's warning: that flow is the one that does not run.
   private warningsOf(file: string, draft: Draft, sharedTrigger: 'both' | 'later'): FlowError[] {
     const ends = endsUnsaidWarning(draft.flow);
-    return [...draft.warnings, ...(ends ? [ends] : []), ...surveyTextWarnings(draft.flow), ...this.sharedTriggerWarnings(file, draft, sharedTrigger)].sort((a, b) => a.line - b.line);
+    const agents = this.options.agents?.() ?? [];
+    return [
+      ...draft.warnings, ...(ends ? [ends] : []), ...surveyTextWarnings(draft.flow), ...(agents.length > 0 ? unknownAgents(draft.flow, agents) : []),
+      ...this.sharedTriggerWarnings(file, draft, sharedTrigger),
+    ].sort((a, b) => a.line - b.line);
   }
 
   // `forTrigger` serves files in name order, and the runtime starts the first flow it gives.

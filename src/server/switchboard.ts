@@ -327,6 +327,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       store,
       legacyVersionsDir: resolve(dataDir, 'store', 'flow-versions'),
       teams: () => teams.teams().map((team) => team.name),
+      agents: () => teams.agents().map((agent) => agent.name),
       log: log.child({ part: 'flows' }),
       watch,
     });

@@ -115,6 +115,9 @@ export type KnownFileError =
   | { kind: 'cutByComment'; text: string; cut: string }
   | { kind: 'endsUnsaid'; flow: string }
   | { kind: 'surveyTakesText' }
+  // An assign's `agent:` naming nobody in team.yaml (renamed there with new addresses, or removed): the conversation
+  // would be queued for the team, for nobody in particular; `agents`: those team.yaml has.
+  | { kind: 'unknownAgent'; agent: string; suggestion?: string; agents: string[] }
   // An ask's `regex:` with neither `example:` nor `invalid:`: a refused customer is told only "That doesn't look right…".
   | { kind: 'regexUnexplained'; pattern: string }
   | { kind: 'sharedTrigger'; flow: string; other: string; otherFile: string; notRunning: 'this' | 'other' }

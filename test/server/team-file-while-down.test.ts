@@ -133,5 +133,12 @@ describe('a flow that hands customers to an agent by name (assign: { agent: Omar
     expect(api!.sentTo(LAYLA)).toEqual(['You are number 1 in line.']);
     const conversations = (await adminClient(app!.url).get<{ conversations: { stage: string; team?: string; agentId?: string }[] }>('/conversations?status=open')).body.conversations;
     expect(conversations).toContainEqual(expect.objectContaining({ stage: 'queued', team: 'Billing' }));
+    // The flow editor's check says why, at the assign step's line.
+    const checked = await adminClient(app!.url).post<{ ok: boolean; warnings: { line: number; message: string; known?: unknown }[] }>('/flows/inbound/validate', { source: toOmar });
+    expect(checked.body.ok).toBe(true);
+    expect(checked.body.warnings).toContainEqual(expect.objectContaining({
+      line: 4, message: expect.stringMatching(/^assign names agent "Omar", whom team\.yaml does not have by that name: .*queued for the team, for nobody in particular/),
+      known: { kind: 'unknownAgent', agent: 'Omar', agents: ['Sara', 'Omar K'] },
+    }));
   }, 60_000);
 });
