@@ -256,6 +256,7 @@ const en = {
   errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
   errManyDesks: 'team "{team}" has more than one desk group: {keys} (a team works in one desk group; keep one of these keys)',
   errNameWithoutLetters: 'agent name "{name}" has no letter or digit (name agents as their colleagues call them, e.g. {example})',
+  errTeamFileMissing: '{teamFile} is missing, while the one in service has teams and agents (teams: {teams}, agents: {agents}): a file deleted or moved away, or a save cut short, leaves it like this (the last good version stays in service; write the file again, or, to remove every team and agent, write {noTeams} and {noAgents})',
   errTeamFileEmptied: '{teamFile} is empty, while the one in service has teams and agents (teams: {teams}, agents: {agents}): a save cut short leaves a file like this (the last good version stays in service; write the file again, or, to remove every team and agent, write {noTeams} and {noAgents})',
   errWrongItemType: 'item {item} of "{name}" must be {expected}, not {received}',
   errForExample: 'e.g. {example}',
@@ -833,6 +834,7 @@ const ar: Record<StringKey, string> = {
   errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
   errManyDesks: 'للفريق «{team}» أكثر من مجموعة عمل: {keys} (يعمل الفريق في مجموعة واحدة؛ أبقِ مفتاحًا واحدًا منها)',
   errNameWithoutLetters: 'اسم الموظف «{name}» بلا حرف ولا رقم (سمِّ الموظفين كما يناديهم زملاؤهم، مثل {example})',
+  errTeamFileMissing: 'الملف {teamFile} غير موجود، وفي الخدمة الآن فرق عددها {teams} وموظفون عددهم {agents}: هكذا يبدو الأمر بعد حذف الملف أو نقله، أو انقطاع حفظه قبل أن يكتمل (تبقى آخر نسخة سليمة في الخدمة؛ اكتب الملف من جديد، أو اكتب {noTeams} و{noAgents} لحذف كل الفرق والموظفين)',
   errTeamFileEmptied: 'الملف {teamFile} فارغ، وفي الخدمة الآن فرق عددها {teams} وموظفون عددهم {agents}: هكذا يبدو ملف انقطع حفظه قبل أن يكتمل (تبقى آخر نسخة سليمة في الخدمة؛ اكتب الملف من جديد، أو اكتب {noTeams} و{noAgents} لحذف كل الفرق والموظفين)',
   errWrongItemType: 'يجب أن يكون العنصر رقم\u00a0{item} في «{name}» من نوع {expected}، لا {received}',
   errForExample: 'مثل {example}',
@@ -1497,7 +1499,7 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
     case 'manyDesks': return pieces('errManyDesks', { team: code(known.team), keys: list(known.keys) });
     case 'nameWithoutLetters': return pieces('errNameWithoutLetters', { name: code(known.name), example: code('name: Omar') });
-    case 'teamFileEmptied': return pieces('errTeamFileEmptied', { teamFile: code('team.yaml'), teams: String(known.teams), agents: String(known.agents), noTeams: code('teams: []'), noAgents: code('agents: []') });
+    case 'teamFileEmptied': return pieces(known.missing ? 'errTeamFileMissing' : 'errTeamFileEmptied', { teamFile: code('team.yaml'), teams: String(known.teams), agents: String(known.agents), noTeams: code('teams: []'), noAgents: code('agents: []') });
     case 'noneTriedPasses': return pieces(known.of === 'answer' ? 'warnNoneTriedAnswer' : 'warnNoneTriedValue', { pattern: code(known.pattern), tried: list(known.tried), onFail: code('on_fail') });
     case 'takesAnyAnswer': return withHint(
       known.oneLine ? pieces('warnTakesAnyLine', { dot: code('.') }) : pieces('warnTakesAnyAnswer', {}),

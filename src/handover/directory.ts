@@ -203,8 +203,8 @@ export class TeamDirectory {
     }
     const result = text === undefined ? { roster: EMPTY_ROSTER } : parseTeamFile(label, text, this.options.addressKeys);
     if ('errors' in result) return this.refuse(result.errors, text);
-    // An emptied file over one in service is a save cut short far more often than a wish to remove everyone.
-    const emptied = text !== undefined && this.served ? emptiedError(label, text, this) : undefined;
+    // An emptied (or deleted) file over one in service is a save cut short far more often than a wish to remove everyone.
+    const emptied = this.served ? emptiedError(label, text, this) : undefined;
     if (emptied) return this.refuse([emptied], text);
     if (this.fileErrors.length > 0) log.info({ file }, `${label} is fixed`);
     this.fileErrors = [];

@@ -104,21 +104,22 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Why `text` cannot replace the team.yaml in service (`served`): it says nothing (empty, or comments only) where the
- * file in service has teams or agents. That is what an editor's save cut short leaves, or a disk that filled
- * mid-write, and served, it would send every agent's customers back to the queue. Removing them all is written out:
- * `teams: []` and `agents: []`. Undefined when it may.
+ * Why `text` cannot replace the team.yaml in service (`served`): it says nothing (empty, or comments only; undefined:
+ * the file is gone) where the file in service has teams or agents. That is what an editor's save cut short leaves, a
+ * disk that filled mid-write, or a file deleted or moved away, and served, it would send every agent's customers back
+ * to the queue. Removing them all is written out: `teams: []` and `agents: []`. Undefined when it may.
  *
  *     emptiedError('team.yaml', '# Teams\n', directory); // team.yaml:1: team.yaml is empty, but 2 teams and 3 agents are in service…
  */
-export function emptiedError(file: string, text: string, served: { teams(): readonly unknown[]; agents(): readonly unknown[] }): TeamFileError | undefined {
+export function emptiedError(file: string, text: string | undefined, served: { teams(): readonly unknown[]; agents(): readonly unknown[] }): TeamFileError | undefined {
   const teams = served.teams().length;
   const agents = served.agents().length;
-  if (teams + agents === 0 || !saysNothing(text)) return undefined;
+  if (teams + agents === 0 || (text !== undefined && !saysNothing(text))) return undefined;
+  const missing = text === undefined;
   return new TeamFileError(
-    file, 1, `${file} is empty, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} are in service: a save cut short leaves a file like this`,
+    file, 1, `${file} is ${missing ? 'missing' : 'empty'}, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} are in service: ${missing ? 'a file deleted or moved away, or a save cut short, leaves it like this' : 'a save cut short leaves a file like this'}`,
     'the last good version stays in service; write the file again, or, to remove every team and agent, write teams: [] and agents: []',
-    undefined, { kind: 'teamFileEmptied', teams, agents },
+    undefined, { kind: 'teamFileEmptied', teams, agents, ...(missing ? { missing } : {}) },
   );
 }
 

@@ -103,7 +103,8 @@ export type KnownFileError =
   | { kind: 'nameWithoutLetters'; name: string }
   // team.yaml saved with nothing in it (empty, or comments only) over one with `teams` teams and `agents` agents in
   // service: what an editor's save cut short leaves; refused, or every agent's customers would go back to the queue.
-  | { kind: 'teamFileEmptied'; teams: number; agents: number }
+  // `missing`: deleted, or moved away.
+  | { kind: 'teamFileEmptied'; teams: number; agents: number; missing?: true }
   // A flow's warnings (it goes into service all the same): a pattern no answer (`of: 'answer'`, an ask's expect) or no
   // value (`of: 'value'`, a branch's matches) tried passes, `tried` the texts tried that it names; a pattern that takes
   // any answer (`oneLine`: any written on one line); a text a # comment cut short (customers read `text`, not `#cut`);

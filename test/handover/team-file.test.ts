@@ -438,13 +438,18 @@ describe('TeamDirectory', () => {
     expect(directory.agents()).toEqual([]);
   });
 
-  it('serves no teams and no agents once the file is removed', async () => {
+  it('refuses the file removed over one in service, like an emptied one, and serves it put back', async () => {
     await writeFile(file, good);
     const { directory } = await load(true);
     await rm(file);
-    await eventually(() => directory.agents().length === 0);
-    expect(directory.teams()).toEqual([]);
-    expect(directory.errors()).toEqual([]);
+    await eventually(() => directory.errors().length > 0);
+    expect(directory.errors().map(String)).toEqual([
+      'team.yaml:1:1: team.yaml is missing, but 2 teams and 2 agents are in service: a file deleted or moved away, or a save cut short, leaves it like this (the last good version stays in service; write the file again, or, to remove every team and agent, write teams: [] and agents: [])',
+    ]);
+    expect(directory.agents().map((agent) => agent.id)).toEqual(['omar-khalid', 'sara']);
+    await writeFile(file, good.replace('max_open: 2', 'max_open: 4'));
+    await eventually(() => directory.errors().length === 0);
+    expect(directory.agent('omar-khalid')?.maxOpen).toBe(4);
   });
 
   it('ignores other files changing in the same folder', async () => {

@@ -1,7 +1,7 @@
 // team.yaml edited while customers and agents are talking: an agent's address changed, team.yaml emptied by an editor
 // half-way through a save, an agent renamed. What the customer, the agent and the admin then read, through a real
 // server on the embedded store: Telegram webhooks to it, the fake Bot API, saves from the admin API or by hand.
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
@@ -116,6 +116,22 @@ it('team.yaml emptied by an editor\'s save cut short is refused: Omar keeps Layl
   expect(api.sentTo(LAYLA).filter((text) => text !== 'Yes, one moment.').length).toBe(1);
   expect(api.sentTo(9001).slice(-1)).toEqual([expect.stringMatching(/Are you still there\?$/)]);
   expect(api.calls.length - sent).toBeLessThanOrEqual(6);
+}, 60_000);
+
+it('team.yaml deleted while the server runs is refused like an emptied one: Omar keeps Layla, and the file put back is served', async () => {
+  const { api } = await omarWithLayla({ watch: true });
+  await rm(join(dir, 'team.yaml'));
+  await until('team.yaml refused', async () => (await health()).text.includes('team.yaml:1:1: team.yaml is missing, but 1 team and 1 agent are in service'), 10_000);
+  expect((await health()).status).toBe(503);
+  await says(LAYLA, 'Are you still there?');
+  await until('Omar reads Layla', () => api.sentTo(9001).some((text) => text.endsWith('Are you still there?')), 10_000);
+  expect((await app!.store.openConversations())[0]).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+  expect(app!.directory.agents().map((agent) => agent.id)).toEqual(['omar']);
+
+  await writeFile(join(dir, 'team.yaml'), team());
+  await until('team.yaml back', async () => (await health()).status === 200, 10_000);
+  await quiet(api);
+  expect(api.sentTo(LAYLA).filter((text) => /no longer|passed/.test(text))).toEqual([]);
 }, 60_000);
 
 it('an empty team.yaml published from the dashboard is refused, saying why, and the file in service stays', async () => {
