@@ -88,7 +88,36 @@ let replyTo;
 let stream;
 
 const setStatus = (text) => { status.textContent = text; };
-const scrollDown = () => { log.scrollTop = log.scrollHeight; };
+
+// New messages come into view while the visitor is at the newest one; while they read earlier ones, the page leaves
+// them there and a button over the foot of the messages counts what came, and takes them down to it.
+const newBelow = $('new-below');
+/** Whether the visitor is at the newest message (within a line of it), as they last left it. */
+let atEnd = true;
+let unread = 0;
+const nearEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight <= 48;
+const scrollDown = () => {
+  log.scrollTop = log.scrollHeight;
+  atEnd = true;
+  unread = 0;
+  newBelow.hidden = true;
+};
+/** After something grew (a picture loaded, the box or the keyboard took room): still at the newest message if they were. */
+const keepAtEnd = () => { if (atEnd) scrollDown(); };
+log.addEventListener('scroll', () => {
+  atEnd = nearEnd();
+  if (!atEnd) return;
+  unread = 0;
+  newBelow.hidden = true;
+});
+new ResizeObserver(keepAtEnd).observe(log);
+newBelow.onclick = scrollDown;
+/** A message came while the visitor reads earlier ones: counted on the button, not scrolled to. */
+function cameBelow() {
+  unread++;
+  newBelow.textContent = `${words.newBelow(unread)} ↓`;
+  newBelow.hidden = false;
+}
 const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bearer ${current.token}` });
 
 // The name form: to start, and to change the name later.
@@ -175,6 +204,7 @@ function leave() {
   last = 0;
   lastConversation = undefined;
   replyTo = undefined;
+  scrollDown();
   quote.hidden = true;
   setStatus('');
 }
@@ -426,6 +456,8 @@ function render(message) {
     placeholders.delete(message.clientId);
     forget(message.clientId);
   }
+  // Where the visitor is before the message takes room (their scroll may not have been told yet).
+  const following = waiting || (atEnd && nearEnd());
   const anchor = waiting ?? firstUnstored();
   if (message.conversationId !== undefined) {
     if (lastConversation !== undefined && message.conversationId !== lastConversation) log.insertBefore(separator(), anchor);
@@ -438,7 +470,8 @@ function render(message) {
   if (message.choice !== undefined) showPress(message, element);
   watchFiles(message);
   if (message.from !== 'contact') seen(message);
-  scrollDown();
+  if (following) scrollDown();
+  else cameBelow();
 }
 
 function bubble(message, state) {
@@ -454,7 +487,7 @@ function bubble(message, state) {
   }
   if (message.quote) element.append(quoteLine(message.quote));
   if (message.text) element.append(messageText(message.text, message.styles));
-  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, scrollDown, words));
+  for (const attachment of message.attachments || []) element.append(renderAttachment(attachment, keepAtEnd, words));
   if (message.choices?.length) element.append(choices(message.choices, message.id));
   const meta = document.createElement('div');
   meta.className = 'meta';

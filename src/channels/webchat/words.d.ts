@@ -24,6 +24,8 @@ export interface PageWords {
   bot: string;
   agent: string;
   newConversation: string;
+  /** The button under the messages while the visitor reads earlier ones and `count` new ones came: it takes them down. */
+  newBelow: (count: number) => string;
   notTaken: string;
   reconnecting: string;
   ended: string;

@@ -25,6 +25,8 @@ export const WORDS = {
     bot: 'Bot',
     agent: 'Agent',
     newConversation: 'New conversation',
+    /** On the button under the messages while the visitor reads earlier ones and `count` more came. */
+    newBelow: (count) => (count === 1 ? '1 new message' : `${count.toLocaleString('en')} new messages`),
     notTaken: 'Not taken as an answer',
     reconnecting: 'Reconnecting…',
     ended: 'This chat has ended. Give your name to start a new one.',
@@ -75,6 +77,7 @@ export const WORDS = {
     bot: 'المساعد الآلي',
     agent: 'موظف الدعم',
     newConversation: 'محادثة جديدة',
+    newBelow: (count) => countedAr(count, ['رسالة جديدة', 'رسالتان جديدتان', 'رسائل جديدة', 'رسالة جديدة']),
     notTaken: 'لم يُحتسب إجابة',
     reconnecting: 'جارٍ إعادة الاتصال…',
     ended: 'انتهت هذه المحادثة. اكتب اسمك لبدء محادثة جديدة.',
