@@ -1,5 +1,5 @@
 // The web chat on a phone (390 × 844, touch) in a real browser (Debian's Chromium driven by playwright-core), as a
-// customer holds it: reading earlier messages while new ones come. Skipped, saying so, where Chromium is not
+// customer holds it: reading earlier messages while new ones come, writing with the on-screen keyboard open. Skipped, saying so, where Chromium is not
 // installed. A failing test leaves screenshots in /tmp/switchboard-phone-*.png.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -101,5 +101,39 @@ describe.skipIf(!hasChromium)(title, () => {
       await expect.poll(() => inView(page, 'Have a good day')).toBe(true);
       expect(await page.locator('#new-below').isVisible()).toBe(false);
     }
+  }), 120_000);
+
+  it('keeps the box, Send and the newest message above the on-screen keyboard, and takes the whole screen again once it closes', () => shooting('keyboard', async () => {
+    const chat = await webchatHarness({ openSessions: false });
+    chats.push(chat);
+    const page = await phone();
+    // Chromium shows no keyboard here: as a phone's does, it makes the part of the window shown (the visual viewport)
+    // shorter, and says so with a resize; the window itself keeps its height.
+    await page.addInitScript(() => {
+      const viewport = window.visualViewport!;
+      let covered = 0;
+      Object.defineProperty(viewport, 'height', { configurable: true, get: () => window.innerHeight - covered });
+      Object.assign(window, { keyboard: (height: number) => { covered = height; viewport.dispatchEvent(new Event('resize')); } });
+    });
+    const session = await startChat(page, chat);
+    for (let n = 1; n <= 20; n++) await chat.say(session, 'agent', `Line ${n}: the details of your order, one by one`);
+    await page.locator('.msg', { hasText: 'Line 20:' }).waitFor();
+
+    await page.locator('#text').tap();
+    await page.evaluate(() => (window as unknown as { keyboard(height: number): void }).keyboard(340));
+    const shown = 844 - 340;
+    const bottomOf = (selector: string) => page.locator(selector).evaluate((element) => element.getBoundingClientRect().bottom);
+    await expect.poll(() => bottomOf('#send-button')).toBeLessThanOrEqual(shown);
+    expect(await bottomOf('#text')).toBeLessThanOrEqual(shown);
+    await expect.poll(() => inView(page, 'Line 20:')).toBe(true);
+    expect(await page.locator('header').evaluate((header) => header.getBoundingClientRect().top)).toBe(0);
+    await page.screenshot({ path: '/tmp/switchboard-phone-keyboard.png' });
+    await page.locator('#text').fill('Thank you');
+    await page.locator('#send-button').tap();
+    await page.locator('.msg.contact', { hasText: 'Thank you' }).waitFor();
+    await expect.poll(() => inView(page, 'Thank you')).toBe(true);
+
+    await page.evaluate(() => (window as unknown as { keyboard(height: number): void }).keyboard(0));
+    await expect.poll(() => bottomOf('#send-button')).toBeGreaterThan(shown + 200);
   }), 120_000);
 });

@@ -28,6 +28,20 @@ $('send-button').textContent = words.send;
 $('attach').title = words.attach;
 $('attach').setAttribute('aria-label', words.attachShort);
 
+// On a phone the on-screen keyboard (and the browser's own bars) cover the foot of the window without making it any
+// shorter: the page takes the height the browser shows, its visual viewport, so the box and Send stay above the
+// keyboard and the newest message above them.
+const viewport = window.visualViewport;
+if (viewport) {
+  const fitShown = () => {
+    // Zoomed in with two fingers, what is shown is a piece of the page, not a shorter window: the page keeps its height.
+    if (Math.abs(viewport.scale - 1) < 0.01) document.documentElement.style.setProperty('--shown-height', `${viewport.height}px`);
+    else document.documentElement.style.removeProperty('--shown-height');
+  };
+  viewport.addEventListener('resize', fitShown);
+  fitShown();
+}
+
 // The server's title and colour, or the embedding page's (data-title and data-color on the snippet).
 const color = embedded && COLOR.test(params.get('color') ?? '') ? params.get('color') : document.querySelector('meta[name="switchboard-color"]').content;
 document.documentElement.style.setProperty('--accent', color);
