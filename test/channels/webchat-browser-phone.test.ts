@@ -69,11 +69,17 @@ describe.skipIf(!hasChromium)(title, () => {
     await browser?.close();
   });
 
-  it('leaves a customer reading earlier messages where they are when new ones come, counts those on a button, and takes them down to them when tapped, in English and Arabic', () => shooting('new-below', async () => {
+  it('leaves a customer reading earlier messages where they are when new ones come, counts those on a button, marks them read only once they are down to them, in English and Arabic', () => shooting('new-below', async () => {
     const chat = await webchatHarness({ openSessions: false });
     chats.push(chat);
     for (const [query, one, two] of [['', '1 new message', '2 new messages'], ['?lang=ar', 'رسالة جديدة', 'رسالتان جديدتان']] as const) {
       const page = await phone();
+      // The ids the page marks read (POST …/read), and whether Layla had tapped her way down to the newest by then.
+      let tapped = false;
+      const marked: { ids: number[]; tapped: boolean }[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/read')) marked.push({ ids: (request.postDataJSON() as { ids: number[] }).ids, tapped });
+      });
       const session = await startChat(page, chat, query);
       for (let n = 1; n <= 30; n++) await chat.say(session, 'agent', `Line ${n}: the details of your order, one by one`);
       await page.locator('.msg', { hasText: 'Line 30:' }).waitFor();
@@ -92,8 +98,12 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(await inView(page, 'Line 1:')).toBe(true);
       await page.screenshot({ path: `/tmp/switchboard-phone-new-below${query ? '-ar' : ''}.png` });
 
+      tapped = true;
       await page.locator('#new-below').tap();
       await expect.poll(() => inView(page, 'Anything else?')).toBe(true);
+      const cameBelow = chat.messages.filter((message) => message.address === session && /Your refund|Anything else/.test(message.text)).map((message) => message.id);
+      await expect.poll(() => cameBelow.every((id) => marked.some((each) => each.ids.includes(id)))).toBe(true);
+      expect(marked.filter((each) => cameBelow.some((id) => each.ids.includes(id))).every((each) => each.tapped)).toBe(true);
       await expect.poll(() => page.locator('#new-below').isVisible()).toBe(false);
 
       // At the newest message, the next one comes into view by itself, with no button.

@@ -108,28 +108,31 @@ const setStatus = (text) => { status.textContent = text; };
 const newBelow = $('new-below');
 /** Whether the visitor is at the newest message (within a line of it), as they last left it. */
 let atEnd = true;
-let unread = 0;
+/** The messages that came below while the visitor read earlier ones: read once they are at the newest again. */
+let below = [];
 const nearEnd = () => log.scrollHeight - log.scrollTop - log.clientHeight <= 48;
+/** The visitor is at the newest message: what came below meanwhile is in front of them now. */
+function reachedEnd() {
+  atEnd = true;
+  newBelow.hidden = true;
+  for (const message of below.splice(0)) seen(message);
+}
 const scrollDown = () => {
   log.scrollTop = log.scrollHeight;
-  atEnd = true;
-  unread = 0;
-  newBelow.hidden = true;
+  reachedEnd();
 };
 /** After something grew (a picture loaded, the box or the keyboard took room): still at the newest message if they were. */
 const keepAtEnd = () => { if (atEnd) scrollDown(); };
 log.addEventListener('scroll', () => {
-  atEnd = nearEnd();
-  if (!atEnd) return;
-  unread = 0;
-  newBelow.hidden = true;
+  if (nearEnd()) reachedEnd();
+  else atEnd = false;
 });
 new ResizeObserver(keepAtEnd).observe(log);
 newBelow.onclick = scrollDown;
-/** A message came while the visitor reads earlier ones: counted on the button, not scrolled to. */
-function cameBelow() {
-  unread++;
-  newBelow.textContent = `${words.newBelow(unread)} ↓`;
+/** A message came while the visitor reads earlier ones: counted on the button, not scrolled to, not read yet. */
+function cameBelow(message) {
+  below.push(message);
+  newBelow.textContent = `${words.newBelow(below.length)} ↓`;
   newBelow.hidden = false;
 }
 const authorized = (current, headers = {}) => ({ ...headers, authorization: `Bearer ${current.token}` });
@@ -218,6 +221,7 @@ function leave() {
   last = 0;
   lastConversation = undefined;
   replyTo = undefined;
+  below = [];
   scrollDown();
   quote.hidden = true;
   setStatus('');
@@ -483,9 +487,12 @@ function render(message) {
   waiting?.remove();
   if (message.choice !== undefined) showPress(message, element);
   watchFiles(message);
-  if (message.from !== 'contact') seen(message);
-  if (following) scrollDown();
-  else cameBelow();
+  if (following) {
+    scrollDown();
+    seen(message);
+  } else {
+    cameBelow(message);
+  }
 }
 
 function bubble(message, state) {
@@ -784,7 +791,7 @@ window.addEventListener('pageshow', renewDue);
 const unseen = new Set();
 let readTimer;
 function seen(message) {
-  if (message.delivery === 'read') return;
+  if (message.from === 'contact' || message.delivery === 'read') return;
   unseen.add(message.id);
   scheduleRead();
 }
