@@ -2,12 +2,13 @@
 // customer or the flow ends. The position is plain data on the conversation, so a restart resumes exactly.
 import type { FieldValue, FlowPosition, TextStyle } from '../store/types.ts';
 import type { Choice } from '../types.ts';
-import { showChoices, type FlowChoice } from './choices.ts';
+import { matchChoice, showChoices, type FlowChoice } from './choices.ts';
 import { checkAnswer, ownWords, triesToAnswer } from './expect.ts';
 import { PatternTooSlowError } from './patterns.ts';
 import { correctedAnswer, correctedText, editedAnswer, keepHeard, labelOf, labelToName, maskedEditText, refusedEditText, refusedEditWhat, removedEditText, unlabelledNameOf } from './heard.ts';
 import { readField, writeField, type ExtraFields, type FieldRead, type FieldRef } from './fields.ts';
 import { localize, type Localized } from './language.ts';
+import { routeChoices } from './steps/classify.ts';
 import { stepKind, type StepKindName } from './steps/index.ts';
 import type { StepContext, StepOutcome, Waiting } from './steps/step.ts';
 import { renderStyled, renderTemplate, templateValue, type Template } from './template.ts';
@@ -239,13 +240,15 @@ export function takesAnswer(flow: CompiledFlow, position: FlowPosition, input: F
 
 /**
  * The button of the question waiting at `position` that a typed answer is taken as ("billing", "2" to an `expect:
- * choice` question): its id, or undefined for an answer that is none of them, or a question without buttons.
+ * choice` question or a clarify question): its id, or undefined for an answer that is none of them, or a question without buttons.
  *
  *     typedChoice(flow, position, { text: 'Billing' }); // 'billing'
  */
 export function typedChoice(flow: CompiledFlow, position: FlowPosition, input: FlowInput): string | undefined {
   if (!position.waiting || position.done || position.waiting.unseen === true || input.choice !== undefined || input.text === undefined) return undefined;
   const step = flow.steps[position.step];
+  // A clarify question's buttons are its routes; words it routes by instead ("my card was charged twice") are no button.
+  if (step?.kind === 'classify') return matchChoice(routeChoices(step.spec), input)?.id;
   if (step?.kind !== 'ask' || step.spec.expect.type !== 'choice') return undefined;
   try {
     const answer = checkAnswer(step.spec.expect, input);

@@ -34,6 +34,18 @@ steps:
   - say: "Routing you to {{conversation.topic}}."
 `;
 
+/** A need no model is sure of (`threshold: 1`): the clarify question asks about it, with the routes as buttons. */
+const clarifyFlow = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - classify: conversation.first_message
+    threshold: 1
+    routes: { billing: Billing, sales: Sales }
+    clarify: "Is this about billing or a purchase?"
+  - say: "Routing you to {{conversation.team}}."
+`;
+
 /** The same, greeting in two lines, English then Arabic. */
 const bilingualFlow = choiceFlow.replace('  - say: "Hi {{contact.name | there}}!"', '  - say: "Hi {{contact.name | there}}!"\n  - say: "Welcome to Acme support, we answer in English\\nأهلا بك"');
 
@@ -247,6 +259,26 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.reload();
     await page.locator('.msg.bot', { hasText: 'Routing you to billing.' }).waitFor();
     await eventually(async () => (await page.locator('.msg.bot', { hasText: 'Which team?' }).locator('.choices button.chosen').allInnerTexts()).join() === 'Billing');
+  }), 60_000);
+
+  it('shows the clarify button a typed answer was taken as chosen, as for an ask step\'s, and again after a reload', () => shooting('typed-clarify', async () => {
+    const app = await start(await dataDirWith({ 'inbound.yaml': clarifyFlow }));
+    running.push(app);
+    const page = await (await context()).newPage();
+    await startChat(page, app.url, 'Layla');
+    await send(page, 'qwerty');
+    await page.locator('.msg.bot', { hasText: 'billing or a purchase' }).waitFor();
+    // She types the words of a clarify button instead of pressing it.
+    await send(page, 'sales');
+    await page.locator('.msg.bot', { hasText: 'Routing you to Sales.' }).waitFor();
+    const question = () => page.locator('.msg.bot', { hasText: 'billing or a purchase' }).locator('.choices');
+    // Before: no button was marked (an ask step's were); now Sales is, the other not.
+    await eventually(async () => (await question().locator('button.chosen').allInnerTexts()).join() === 'Sales');
+    expect(await question().locator('button:disabled').count()).toBe(2);
+    await page.screenshot({ path: '/tmp/switchboard-typed-clarify.png', fullPage: true });
+    await page.reload();
+    await page.locator('.msg.bot', { hasText: 'Routing you to Sales.' }).waitFor();
+    await eventually(async () => (await question().locator('button.chosen').allInnerTexts()).join() === 'Sales');
   }), 60_000);
 
   it('shows a phone still showing an answered question, whose button she pressed there, that it was of a question already answered, and the question asked now with live buttons', () => shooting('stale-button', async () => {

@@ -95,7 +95,7 @@ export const classifyStep = defineStep({
 const CLARIFY_RETRIES = 1;
 
 /** The clarify buttons: one per route, in the order written; pressed or typed in any language, they route alike. */
-function routeChoices(spec: ClassifyStep): FlowChoice[] {
+export function routeChoices(spec: ClassifyStep): FlowChoice[] {
   return spec.routes.map((route) => ({ id: route.intent, title: route.title }));
 }
 
