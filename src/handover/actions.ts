@@ -22,7 +22,8 @@ export type AgentAction =
   | { kind: 'status'; status: 'away'; because: 'noConsole'; stillDue: (tx: Tx, state: AgentState) => Promise<boolean> }
   | { kind: 'claim'; conversationId: number }
   | { kind: 'transfer'; conversationId: number; to: string }
-  | { kind: 'note'; conversationId: number; text: string }
+  /** `styles`: how the agent styled `text` (WhatsApp's markup in the console, read into the words and their styles). */
+  | { kind: 'note'; conversationId: number; text: string; styles?: TextStyle[] }
   /**
    * `seen`: the newest message id the agent's screen showed; the close is refused when the customer wrote since.
    * `typed`: the agent's /close in their messaging app; the close is refused when a customer message relayed to them
@@ -109,7 +110,7 @@ async function decide(
       if (!conversation || !mayTouch(conversation, agent)) return only(refused(line('notInYourTeams', action.conversationId)));
       tx.addMessage({
         contactId: conversation.contactId, conversationId: conversation.id, channel: conversation.channel,
-        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: action.text, at: stamp(ctx),
+        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', agentId: agent.id, text: action.text, ...(action.styles?.length ? { styles: action.styles } : {}), at: stamp(ctx),
       });
       return only(done(line('noteAdded', conversation.id), conversation.id));
     }

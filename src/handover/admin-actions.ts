@@ -2,7 +2,7 @@
 // hand back, transfer), on any open conversation rather than only those they hold, plus giving a conversation to
 // a named agent. They go through the agent action API (`runtime.act`) like every other decision; the holder, if
 // another person, is told in their app.
-import type { Conversation, Tx } from '../store/types.ts';
+import type { Conversation, TextStyle, Tx } from '../store/types.ts';
 import { actionResult, type ActionResult, type HandBack } from './actions.ts';
 import { agentState, takenFrom } from './agent-state.ts';
 import { assign, drainFor, giveTo } from './assignment/assign.ts';
@@ -23,8 +23,8 @@ export interface Admin {
 /** What an admin decides. `conversationId` is the number people see as #42. */
 export type AdminAction =
   /** `seen`: the newest message id the admin's screen showed; the close is refused when the customer wrote since. */
-  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; seen?: number; holder?: string | null }
-  | { kind: 'note'; conversationId: number; text: string }
+  | { kind: 'close'; conversationId: number; note?: string; shareNote?: boolean; noteStyles?: TextStyle[]; seen?: number; holder?: string | null }
+  | { kind: 'note'; conversationId: number; text: string; styles?: TextStyle[] }
   | { kind: 'handBack'; conversationId: number; holder?: string | null }
   /** To a team's queue (and a free agent of it), or to a named agent; one of the two. */
   | { kind: 'transfer'; conversationId: number; team?: string; agentId?: string; holder?: string | null }
@@ -58,14 +58,14 @@ export async function adminAct(ctx: DeskContext, tx: Tx, admin: Admin, action: A
     case 'note': {
       tx.addMessage({
         contactId: conversation.contactId, conversationId: id, channel: conversation.channel,
-        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', author: admin.name, text: action.text, at: stamp(ctx),
+        address: (await customerAddress(tx, conversation)) ?? '', direction: 'in', from: 'note', author: admin.name, text: action.text, ...(action.styles?.length ? { styles: action.styles } : {}), at: stamp(ctx),
       });
       return done(line('noteAdded', id), id);
     }
     case 'close': {
       const unseen = action.seen !== undefined ? await unseenByCloser(tx, conversation, action.seen) : undefined;
       if (unseen) return refused(unseen, id);
-      close(ctx, tx, conversation, by, action.note, fx, { shared: action.shareNote === true });
+      close(ctx, tx, conversation, by, action.note, fx, { shared: action.shareNote === true, ...(action.noteStyles ? { styles: action.noteStyles } : {}) });
       if (holder) {
         await tell(ctx, tx, holder.id, line('closedBy', id, admin.name, action.note), fx, id);
         await takenFrom(tx, holder, id, stamp(ctx));

@@ -164,10 +164,14 @@ const action = z.discriminatedUnion('kind', [
 const actBody = z.object({ action }).strict();
 
 /**
- * An action as the agent meant it: a closing note read as WhatsApp's markup, as the console's replies are (and an
- * agent's `/close` from WhatsApp): "Your *refund* is on its way" is kept, and told, with "refund" bold.
+ * An action as the agent meant it: a closing note and a note read as WhatsApp's markup, as the console's replies are
+ * (and an agent's `/close` from WhatsApp): "Your *refund* is on its way" is kept, and told, with "refund" bold.
  */
 function written(asked: z.infer<typeof action>): AgentAction {
+  if (asked.kind === 'note') {
+    const read = readMarkup(asked.text);
+    return { ...asked, text: read.text, ...(read.styles.length > 0 ? { styles: read.styles } : {}) };
+  }
   if (asked.kind !== 'close' || asked.note === undefined) return asked;
   const read = readMarkup(asked.note);
   return { ...asked, note: read.text, ...(read.styles.length > 0 ? { noteStyles: read.styles } : {}) };

@@ -3,8 +3,10 @@
 // bold entities on those words (and no asterisks), in Arabic as in English, and Dana on the web chat with the same
 // styles in what her page reads. A lone "5 * 3" and an address's "_" stay as written; Send again keeps the styles.
 // Lina's console reply reaches Sheena on WhatsApp in its markup, and Sam on Messenger as the words without markers.
+// A note is read the same way, and so is Nadia's closing note from the dashboard, which Omar's console tells of.
 import { describe, expect, it } from 'vitest';
 import { agentToken, eventually, visitor } from '../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
 import { LAYLA, OMAR, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 import { batch, PSID, startMessenger, textEvent } from '../channels/messenger/harness.ts';
 import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
@@ -45,6 +47,8 @@ async function console(url: string, token = OMAR_TOKEN) {
     reply: (conversationId: number, text: string) => call(`/conversations/${conversationId}/messages`, { text }),
     act: (action: Record<string, unknown>) => call('/act', { action }),
     again: (conversationId: number, message: number) => call(`/conversations/${conversationId}/messages/${message}/again`, {}),
+    transcript: async (conversationId: number) => ((await (await fetch(`${url}/agent/api/conversations/${conversationId}/messages`, { headers: { cookie } })).json()) as { messages: Record<string, unknown>[] }).messages,
+    outcome: async (conversationId: number) => (await fetch(`${url}/agent/api/conversations/${conversationId}/outcome`, { headers: { cookie } })).json(),
   };
 }
 
@@ -106,6 +110,30 @@ describe('a reply and a closing note written in the agent console', () => {
     expect(await omar.reply(2, '*Sorry* about that')).toMatchObject({ status: 202 });
     await eventually(async () => (await dana.messages()).some((message) => message.from === 'agent'), 15_000);
     expect((await dana.messages()).find((message) => message.from === 'agent')).toMatchObject({ text: 'Sorry about that', styles: [{ style: 'bold', offset: 0, length: 5 }] });
+  }, 60_000);
+
+  it('a note written in the console, and the note of an admin\'s close the console tells, are read as its replies are', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': flow }, team, adminToken: ADMIN_TOKEN });
+    const omar = await console(app.url);
+    expect((await omar.act({ kind: 'status', status: 'online' })).body.ok).toBe(true);
+    expect(await post(app, textNow(LAYLA, 'Where is my refund?'))).toBe(200);
+    await eventually(async () => (await app.store.conversation(1))?.agentId === 'omar', 15_000);
+
+    // Before: the note showed in Omar's console and the dashboard as written, asterisks and backticks included.
+    expect(await omar.act({ kind: 'note', conversationId: 1, text: '*VIP*, refund `R-42`; 5 * 3 items' })).toMatchObject({ status: 200, body: { ok: true } });
+    const styled = { from: 'note', text: 'VIP, refund R-42; 5 * 3 items', styles: [{ style: 'bold', offset: 0, length: 3 }, { style: 'code', offset: 'VIP, refund '.length, length: 4 }] };
+    expect((await omar.transcript(1)).find((message) => message.from === 'note')).toMatchObject(styled);
+    const admin = adminClient(app.url, { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-admin-name': 'Nadia' });
+    const dashboard = await admin.get<{ messages: Record<string, unknown>[] }>('/conversations/1');
+    expect(dashboard.body.messages.find((message) => message.from === 'note')).toMatchObject(styled);
+
+    // Nadia closes it from the dashboard with a note in the same markup: Omar's console reads what became of it without
+    // the markers (before: "(Your *refund* is on its way)"), as his Telegram does.
+    expect(await admin.post('/conversations/1/close', { note: 'Your *refund* is on its way' })).toMatchObject({ status: 200 });
+    const told = '#1 was closed by Nadia (Your refund is on its way).';
+    expect(await omar.outcome(1)).toEqual({ message: told });
+    await eventually(() => api.callsOf('sendMessage').some((call) => String(call.params.chat_id) === String(OMAR) && call.params.text === told), 15_000);
+    expect(await app.store.conversation(1)).toMatchObject({ closingNote: 'Your refund is on its way' });
   }, 60_000);
 
   it('reach a WhatsApp customer in its markup, and a Messenger customer as the words without the markers', async () => {

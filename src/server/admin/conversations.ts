@@ -15,7 +15,8 @@ import type { TeamDirectory } from '../../handover/directory.ts';
 import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
-import type { Contact, Conversation, Message } from '../../store/types.ts';
+import type { Contact, Conversation, Message, TextStyle } from '../../store/types.ts';
+import { readMarkup } from '../../shared/markup.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
 import { pageLanguage } from '../language.ts';
@@ -449,12 +450,24 @@ function mountSendAgain(router: Router, context: AdminContext, conversationOf: (
 /** The admin action a route and its body ask for. */
 function toAction(route: keyof typeof actionBodies, conversationId: number, body: Record<string, unknown>): AdminAction {
   switch (route) {
-    case 'close': return { kind: 'close', conversationId, ...(body.note ? { note: body.note as string } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}), ...heldBy(body) };
+    case 'close': {
+      const note = body.note ? readNote(body.note as string) : undefined;
+      return { kind: 'close', conversationId, ...(note ? { note: note.text, ...(note.styles ? { noteStyles: note.styles } : {}) } : {}), ...(body.shareNote ? { shareNote: true } : {}), ...(body.seen !== undefined ? { seen: body.seen as number } : {}), ...heldBy(body) };
+    }
     case 'transfer': return { kind: 'transfer', conversationId, ...(body.team ? { team: body.team as string } : {}), ...(body.agentId ? { agentId: body.agentId as string } : {}), ...heldBy(body) };
     case 'handback': return { kind: 'handBack', conversationId, ...heldBy(body) };
     case 'assign': return { kind: 'assign', conversationId, agentId: body.agentId as string, ...heldBy(body) };
-    case 'note': return { kind: 'note', conversationId, text: body.text as string };
+    case 'note': return { kind: 'note', conversationId, ...readNote(body.text as string) };
   }
+}
+
+/**
+ * A note read as WhatsApp's markup, as the agent console reads its notes and replies: "*VIP*, refund `R-42`" is kept
+ * as its words with "VIP" bold, and the agent told of the close reads them without the markers.
+ */
+function readNote(written: string): { text: string; styles?: TextStyle[] } {
+  const read = readMarkup(written);
+  return read.styles.length > 0 ? read : { text: read.text };
 }
 
 /** The holder the admin's screen showed, when the body says it. */
