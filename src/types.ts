@@ -91,7 +91,10 @@ export interface InboundMessage {
 
 export interface Choice {
   id: string;
+  /** The words of the button, without WhatsApp's markers a flow wrote them in. */
   title: string;
+  /** How a flow styled `title` ("*Billing*"): for a channel that shows words styled where buttons are (the web chat); a button does not carry them. */
+  styles?: TextStyle[];
 }
 
 /** What the bot (or an agent) says; each adapter renders `choices` natively or as a numbered list. */

@@ -7,6 +7,7 @@ import { allVariants, forEveryLanguage, localize, localizedSchema, type Localize
 import { SCHEMA_RULES } from './rules.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
+import { readMarkup } from '../shared/markup.ts';
 import { asciiDigits, bareLetters, fold, slug } from '../shared/text.ts';
 import { editDistance } from '../shared/suggest.ts';
 
@@ -48,12 +49,21 @@ export function compileChoices(list: z.output<typeof choicesSchema>, at: Path, c
 }
 
 /**
- * The choices as the customer sees them: titled in their language.
+ * The choices as the customer sees them: titled in their language, a title the admin styled in WhatsApp's markup
+ * ("*Billing*") as its words and their styles, which buttons do not carry but the web chat shows.
  *
  *     showChoices(choices, 'ar'); // [{ id: 'billing', title: 'الفواتير' }, …]
  */
 export function showChoices(choices: readonly FlowChoice[], language: string | undefined): Choice[] {
-  return choices.map((choice) => ({ id: choice.id, title: localize(choice.title, language) }));
+  return choices.map((choice) => {
+    const { text, styles } = readMarkup(localize(choice.title, language));
+    return { id: choice.id, title: text, ...(styles.length > 0 ? { styles } : {}) };
+  });
+}
+
+/** A choice's titles in every language, as the customer reads them: without the markers a title was styled with. */
+function titlesOf(choice: FlowChoice): string[] {
+  return allVariants(choice.title).map((title) => readMarkup(title).text);
 }
 
 /**
@@ -130,7 +140,7 @@ function saidWith(choices: readonly FlowChoice[], choice: FlowChoice): string[][
 
 /** A choice's titles in every language, and their first words (before a comma…), each as bare words. */
 function titleWords(choice: FlowChoice): string[][] {
-  return allVariants(choice.title)
+  return titlesOf(choice)
     .flatMap((title) => [title, title.split(LEADING_PUNCTUATION)[0] ?? ''])
     .map((title) => courteousWords(title).map(bare).filter((word) => word !== ''))
     .filter((words) => words.length > 0);
@@ -171,7 +181,7 @@ function yesOrNo(choices: readonly FlowChoice[], words: string): FlowChoice | un
 function meaningOf(choices: readonly FlowChoice[], meaning: ReadonlySet<string>): FlowChoice | undefined {
   const meant = meaning === SAID_YES ? 'yes' : 'no';
   const picked = choices.filter((choice) => choice.id === meant
-    || allVariants(choice.title).some((title) => meaning.has(courteousWords(title.split(LEADING_PUNCTUATION)[0] ?? '').map(bare).join(' '))));
+    || titlesOf(choice).some((title) => meaning.has(courteousWords(title.split(LEADING_PUNCTUATION)[0] ?? '').map(bare).join(' '))));
   return picked.length === 1 ? picked[0] : undefined;
 }
 
@@ -189,11 +199,11 @@ const SAID_NO: ReadonlySet<string> = new Set([
 function typedChoice(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
   const typed = fold(text);
   if (typed === '') return undefined;
-  const titled = choices.find((choice) => allVariants(choice.title).some((title) => fold(title) === typed));
+  const titled = choices.find((choice) => titlesOf(choice).some((title) => fold(title) === typed));
   if (titled) return titled;
   // A typed "no" (or «لا») answers "No, that's all" («لا، هذا كل شيء»): the words before a title's first punctuation,
   // when only one choice begins with them.
-  const leading = choices.filter((choice) => allVariants(choice.title).some((title) => fold(title.split(LEADING_PUNCTUATION)[0] ?? '') === typed));
+  const leading = choices.filter((choice) => titlesOf(choice).some((title) => fold(title.split(LEADING_PUNCTUATION)[0] ?? '') === typed));
   if (leading.length === 1) return leading[0];
   return nearlyTyped(choices, text);
 }
@@ -253,7 +263,7 @@ function nearlyTyped(choices: readonly FlowChoice[], text: string): FlowChoice |
   let nearest: FlowChoice[] = [];
   let least = Infinity;
   for (const choice of choices) {
-    const distance = Math.min(...allVariants(choice.title).map((title) => {
+    const distance = Math.min(...titlesOf(choice).map((title) => {
       if (unsaid.some((word) => !courteousWords(title).map(bare).includes(word))) return Infinity;
       const written = bare(title);
       const allowed = written.length >= 8 ? 2 : written.length >= 4 ? 1 : 0;

@@ -262,7 +262,7 @@ export interface Message {
   /** Who wrote a note that no agent wrote: the admin's name (`X-Admin-Name`, else "admin"). An agent's note has `agentId`. */
   author?: string;
   text: string;
-  choices?: { id: string; title: string }[];
+  choices?: { id: string; title: string; styles?: TextStyle[] }[];
   /**
    * The bot's message with `choices` a flow said: the question it asks (`questionOf`), so that a button of it pressed
    * once the flow asks another is told apart from an answer to that one.

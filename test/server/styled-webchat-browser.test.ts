@@ -107,4 +107,26 @@ describe.skipIf(!hasChromium)(inChromium('styled words on the web chat page'), (
       });
     });
   }, 120_000);
+  it('show a flow\'s choice titles styled on its buttons as in its messages, the words without markers, and take a press', async () => {
+    const choices = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Which *team*?"\n    expect: choice\n    choices: ["*Billing*", "_Sales_ team", "Other"]\n    save: conversation.topic\n  - say: "Routing you to {{conversation.topic}}."\n';
+    const { app } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': choices }, team });
+    await withPage(browser, 'styled-webchat-choices', { locale: 'en-US', viewport: { width: 600, height: 500 } }, async (sam) => {
+      await sam.goto(app.url);
+      await sam.fill('#name', 'Sam');
+      await sam.click('#start');
+      await sam.fill('#text', 'hello');
+      await sam.click('#send-button');
+      await sam.locator('.msg.bot .choices button').first().waitFor();
+      // Before: "*Billing*" and "_Sales_ team" on the buttons, as written.
+      expect(await styled(sam, '.msg.bot .choices button')).toEqual([
+        { text: 'Billing', bold: ['Billing'], italic: [], strike: [], code: [], markup: 0 },
+        { text: 'Sales team', bold: [], italic: ['Sales'], strike: [], code: [], markup: 0 },
+        { text: 'Other', bold: [], italic: [], strike: [], code: [], markup: 0 },
+      ]);
+      await shot(sam, 'styled-webchat-choices');
+      await sam.locator('.msg.bot .choices button', { hasText: 'Sales team' }).click();
+      await sam.locator('.msg.bot', { hasText: 'Routing you to sales-team.' }).waitFor();
+      expect(await sam.locator('.msg.contact .text').allInnerTexts()).toEqual(['hello', 'Sales team']);
+    });
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
 // after it is closed and opened again), shows the conversation from the event stream (one tab holds it and tells the
 // others), and sends what the visitor writes: a bubble at once, kept and sent again after a lost connection until the
 // server has stored it (its clientId makes a repeat harmless).
-import { describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
+import { appendStyled, describeBytes, mark, messageText, quoteLine, renderAttachment, timeOf, waitOf, watchLength } from './ui.js';
 import { shareStream } from './tab-share.js';
 import { WORDS, askedLanguage, pickLanguage } from './words.js';
 
@@ -529,7 +529,8 @@ function choices(list, of) {
     const button = document.createElement('button');
     button.type = 'button';
     button.dir = 'auto';
-    button.textContent = choice.title;
+    // Styled as a message is (a flow's "*Billing*"), its words always text.
+    appendStyled(button, choice.title, choice.styles);
     button.dataset.choice = choice.id;
     button.onclick = (event) => {
       event.stopPropagation();

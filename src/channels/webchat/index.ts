@@ -92,7 +92,8 @@ export interface WebchatMessage {
   text: string;
   /** What the message this one answers said (one line, cut, in quotes): the page shows it above the text. */
   quote?: string;
-  choices?: { id: string; title: string }[];
+  /** A button's `styles`: a flow's "*Billing*", as `styles` are the text's. */
+  choices?: { id: string; title: string; styles?: TextStyle[] }[];
   /**
    * On the session owner's press of a button, or a typed answer the bot took as one ("billing"): the choice's id, and the
    * message whose button it is, when the press named it.

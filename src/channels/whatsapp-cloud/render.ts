@@ -110,7 +110,8 @@ function withChoices(text: string, choices: Choice[], language: DeskLanguage): P
       }];
     }
   }
-  const numbered = choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n');
+  // Lines of text, where WhatsApp shows a flow's markup ("*Billing*"), as buttons and list rows do not.
+  const numbered = choices.map((choice, index) => `${index + 1}. ${markup(choice.title, choice.styles)}`).join('\n');
   return textParts(body === undefined ? numbered : `${body}\n\n${numbered}`);
 }
 

@@ -3,19 +3,20 @@
 // as that choice's id.
 import type { Choice } from '../../types.ts';
 import { asciiDigits, fold } from '../../shared/text.ts';
+import { markup } from '../whatsapp/markup.ts';
 
 /** People whose last choices are remembered at most; the oldest are forgotten first. */
 const MAX_REMEMBERED = 10_000;
 
 /**
- * The text with its choices as a numbered list below it.
+ * The text with its choices as a numbered list below it, a title a flow styled ("*Billing*") in WhatsApp's markup.
  *
  *     numbered('Which team?', [{ id: 'billing', title: 'Billing' }, { id: 'sales', title: 'Sales' }]);
  *     // 'Which team?\n\n1. Billing\n2. Sales'
  */
 export function numbered(text: string, choices: readonly Choice[]): string {
   if (choices.length === 0) return text;
-  const list = choices.map((choice, index) => `${index + 1}. ${choice.title}`).join('\n');
+  const list = choices.map((choice, index) => `${index + 1}. ${markup(choice.title, choice.styles)}`).join('\n');
   return text === '' ? list : `${text}\n\n${list}`;
 }
 
