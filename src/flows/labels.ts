@@ -7,6 +7,7 @@ import { unlabelledNameOf } from './heard.ts';
 import { byLanguage, localize, localizedSchema, type Localized } from './language.ts';
 import { SCHEMA_RULES } from './rules.ts';
 import type { CompiledFlow } from './types.ts';
+import { readMarkup } from '../shared/markup.ts';
 
 /** A field's label as a flow writes it: one line, or one per language (`{ en: Email, ar: البريد الإلكتروني }`). */
 export const labelSchema = localizedSchema(
@@ -114,7 +115,8 @@ export function shownFields(contact: Fields, conversation: Fields, wording: Word
  */
 export function routeTitle(intent: string, wording: Wording, language: string | undefined): string | undefined {
   const title = wording.intents.get(intent);
-  return title === undefined ? undefined : localize(title, language);
+  // The words the clarify button shows: "*Billing*" is Billing, for the agent, the dashboard and the reports too.
+  return title === undefined ? undefined : readMarkup(localize(title, language)).text;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../helpers.ts';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.ts';
-import { SECRET, TOKEN as BOT_TOKEN, post, telegramServers } from '../channels/telegram/harness.ts';
+import { OMAR, SECRET, TOKEN as BOT_TOKEN, post, telegramServers, textNow } from '../channels/telegram/harness.ts';
 import { APP_SECRET as PAGE_SECRET, PSID, batch, sign, textEvent } from '../channels/messenger/harness.ts';
 import { SHEENA, TOKEN, messagesBody, startCloud, text } from '../channels/whatsapp-cloud/harness.ts';
 
@@ -87,5 +87,30 @@ describe('a flow\'s choice titles written in WhatsApp\'s markup', () => {
     expect((await sam.say('yes please')).status).toBe(202);
     await eventually(async () => (await offered()).length === 3, 15_000);
     expect((await offered())[2]![0]).toEqual({ id: 'today', title: 'Today', styles: [{ style: 'bold', offset: 0, length: 5 }] });
+  }, 60_000);
+
+  it('name the topic on the agent\'s card as the route\'s words: Omar reads "about Sales team", not "_Sales_ team"', async () => {
+    const routed = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - classify: conversation.first_message
+    threshold: 1
+    routes:
+      billing: { team: Billing, title: "*Billing*" }
+      sales: { team: Sales, title: "_Sales_ team" }
+    clarify: "Is this about billing or a purchase?"
+  - assign: { team: "{{conversation.team}}" }
+`;
+    const { app, api } = await servers.setUp({ webhook: true, flows: { 'inbound.yaml': routed }, team: `teams:\n  - name: Billing\n  - name: Sales\nagents:\n  - name: Omar\n    telegram: ${OMAR}\n    teams: [Billing, Sales]\n` });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => /online/i.test(said)), 15_000);
+    expect(await post(app, textNow(LAYLA, 'hmm'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).some((said) => said.startsWith('Is this about')), 15_000);
+    expect(await post(app, textNow(LAYLA, 'sales team'))).toBe(200);
+    await eventually(async () => (await app.store.conversation(1))?.agentId === 'omar', 15_000);
+    await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 · new conversation')), 15_000);
+    // Before: "about _Sales_ team", as the flow wrote it.
+    expect(api.sentTo(OMAR).find((said) => said.startsWith('#1 · new conversation'))).toContain('Layla on telegram · about Sales team\n');
   }, 60_000);
 });
