@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)(inChromium('styled words on the web chat page'), (
           await omar.locator('#held li', { hasText: 'Dana' }).click();
           return omar.locator('#reply-text').isVisible();
         }, { timeout: 15_000 }).toBe(true);
-        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('Styles as in WhatsApp, here and in a closing note: *bold* _italic_ ~strike~ `code`');
+        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('Styles as in WhatsApp, here, in a closing note and in a note: *bold* _italic_ ~strike~ `code`');
         await omar.fill('#reply-text', '*Sorry* about that 🙏 «*عذرا* على ذلك»');
         await omar.locator('#reply-form button').click();
         await dana.locator('.msg.agent .text').nth(1).waitFor();
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)(inChromium('styled words on the web chat page'), (
         await shot(omar, 'styled-webchat-console');
         // In Arabic, the hint too.
         await omar.locator('header button.lang').click();
-        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('التنسيق كما في واتساب، هنا وفي ملاحظة الإغلاق: *عريض* _مائل_ ~مشطوب~ `رمز`');
+        await expect.poll(() => omar.locator('#reply-hint').textContent()).toBe('التنسيق كما في واتساب، هنا وفي ملاحظة الإغلاق وفي الملاحظات: *عريض* _مائل_ ~مشطوب~ `رمز`');
         await shot(omar, 'styled-webchat-console-ar');
 
         await omar.fill('#close-note', 'Your *refund* is on its way');

@@ -51,7 +51,7 @@ export const CONSOLE_WORDS = {
     sendTemplate: 'Send template',
     replyPlaceholder: 'Reply to the customer… (Shift+Enter: new line)',
     /** Under the reply box: replies and a closing note are read as WhatsApp's markup, as from an agent on WhatsApp. */
-    replyHint: 'Styles as in WhatsApp, here and in a closing note: *bold* _italic_ ~strike~ `code`',
+    replyHint: 'Styles as in WhatsApp, here, in a closing note and in a note: *bold* _italic_ ~strike~ `code`',
     send: 'Send',
     reply: 'Reply',
     replyingTo: (name) => `Replying to \u2068${name}\u2069`,
@@ -176,7 +176,7 @@ export const CONSOLE_WORDS = {
     templateParams: 'المعاملات، مفصولة بـ |',
     sendTemplate: 'إرسال القالب',
     replyPlaceholder: 'اكتب ردك على العميل… (Shift+Enter: سطر جديد)',
-    replyHint: 'التنسيق كما في واتساب، هنا وفي ملاحظة الإغلاق: *عريض* _مائل_ ~مشطوب~ `رمز`',
+    replyHint: 'التنسيق كما في واتساب، هنا وفي ملاحظة الإغلاق وفي الملاحظات: *عريض* _مائل_ ~مشطوب~ `رمز`',
     send: 'إرسال',
     reply: 'رد',
     replyingTo: (name) => `ردًا على \u2068${name}\u2069`,
