@@ -148,7 +148,10 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
       if (conversationId === undefined) return { error: line('badNumber', first, 'note') };
       return rest === '' ? { error: needs } : { name: 'note', conversationId, text: rest };
     },
-    run: (ctx, command) => actAndSay(ctx, { kind: 'note', conversationId: command.conversationId, text: command.text }),
+    run(ctx, command) {
+      const styles = endingStyles(command.text, ctx.inbound);
+      return actAndSay(ctx, { kind: 'note', conversationId: command.conversationId, text: command.text, ...(styles.length > 0 ? { styles } : {}) });
+    },
   },
   close: {
     usage: '/close [N] [note]',
@@ -302,6 +305,17 @@ export function closingNote(typed: string | undefined, written?: { text?: string
   const at = quoted !== undefined && written?.styles && written.text !== undefined ? written.text.lastIndexOf(typed!) : -1;
   const styles = at !== -1 ? within(written!.styles!, at + 1, at + 1 + quoted!.length) : [];
   return { ...(note !== undefined ? { note } : {}), shared: quoted !== undefined, ...(styles.length > 0 ? { styles } : {}) };
+}
+
+/**
+ * The styles the agent gave `words`, which end the command in `written` (a note's "*VIP*" from WhatsApp, read before
+ * the command was, or Telegram's bold), on `words` alone.
+ *
+ *     endingStyles('VIP customer', { text: '/note 3 VIP customer', styles: [{ style: 'bold', offset: 8, length: 3 }] }); // [bold 0-3]
+ */
+export function endingStyles(words: string, written: { text?: string; styles?: TextStyle[] }): TextStyle[] {
+  const at = written.styles && written.text !== undefined ? written.text.lastIndexOf(words) : -1;
+  return at !== -1 ? within(written.styles!, at, at + words.length) : [];
 }
 
 /** How many conversations of each queue /list shows before "… and N more". */

@@ -13,7 +13,7 @@ import { cardOf } from './card-of.ts';
 import { close, unseenInApp } from './closing.ts';
 import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
-import { closingNote, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
+import { closingNote, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
@@ -155,7 +155,8 @@ async function commandInThread(
     return says(line('closeInOwnThread', conversation.id, command.conversationId, command.name));
   }
   if (command.name === 'note') {
-    const result = await act(ctx, tx, agent, { kind: 'note', conversationId: conversation.id, text: command.text }, fx, handBack);
+    const styles = endingStyles(command.text, inbound);
+    const result = await act(ctx, tx, agent, { kind: 'note', conversationId: conversation.id, text: command.text, ...(styles.length > 0 ? { styles } : {}) }, fx, handBack);
     return says(result.line);
   }
   const holder = holderOf(ctx, conversation);

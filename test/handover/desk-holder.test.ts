@@ -261,4 +261,13 @@ describe('a desk conversation passed to another team', () => {
       `المحادثة مع ${isolated('Lina')}.`,
     ].join('\n'));
   }, 30_000);
+
+  it('keeps a note written in the topic with the styles Omar gave it (Telegram\'s bold): before, its words alone', async () => {
+    const { app } = await takenByOmar();
+    const note = inTopic(omar, '/note 1 VIP customer, refund R-42');
+    note.message.entities = [{ type: 'bold', offset: '/note 1 '.length, length: 3 }];
+    expect(await post(app, note)).toBe(200);
+    await eventually(async () => (await app.store.messagesOfConversation(1)).some((message) => message.from === 'note'));
+    expect((await app.store.messagesOfConversation(1)).find((message) => message.from === 'note')).toMatchObject({ text: 'VIP customer, refund R-42', styles: [{ style: 'bold', offset: 0, length: 3 }] });
+  });
 });

@@ -99,6 +99,17 @@ describe('an agent on WhatsApp closes with a note styled in WhatsApp\'s markup',
   });
 });
 
+describe('an agent on WhatsApp writes a note styled in WhatsApp\'s markup', () => {
+  it('keeps it with its styles, as the agent console shows them: before, the words came without the markers and without their styles', async () => {
+    const { cloud, omar } = await desk();
+    await omar('/note 1 *VIP* customer, refund `R-42`');
+    await eventually(async () => (await cloud.app.store.messagesOfConversation(1)).some((message) => message.from === 'note'));
+    expect((await cloud.app.store.messagesOfConversation(1)).find((message) => message.from === 'note')).toMatchObject({
+      text: 'VIP customer, refund R-42', styles: [{ style: 'bold', offset: 0, length: 3 }, { style: 'code', offset: 'VIP customer, refund '.length, length: 4 }],
+    });
+  });
+});
+
 describe('a customer on Telegram styles their words', () => {
   it('Omar\'s WhatsApp shows them in WhatsApp\'s markup, after the relay\'s own words', async () => {
     const { cloud, layla } = await desk();
