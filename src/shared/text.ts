@@ -105,6 +105,17 @@ export function splitText(text: string, max: number): string[] {
 }
 
 /**
+ * `text`, or its first `max` UTF-16 units marked with … (never half a surrogate pair): a text longer than a channel
+ * keeps is kept cut rather than refused, so the person who pasted it is still answered.
+ *
+ *     cutText('a'.repeat(30_000), 20_000).length; // 20000, ending in …
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+}
+
+/**
  * `text` inside Unicode isolates (FSI … PDI), so a name or a message written right to left (or left to right)
  * set inside a composed line never reorders the words around it.
  *

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
+import { cutText } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
 import { CHANNEL, personAddress, TEAMS } from './address.ts';
 import { flatten } from './reference.ts';
@@ -280,8 +281,7 @@ function base(activity: Activity, reading: Reading): InboundMessage {
 
 /** `text`, or its first `MAX_TEXT_LENGTH` characters marked with … (never half a surrogate pair). */
 function cut(text: string): string {
-  if (text.length <= MAX_TEXT_LENGTH) return text;
-  return `${text.slice(0, MAX_TEXT_LENGTH - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+  return cutText(text, MAX_TEXT_LENGTH);
 }
 
 function kindOfMime(mime: string): AttachmentKind {

@@ -6,7 +6,7 @@
 // URL): receive.ts brings their bytes, since decoding does no I/O.
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
-import { blank } from '../../shared/text.ts';
+import { blank, cutText } from '../../shared/text.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 import { PLATFORMS, type Platform } from './platforms.ts';
 
@@ -346,8 +346,7 @@ function pressedChoice(payload: string): { choice: string; of?: number } {
 
 /** `text`, or its first `MAX_TEXT_LENGTH` characters marked with … (never half a surrogate pair). */
 function cut(text: string): string {
-  if (text.length <= MAX_TEXT_LENGTH) return text;
-  return `${text.slice(0, MAX_TEXT_LENGTH - 1).replace(/[\ud800-\udbff]$/, '')}…`;
+  return cutText(text, MAX_TEXT_LENGTH);
 }
 
 /** A file's name, from the last part of its URL's path (Messenger sends no name). */

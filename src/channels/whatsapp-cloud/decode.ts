@@ -5,15 +5,19 @@
 // only named here (Meta's media id): files.ts brings its bytes, since decoding does no I/O.
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
-import { blank } from '../../shared/text.ts';
+import { blank, cutText } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, DeliveryStatus, IdentityUpdate, InboundMessage, TextStyle } from '../../types.ts';
 import { readMarkup } from '../../shared/markup.ts';
 import { knownFailure } from './errors.ts';
 
 export const CHANNEL = 'whatsapp-cloud';
 
-/** WhatsApp's texts are at most 4,096 characters; four times that is taken, a forged megabyte is not. */
-const MAX_TEXT_LENGTH = 4 * 4096;
+/**
+ * The Cloud API sends at most 4,096 characters, but a person's app sends far longer texts (65,536). A body is Meta's
+ * once its signature matched: a text (a caption, an edit) past this is kept cut, marked with …, rather than refused
+ * (the customer would never be answered), as on Messenger.
+ */
+const MAX_TEXT_LENGTH = 20_000;
 const MAX_NAME_LENGTH = 256;
 /** Meta's timestamps are a little ahead of our clock at most; a day covers any skew. */
 const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
@@ -45,7 +49,7 @@ export type DecodedBatch = { ok: true; items: Item[] } | { ok: false; reason: st
 // looks like US.13491208655302741918 (US.ENT.… for a parent one).
 const userIdSchema = z.string().regex(/^[A-Za-z0-9._+:-]{1,256}$/, 'is not a WhatsApp user id');
 const wamidSchema = z.string().min(1).max(512);
-const textSchema = z.string().max(MAX_TEXT_LENGTH);
+const textSchema = z.string().transform((text) => cutText(text, MAX_TEXT_LENGTH));
 // A detail that is only a hint is dropped when broken, rather than refusing the message with it.
 const hint = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
 const nameSchema = hint(z.string().max(MAX_NAME_LENGTH));

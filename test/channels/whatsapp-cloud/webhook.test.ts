@@ -138,6 +138,31 @@ describe('batches', () => {
     expect(cloud.graph.sentTo(SHEENA)).toHaveLength(1);
   });
 
+  it('answers a customer who pastes a very long text (WhatsApp sends up to 65,536 characters): past 20,000 kept cut and marked, a caption too, never dropped', async () => {
+    const cloud = await server();
+    const long = 'طلبي رقم 4521 لم يصل بعد 😕 '.repeat(700);
+    const huge = '🧾'.repeat(15_000);
+    cloud.graph.addMedia('1146584453198207', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'), { mime: 'image/jpeg' });
+    const photo = { from: SHEENA, id: 'wamid.LONGIMG', timestamp: '1763950302', type: 'image', image: { caption: `الإيصال ${'x'.repeat(25_000)}`, mime_type: 'image/jpeg', id: '1146584453198207' } };
+    expect(await cloud.post(messagesBody([{ ...text(long), id: 'wamid.LONG' }]))).toEqual({ status: 200, body: { ok: true } });
+    expect(await cloud.post(messagesBody([{ ...text(huge, { timestamp: '1763950301' }), id: 'wamid.HUGE' }, photo]))).toEqual({ status: 200, body: { ok: true } });
+    const [contact] = await cloud.app.store.contacts();
+    const inbound = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(inbound.map((m) => m.channelMessageId)).toEqual(['wamid.LONG', 'wamid.HUGE', 'wamid.LONGIMG']);
+    expect(long.length).toBeGreaterThan(16_384);
+    expect(inbound[0]!.text).toBe(long);
+    expect(inbound[1]!.text).toBe(`${'🧾'.repeat(9_999)}…`);
+    expect(inbound[2]!.text).toBe(`الإيصال ${'x'.repeat(19_999 - 'الإيصال '.length)}…`);
+    expect(inbound[2]!.attachments?.[0]?.caption).toBe(inbound[2]!.text);
+    await settled(cloud);
+    // The first opened the conversation, the second answered the question (the reply split as the Cloud API takes
+    // it), and the photo, after the flow had ended, opened the next one.
+    const said = cloud.graph.saidTo(SHEENA);
+    expect(said[0]).toBe('مرحبا Sheena Nelson! How can we help?');
+    expect(said.slice(1, -1).join('') === `Noted: ${inbound[1]!.text}`).toBe(true);
+    expect(said.at(-1)).toBe('مرحبا Sheena Nelson! How can we help?');
+  });
+
   it('answers the other customers of a batch at once when one customer writes too fast, whose messages wait for Meta to send the batch again', async () => {
     const cloud = await server({ config: { CONTACT_RATE_LIMIT: { capacity: 2, perMs: 60_000 } } });
     const layla = '971501234567';
