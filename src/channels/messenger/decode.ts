@@ -293,7 +293,8 @@ function contentOf(message: Message, platform: Platform): Content {
       // A sticker (Messenger's thumbs up too) arrives as a picture with its sticker id.
       const attachment: Attachment = { kind: kind === 'image' && payload?.sticker_id !== undefined ? 'sticker' : kind, ...(kind === 'document' ? nameOf(payload?.url) : {}) };
       if (payload?.url !== undefined && /^https?:\/\//.test(payload.url)) files.push({ url: payload.url, attachment });
-      else attachments.push({ ...attachment, refused: `${platform.label} did not share this file` });
+      // Not handed over (never too large): the customer is asked to send it again, not a smaller one.
+      else attachments.push({ ...attachment, refused: `${platform.label} did not share this file`, refusal: { kind: 'notFetched' } });
     } else if (type === 'location' && payload?.coordinates) {
       const name = title ?? payload.title;
       attachments.push({ kind: 'location', location: { latitude: payload.coordinates.lat, longitude: payload.coordinates.long, ...(name ? { name } : {}) } });

@@ -407,7 +407,8 @@ function fileContent(message: Message, kind: Extract<AttachmentKind, 'image' | '
     ...(kind === 'audio' && file.voice ? { voice: true } : {}),
   };
   const text = caption !== undefined ? { text: caption } : {};
-  if (file.id === undefined) return { ...text, attachments: [{ ...attachment, refused: 'WhatsApp did not share this file' }] };
+  // Not handed over (never too large): the customer is asked to send it again, not a smaller one.
+  if (file.id === undefined) return { ...text, attachments: [{ ...attachment, refused: 'WhatsApp did not share this file', refusal: { kind: 'notFetched' } }] };
   return { ...text, media: { mediaId: file.id, ...(file.file_size !== undefined ? { size: file.file_size } : {}), attachment } };
 }
 

@@ -379,6 +379,14 @@ describe('files customers send', () => {
     expect(messenger.graph.saidTo(PSID)[0]).toMatch(/^Sorry, your photo could not be received/);
   });
 
+  it('asks a customer whose photo Messenger did not share (no URL) to send it again, not a smaller one', async () => {
+    const messenger = await server();
+    const photo = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_IMGNOURL', attachments: [{ type: 'image', payload: {} }] } };
+    expect(await messenger.post(batch([photo]))).toEqual({ status: 200, body: { ok: true } });
+    await settled(messenger);
+    expect(messenger.graph.saidTo(PSID)).toContain('Sorry, your photo could not be received (Messenger did not share this file). Could you send it again?');
+  });
+
   it('takes a shared link as text: its title and address, after what the person wrote; one without an address as a line naming it', async () => {
     const messenger = await server();
     const event = (mid: string, message: Record<string, unknown>) => ({ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid, ...message } });

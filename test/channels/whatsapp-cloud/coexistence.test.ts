@@ -127,7 +127,7 @@ describe('history sync', () => {
       ['wamid.H2', 'out', 'agent', 'Yes, ready for pickup 📦', '2025-10-09T08:55:00.000Z', true],
       ['wamid.H3', 'in', 'contact', 'this one?', '2025-10-09T08:56:40.000Z', true],
     ]);
-    expect(kept[2]!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', caption: 'this one?', refused: 'WhatsApp did not share this file' }]);
+    expect(kept[2]!.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', caption: 'this one?', refused: 'WhatsApp did not share this file', refusal: { kind: 'notFetched' } }]);
 
     // Past messages open no window: the first new message is answered by the flow as usual.
     expect((await cloud.post(fixture('text'))).status).toBe(200);

@@ -377,6 +377,18 @@ describe('files customers send', () => {
     expect(cloud.graph.saidTo(arabic)).toContain('عذرًا، تعذّر استلام صورتك. هل يمكنك إرسالها مرة أخرى؟');
   });
 
+  it('asks a customer whose photo WhatsApp did not share (no media id) to send it again, not a smaller one; in Arabic for one who writes Arabic', async () => {
+    const cloud = await server();
+    const arabic = '201001234567';
+    expect((await cloud.post(messagesBody([text('مرحبا، وصلتني فاتورة خاطئة', { from: arabic })], { from: arabic, name: 'Layla' }))).status).toBe(200);
+    const unshared = (from: string, id: string) => ({ from, id, timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', sha256: 'x' } });
+    expect((await cloud.post(messagesBody([unshared(SHEENA, 'wamid.NOID-EN')]))).status).toBe(200);
+    expect((await cloud.post(messagesBody([unshared(arabic, 'wamid.NOID-AR')], { from: arabic, name: 'Layla' }))).status).toBe(200);
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA)).toContain('Sorry, your photo could not be received (WhatsApp did not share this file). Could you send it again?');
+    expect(cloud.graph.saidTo(arabic)).toContain('عذرًا، تعذّر استلام صورتك. هل يمكنك إرسالها مرة أخرى؟');
+  });
+
   it('does not acknowledge a batch whose file cannot be fetched because the token was refused, so Meta sends it again', async () => {
     const cloud = await server({ config: { WHATSAPP_TOKEN: 'EAAG-expired' } });
     const photo = { from: SHEENA, id: 'wamid.IMG2', timestamp: '1763950300', type: 'image', image: { mime_type: 'image/jpeg', id: 'img-2' } };
