@@ -69,7 +69,8 @@ const attachmentSchema = z.object({
   title: hint(z.string().max(1000)),
   payload: hint(z.object({
     url: hint(z.string().max(8192)),
-    title: hint(z.string().max(1000)),
+    // An Instagram caption runs to 2,200 characters.
+    title: hint(z.string().max(2200)),
     sticker_id: hint(z.union([z.number(), z.string()])),
     coordinates: hint(z.object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) })),
   }).nullable()),
@@ -274,6 +275,8 @@ type Content =
   | { ignored: string };
 
 const FILE_KINDS: Record<string, Attachment['kind']> = { image: 'image', audio: 'audio', video: 'video', file: 'document' };
+/** A post or reel someone shared from Instagram: its payload gives its caption (`title`) and a link to it (`url`). */
+const SHARED_POSTS = new Set(['share', 'ig_post', 'ig_reel', 'reel']);
 
 function contentOf(message: Message, platform: Platform): Content {
   const files: LinkedFile[] = [];
@@ -304,8 +307,14 @@ function contentOf(message: Message, platform: Platform): Content {
         const named = title ?? payload.title;
         links.push(named !== undefined && named.trim() !== '' ? `${named}: ${payload.url}` : payload.url);
       }
+    } else if (SHARED_POSTS.has(type) && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
+      // A post or reel shared from Instagram ("is this one in stock?"): its caption and link, as a shared link, so the
+      // agent sees what was shared. Meta sends a post as `share` and `ig_post` alike, with the same link: said once.
+      const named = payload.title ?? title;
+      const link = named !== undefined && !blank(named) ? `${named}: ${payload.url}` : payload.url;
+      if (!links.includes(link)) links.push(link);
     } else {
-      // A link without an address, a story mention, a shared post or reel, a template: nothing here can show it.
+      // A link without an address, a story mention, a template: nothing here can show it.
       unread.push(type === 'fallback' ? 'shared link' : type.replace(/_/g, ' '));
     }
   }

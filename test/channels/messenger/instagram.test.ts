@@ -163,6 +163,26 @@ describe('Instagram Direct', () => {
     expect(messenger.graph.sentTo(IGSID)).toHaveLength(3);
   });
 
+  it('shows the agent the post a customer shares while waiting ("is this one in stock?"): its caption and link, once, and the customer is not asked to write it instead', async () => {
+    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    await settled(messenger);
+    // Since November 2025 Meta sends a shared post as `share` and `ig_post`, with the same caption and link.
+    const link = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18139494541428835&signature=AbC';
+    const payload = { ig_post_media_id: '18139494541428835', title: 'فستان أزرق 👗 Blue linen dress, sizes S-L', url: link };
+    const shared = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, message: { mid: 'ig_m_post', attachments: [{ type: 'share', payload }, { type: 'ig_post', payload }] } };
+    expect(await messenger.post(batch([shared], { object: 'instagram' }))).toEqual({ status: 200, body: { ok: true } });
+    await settled(messenger);
+    const relayed = async () => (await lina.messages()).map((m) => m.text).filter((text) => text.includes('lookaside'));
+    await expect.poll(relayed, { timeout: 3000 }).toHaveLength(1);
+    expect((await relayed())[0]).toContain(`فستان أزرق 👗 Blue linen dress, sizes S-L: ${link}`);
+    expect(messenger.graph.saidTo(IGSID).filter((said) => said.includes('can\'t be shown'))).toEqual([]);
+  });
+
   it('acknowledges and ignores Instagram webhooks without INSTAGRAM=1', async () => {
     const { log, lines } = recordingLog();
     const messenger = await startMessenger({ flows: { 'inbound.yaml': topicFlow }, log });
