@@ -92,6 +92,16 @@ const messageSchema = z.object({
   sticker: mediaSchema.optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: nameSchema, address: nameSchema }).optional(),
   contacts: z.array(contactCardSchema).max(64).optional(),
+  // A cart sent from the business's catalog: the products by the business's own ids (SKUs), with what the person wrote.
+  order: hint(z.object({
+    text: hint(textSchema),
+    product_items: hint(z.array(z.object({
+      product_retailer_id: z.string().min(1).max(256),
+      quantity: hint(z.union([z.number(), z.string().max(32)])),
+      item_price: hint(z.union([z.number(), z.string().max(32)])),
+      currency: hint(z.string().max(8)),
+    })).max(100)),
+  })),
   reaction: z.object({ message_id: hint(wamidSchema), emoji: hint(z.string().max(64)) }).optional(),
   system: z.object({
     type: z.string().max(64).optional(),
@@ -238,7 +248,8 @@ function fromMessage(raw: unknown, profiles: Profile[], where: string, receivedA
   const content = message.type === 'edit' ? editContent(message) : message.type === 'revoke' ? revokeContent(message) : contentOf(message);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
   if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
-  const { media, ...said } = styled(content);
+  // An order's lines name products by SKU, which markup would change ("_A1_" is no italic A1): taken as sent.
+  const { media, ...said } = message.type === 'order' ? content : styled(content);
   const name = profile?.profile?.name;
   const referral = message.referral?.source_id ?? message.referral?.source_url;
   return {
@@ -346,6 +357,8 @@ function contentOf(message: Message): Content {
       const cards = (message.contacts ?? []).map(contactCard);
       return cards.length > 0 ? { attachments: cards } : { refused: 'a contacts message without contacts' };
     }
+    case 'order':
+      return orderContent(message);
     case 'reaction': {
       const { emoji, message_id: to } = message.reaction ?? {};
       // An empty emoji takes a reaction back (an agent's then comes off the customer's message; a customer's says nothing).
@@ -367,6 +380,22 @@ function contentOf(message: Message): Content {
     default:
       return { unsupported: message.type };
   }
+}
+
+/**
+ * A cart from the business's catalog as text: what the person wrote, then a line per product (its SKU, how many, at
+ * what price), which the agent reads as the customer's message; taken as a kind nobody can read, the customer was told
+ * to write their order instead. Words-free lines (🛒), so that they read the same to an agent in any language.
+ */
+function orderContent(message: Message): Content {
+  const order = message.order;
+  const lines = (order?.product_items ?? []).map((item) => {
+    const price = item.item_price !== undefined ? ` · ${item.item_price}${item.currency ? ` ${item.currency}` : ''}` : '';
+    return `🛒 ${item.quantity ?? 1} × ${item.product_retailer_id}${price}`;
+  });
+  const written = order?.text !== undefined && !blank(order.text) ? [order.text] : [];
+  if (lines.length === 0) return { unsupported: 'order' };
+  return { text: [...written, ...lines].join('\n') };
 }
 
 /** A customer's deletion of a message they sent, which the transcript keeps (and the agent is told of). */

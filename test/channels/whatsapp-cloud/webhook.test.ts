@@ -524,6 +524,37 @@ describe('who is writing', () => {
   });
 });
 
+describe('a cart from the catalog', () => {
+  const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
+  const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+
+  it('reaches the agent as the products (SKU, quantity, price) and what the customer wrote, and the customer is not asked to write it instead', async () => {
+    const cloud = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(messagesBody([text('مرحبا')]))).status).toBe(200);
+    const order = {
+      from: SHEENA, id: 'wamid.ORDER1', timestamp: '1763950310', type: 'order',
+      order: {
+        catalog_id: '3381927', text: 'التوصيل إلى دبي من فضلك',
+        product_items: [
+          { product_retailer_id: '_DRESS_BLUE_M', quantity: 2, item_price: 149.5, currency: 'AED' },
+          { product_retailer_id: 'SCARF-07', quantity: '1', item_price: '35', currency: 'AED' },
+        ],
+      },
+    };
+    expect(await cloud.post(messagesBody([order]))).toEqual({ status: 200, body: { ok: true } });
+    const [contact] = await cloud.app.store.contacts();
+    const stored = (await cloud.app.store.messagesOfContact(contact!.id)).find((m) => m.channelMessageId === 'wamid.ORDER1');
+    expect(stored!.text).toBe('التوصيل إلى دبي من فضلك\n🛒 2 × _DRESS_BLUE_M · 149.5 AED\n🛒 1 × SCARF-07 · 35 AED');
+    const relayed = async () => (await lina.messages()).map((m) => m.text).filter((line) => line.includes('SCARF-07'));
+    await expect.poll(relayed, { timeout: 3000 }).toHaveLength(1);
+    expect((await relayed())[0]).toContain('🛒 2 × _DRESS_BLUE_M · 149.5 AED');
+    await settled(cloud);
+    expect(cloud.graph.saidTo(SHEENA).filter((said) => said.includes('عذرًا'))).toEqual([]);
+  });
+});
+
 describe('a message edited or deleted', () => {
   it('says nothing to a customer who fixes a typo or deletes what they sent, and keeps the original (and the edit and the deletion after it)', async () => {
     const emailFlow = `
