@@ -14,7 +14,8 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 /**
  * What a person wrote in WhatsApp's markup (`markup`'s opposite), as WhatsApp shows it: the words without the markers
  * that styled them, and their styles. A marker styles only where WhatsApp's app would: opening before a word and
- * closing after one, on one line (a code block may hold several); a lone `*` ("5 * 3") or the `_` of an address stays.
+ * closing after one, on one line (a code block may hold several); a lone `*` ("5 * 3"), the `_` of an address, and any
+ * marker inside a web address (a link, which WhatsApp shows as it is) stay.
  *
  *     readMarkup('Your *refund* is on its way'); // { text: 'Your refund is on its way', styles: [{ style: 'bold', offset: 5, length: 6 }] }
  */
@@ -34,7 +35,21 @@ export function readMarkupWithSources(written: string): { text: string; styles: 
 }
 
 function readingOf(written: string): Reading {
-  return { written, closers: READ.map(({ marker, style }) => closersOf(written, marker, style)), newlines: newlinesOf(written) };
+  const links = linksOf(written);
+  return { written, closers: READ.map(({ marker, style }) => closersOf(written, marker, style, links)), newlines: newlinesOf(written), links };
+}
+
+/**
+ * A web address as WhatsApp's app finds one in a text, shown as a link and never styled inside: to its next space, but
+ * for the markers and punctuation it ends on (`*https://x.com/a*` is a bold link, "see https://x.com." a sentence).
+ */
+const LINK = /(?<![\p{L}\p{N}])(?:https?:\/\/|www\.)\S*[^\s*_~`.,!?;:)'"]/giu;
+
+/** At each index, whether it is inside a web address: "https://shop.example/p/_summer_/42" keeps its `_`. */
+function linksOf(written: string): Uint8Array {
+  const inside = new Uint8Array(written.length);
+  for (const found of written.matchAll(LINK)) inside.fill(1, found.index, found.index + found[0].length);
+  return inside;
 }
 
 /**
@@ -47,6 +62,8 @@ interface Reading {
   closers: number[][];
   /** At each index, where the next line break is (at or after it), or the text's length. */
   newlines: Int32Array;
+  /** At each index, 1 inside a web address, whose markers are its own characters. */
+  links: Uint8Array;
 }
 
 /** `sources`, when given, gets the index in `written` of each unit of the words, in order. */
@@ -77,9 +94,9 @@ function readBetween(reading: Reading, from: number, to: number, sources?: numbe
  * The styled stretch whose opening marker is at `at` (`start`, `end`: its words), if one opens there, within
  * `from`-`to`: a stretch inside a styled one is read as if its words were the whole text.
  */
-function spanAt({ written, closers, newlines }: Reading, at: number, from: number, to: number): { marker: string; style: TextStyleName; start: number; end: number } | undefined {
+function spanAt({ written, closers, newlines, links }: Reading, at: number, from: number, to: number): { marker: string; style: TextStyleName; start: number; end: number } | undefined {
   const index = READ.findIndex(({ marker }) => written.startsWith(marker, at) && at + marker.length <= to);
-  if (index === -1 || (at > from && WORDLIKE.test(written[at - 1]!))) return undefined;
+  if (index === -1 || links[at] === 1 || (at > from && WORDLIKE.test(written[at - 1]!))) return undefined;
   const { marker, style } = READ[index]!;
   const start = at + marker.length;
   if (start >= to || /\s/.test(written[start]!)) return undefined;
@@ -91,10 +108,10 @@ function spanAt({ written, closers, newlines }: Reading, at: number, from: numbe
 }
 
 /** Where `marker` may close a stretch of `style` in `written`. */
-function closersOf(written: string, marker: string, style: TextStyleName): number[] {
+function closersOf(written: string, marker: string, style: TextStyleName, links: Uint8Array): number[] {
   const found: number[] = [];
   for (let end = written.indexOf(marker, 1); end !== -1; end = written.indexOf(marker, end + 1)) {
-    if (/\s/.test(written[end - 1]!) || WORDLIKE.test(written[end + marker.length] ?? '')) continue;
+    if (links[end] === 1 || /\s/.test(written[end - 1]!) || WORDLIKE.test(written[end + marker.length] ?? '')) continue;
     // "**" or "~~" is no style; three backticks closing a block are not code's one.
     if (style === 'code' && written[end + 1] === '`') continue;
     found.push(end);

@@ -524,6 +524,17 @@ describe('who is writing', () => {
   });
 });
 
+describe('links customers send', () => {
+  it('keeps a link as written, though it holds WhatsApp\'s markers (_summer_, ~ig~), and reads the markup around it', async () => {
+    const cloud = await server();
+    const written = 'is *this one* in stock? https://shop.example/p/_summer_/dress-42?ref=~ig~ or www.shop.example/_sale_';
+    expect((await cloud.post(messagesBody([text(written)]))).status).toBe(200);
+    const [contact] = await cloud.app.store.contacts();
+    const [stored] = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
+    expect(stored!.text).toBe('is this one in stock? https://shop.example/p/_summer_/dress-42?ref=~ig~ or www.shop.example/_sale_');
+  });
+});
+
 describe('a cart from the catalog', () => {
   const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
   const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
