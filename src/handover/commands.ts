@@ -156,12 +156,16 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
   close: {
     usage: '/close [N] [note]',
     parse(args) {
+      // "/close 3 4" or "/close 3, 4" would close 3 with "4" as its note, and leave 4 open.
+      const several = conversationNumbers(args);
+      if (several.length > 1) return { error: line('closeOneAtATime', several) };
       const [first, rest] = splitFirst(args);
       if (first === '') return { name: 'close' };
       const conversationId = conversationNumber(first);
       if (conversationId !== undefined) return rest === '' ? { name: 'close', conversationId } : { name: 'close', conversationId, note: rest };
-      // "#abc" was meant as a number; any other first word starts a note on the current conversation.
-      if (first.startsWith('#')) return { error: line('badNumber', first, 'close') };
+      // "#abc", "0", "42." or "1,2" was meant as a number (closing the current conversation with it as the note would
+      // close another customer's); any other first word ("2nd") starts a note on the current conversation.
+      if (first.startsWith('#') || meantAsNumber(first)) return { error: line('badNumber', first, 'close') };
       return { name: 'close', note: args };
     },
     async run(ctx, command) {
@@ -364,6 +368,18 @@ function conversationNumber(typed: string): number | undefined {
   const digits = NUMBER.exec(asciiDigits(typed))?.[1];
   const number = digits === undefined ? 0 : Number(digits);
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+/** The conversation numbers `typed` is made of (`3 4`, `#3, #4`, `٣،٤`), or none when it holds anything else. */
+function conversationNumbers(typed: string): number[] {
+  const numbers = typed.split(/[\s,،]+/).filter((word) => word !== '').map(conversationNumber);
+  return numbers.every((number) => number !== undefined) ? numbers : [];
+}
+
+/** Whether a word that is no conversation number was typed as one: digits, with no letter (`0`, `42.`, `1,2`, `-3`). */
+function meantAsNumber(typed: string): boolean {
+  const ascii = asciiDigits(typed);
+  return /\d/.test(ascii) && !/\p{L}/u.test(ascii);
 }
 
 // The first word and the rest, both trimmed; the rest keeps its inner spaces and line breaks.

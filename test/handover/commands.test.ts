@@ -93,6 +93,20 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/close #abc')).toEqual({ error: '"#abc" is not a conversation number; write it like /close 42 refunded.' });
   });
 
+  it('refuses a /close whose first word is digits but no conversation number, rather than close the current one with it as the note', () => {
+    for (const typed of ['0', '42.', '-3', '99999999999999999999', '٤٢.']) {
+      expect(parseAgentCommand(`/close ${typed}`), typed).toEqual({ error: `"${typed}" is not a conversation number; write it like /close 42 refunded.` });
+    }
+    expect(parseAgentCommand('/close 2nd charge refunded')).toEqual({ name: 'close', note: '2nd charge refunded' });
+  });
+
+  it('closes one conversation at a time: /close 3 4 closes neither, and says how', () => {
+    const error = '/close closes one conversation at a time, and nothing was closed: send /close 3, then /close 4.';
+    for (const typed of ['/close 3 4', '/close 3, 4', '/close #3 #4', '/close 3,4', '/إغلاق ٣ ٤']) expect(parseAgentCommand(typed), typed).toEqual({ error });
+    expect(parseAgentCommand('/close 3 4', 'ar')).toEqual({ error: 'يُغلق \u2068/close\u2069 محادثة واحدة في كل مرة، ولم يُغلَق شيء: أرسل \u2068/close 3\u2069 ثم \u2068/close 4\u2069.' });
+    expect(parseAgentCommand('/close 3 4 days later it worked')).toEqual({ name: 'close', conversationId: 3, note: '4 days later it worked' });
+  });
+
   it('answers an unknown command with the likely one and /help', () => {
     expect(parseAgentCommand('/clsoe 42')).toEqual({ error: 'Unknown command /clsoe. Did you mean /close? Send /help for the list.' });
     expect(parseAgentCommand('/onlin')).toEqual({ error: 'Unknown command /onlin. Did you mean /online? Send /help for the list.' });

@@ -25,7 +25,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   reactionNotDelivered: [4, 'Layla', '👍', 'Forbidden: bot was blocked by the user', 'blocked'],
   notDeliveredWindowClosed: [4, 'Layla', 'Are you still there?', ['order_update']], reengaged: [4, 'Layla', 'Are you still there?', 'reply_waiting'], missedWhileUnreachable: [2], notDeliveredYet: [4, 'Layla', 'Your refund is on its way', 'Too Many Requests: retry after 60'], sendAgainNotHeld: [3, 'Omar'], sendAgainNoSession: [3, 'Omar'], notDeliveredYetMayHaveBlocked: [4, 'Layla', 'Your refund is on its way'], deliveredAfterWait: [4, 'Layla', 'Your refund is on its way'],
   commandDescription: ['help'], helpHead: [], helpLine: ['/claim N', 'claim'], helpTail: [], unknownCommand: ['clsoe', 'close'], needsNumber: ['claim'],
-  justNumber: ['use'], badNumber: ['#abc', 'note'], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
+  justNumber: ['use'], badNumber: ['#abc', 'note'], closeOneAtATime: [[3, 4]], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
   listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
   listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], bareCommand: ['/close'], reactionNotOnCustomers: ['👍', { id: 4, customer: 'Layla' }], reactionOnClosed: ['👍', { id: 4, customer: 'Layla' }],
   reactionNotYours: ['👍', { id: 4, customer: 'Layla' }, 'Sara'], reactionNotShown: ['🫠', { id: 4, customer: 'Layla' }, true], deletedStillThere: [{ id: 4, customer: 'Layla' }, 'Your refund is 50 EUR'], editedCommand: [],

@@ -308,6 +308,24 @@ describe('Telegram channel, webhook mode', () => {
     const layla = await app.store.contactByIdentity('telegram', String(LAYLA));
     expect(layla?.fields.referral).toBe('summer-ad');
   });
+
+  it('closes nothing on a /close with a number mistyped ("/close 0", "/close 1.", "/close 1 2"): Layla is not told her conversation closed', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1 ·')) && api.sentTo(LAYLA).some((t) => t.includes('has joined')));
+    const toLayla = api.sentTo(LAYLA).length;
+    for (const typed of ['0', '1.']) {
+      expect(await post(app, text(OMAR, `/close ${typed}`))).toBe(200);
+      await eventually(() => api.sentTo(OMAR).includes(`"${typed}" is not a conversation number; write it like /close 42 refunded.`));
+    }
+    expect(await post(app, text(OMAR, '/close 1 2'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('/close closes one conversation at a time, and nothing was closed: send /close 1, then /close 2.'));
+    // On the code before: "Closed #1 (0)." and Layla read that her conversation was closed.
+    expect((await app.store.openConversations()).map((c) => c.id)).toEqual([1]);
+    expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
+  });
 });
 
 describe('Telegram channel, /start while the bot waits for an answer', () => {
