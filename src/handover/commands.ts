@@ -246,7 +246,9 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
  *     parseAgentCommand('/إغلاق ٤٢');           // { name: 'close', conversationId: 42 }: the Arabic word, Arabic digits
  */
 export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
-  const trimmed = text.trim();
+  // Invisible marks before the slash (the right-to-left mark an Arabic keyboard may start a message with, a zero-width
+  // space) hide no command: the agent's private note would go to the customer.
+  const trimmed = text.replace(/^[\s\p{Cf}]+/u, '').trim();
   if (!trimmed.startsWith('/')) return undefined;
   const [first, args] = splitFirst(trimmed.slice(1));
   // Telegram appends the bot's username in groups: /close@acme_bot.
@@ -364,8 +366,8 @@ function numberOnly<N extends 'claim' | 'use'>(name: N, args: string): Command<N
 }
 
 function conversationNumber(typed: string): number | undefined {
-  // An Arabic keyboard types ٤٢ for 42.
-  const digits = NUMBER.exec(asciiDigits(typed))?.[1];
+  // An Arabic keyboard types ٤٢ for 42, and may put a direction mark beside it.
+  const digits = NUMBER.exec(asciiDigits(typed).replace(/\p{Cf}/gu, ''))?.[1];
   const number = digits === undefined ? 0 : Number(digits);
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }

@@ -100,6 +100,13 @@ describe('parseAgentCommand', () => {
     expect(parseAgentCommand('/close 2nd charge refunded')).toEqual({ name: 'close', note: '2nd charge refunded' });
   });
 
+  it('reads a command behind invisible marks (an Arabic keyboard\'s right-to-left mark, a zero-width space), also beside its number', () => {
+    expect(parseAgentCommand('\u200f/إغلاق ١ احتيال')).toEqual({ name: 'close', conversationId: 1, note: 'احتيال' });
+    expect(parseAgentCommand('\u200b/list')).toEqual({ name: 'list' });
+    expect(parseAgentCommand('\u2067/close 2\u2069')).toEqual({ name: 'close', conversationId: 2 });
+    expect(parseAgentCommand('/إغلاق \u200f٢')).toEqual({ name: 'close', conversationId: 2 });
+  });
+
   it('closes one conversation at a time: /close 3 4 closes neither, and says how', () => {
     const error = '/close closes one conversation at a time, and nothing was closed: send /close 3, then /close 4.';
     for (const typed of ['/close 3 4', '/close 3, 4', '/close #3 #4', '/close 3,4', '/إغلاق ٣ ٤']) expect(parseAgentCommand(typed), typed).toEqual({ error });

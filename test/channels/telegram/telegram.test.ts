@@ -326,6 +326,21 @@ describe('Telegram channel, webhook mode', () => {
     expect((await app.store.openConversations()).map((c) => c.id)).toEqual([1]);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   });
+
+  it('carries out an Arabic agent\'s command that starts with a right-to-left mark, rather than send it and its note to the customer', async () => {
+    const { app, api } = await setUp({ webhook: true, team: `${teamFile}    language: ar\n` });
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'Billing'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('#1 ·')) && api.sentTo(LAYLA).some((t) => t.includes('has joined')));
+    const toLayla = api.sentTo(LAYLA).length;
+    expect(await post(app, text(OMAR, '\u200f/إغلاق ١ اشتباه احتيال'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((t) => t.startsWith('أُغلقت المحادثة #1')));
+    // On the code before: Layla read "/إغلاق ١ اشتباه احتيال" (the team's note, "suspected fraud"), and #1 stayed open.
+    expect((await app.store.openConversations()).map((c) => c.id)).toEqual([]);
+    await eventually(() => api.sentTo(LAYLA).length > toLayla);
+    expect(api.sentTo(LAYLA).slice(toLayla).join('\n')).not.toContain('احتيال');
+  });
 });
 
 describe('Telegram channel, /start while the bot waits for an answer', () => {
