@@ -45,7 +45,11 @@ export async function fromAgent(
   const erased = inbound.replyTo !== undefined && quoted === undefined && (await wasErased(tx, inbound.channel, inbound.replyTo, agent.id, ctx.now()));
   // Or the conversation whose number it starts with, as relays are tagged ("#2 Your invoice is fixed"), quoting nothing.
   const numbered = forCustomer && inbound.replyTo === undefined ? await numberedFor(ctx, tx, agent, text) : undefined;
-  const held = !forCustomer ? undefined
+  // Or a number that says one conversation while the quote says another: it goes to neither (nor is it theirs to edit).
+  const quotedFor = forCustomer ? quotedConversation(agent, quoted) : undefined;
+  const renumbered = quotedFor !== undefined ? await numberedFor(ctx, tx, agent, text) : undefined;
+  const crossed = renumbered !== undefined && renumbered.id !== quotedFor ? { numbered: renumbered.id, quoted: quotedFor! } : undefined;
+  const held = !forCustomer || crossed ? undefined
     : numbered ? await heldBy(ctx, tx, agent, numbered.id) : await targetOf(ctx, tx, agent, await agentState(tx, agent, stamp(ctx)), quoted, erased);
   const chosen = quoted !== undefined || numbered !== undefined;
   const state = await keep(ctx, tx, agent, inbound, held && 'conversation' in held ? held.conversation.id : undefined);
@@ -63,6 +67,7 @@ export async function fromAgent(
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);
   }
+  if (crossed) return reply(word(line('numberNotQuoted', await named(tx, agent, crossed.numbered), await named(tx, agent, crossed.quoted)), agent.language));
   if (!held) return reply(word(line('onlyTextAndFiles'), agent.language));
   const meant = (inbound.attachments?.length ?? 0) === 0 ? bareCommand(text) : undefined;
   if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
@@ -72,7 +77,9 @@ export async function fromAgent(
     return reply(word(line('kindNotSent', held.conversation.id, inbound.unsupported), agent.language), held.conversation.id);
   }
   await wroteTo(ctx, tx, agent, state, held.conversation.id, chosen);
-  const said = numbered ? { ...inbound, text: numbered.text, ...(inbound.styles ? { styles: within(inbound.styles, text.length - numbered.text.length, text.length) } : {}) } : inbound;
+  // The number is the agent's tag, not the customer's to read: also on a reply to a message of that conversation.
+  const tagged = numbered ?? renumbered;
+  const said = tagged ? { ...inbound, text: tagged.text, ...(inbound.styles ? { styles: within(inbound.styles, text.length - tagged.text.length, text.length) } : {}) } : inbound;
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
 }
 
@@ -83,6 +90,12 @@ export async function fromAgent(
 function quotedConversation(agent: Agent, quoted: Message | undefined): number | undefined {
   if (quoted?.conversationId !== undefined) return quoted.conversationId;
   return quoted?.direction === 'in' && quoted.from === 'agent' && quoted.agentId === agent.id ? quoted.relayedTo : undefined;
+}
+
+/** Conversation `id` and its customer's name, in the agent's language. */
+async function named(tx: Tx, agent: Agent, id: number): Promise<{ id: number; customer: string }> {
+  const conversation = await tx.conversation(id);
+  return { id, customer: conversation ? await customerName(tx, conversation, agent.language) : `#${id}` };
 }
 
 /** A message that starts with a conversation's number, `#2 Your invoice is fixed` or `#2: …`: the number, and the rest. */

@@ -147,6 +147,10 @@ const en = {
     `Nothing was sent or done: #${id}${customer !== undefined ? ` (${customer})` : ''}, where your messages went, ${LEFT_FOR_EN(now)}. ${next
       ? `They go to #${next.id} (${next.customer}) from now on: send it again if it is meant for them.`
       : 'You hold no other conversation: /list shows the queue and /claim N takes one.'}`,
+  // A message numbered for one conversation (`#1 …`) that replies to a message of another: which one was meant is not
+  // known, so it went to neither.
+  numberNotQuoted: (numbered: { id: number; customer: string }, quoted: { id: number; customer: string }) =>
+    `Nothing was sent: your message starts with #${numbered.id} (${numbered.customer}) but replies to a message of #${quoted.id} (${quoted.customer}). Send it again replying to one of ${numbered.customer}'s messages, or to ${quoted.customer} without the number.`,
   replySent: (id: number) => `Sent to #${id}.`,
   // A console reply sent again, edited, after its answer was lost: the first version had reached the customer.
   replyCorrected: (id: number) => `#${id}: your first version had reached the customer, so they got this one as a correction of it.`,
@@ -468,6 +472,8 @@ const ar: Wording = {
     `لم يُرسَل شيء ولم يُنفَّذ شيء: المحادثة #${id}${customer !== undefined ? ` (${isolate(customer)})` : ''} التي كانت تصلها رسائلك ${LEFT_FOR_AR(now)}. ${next
       ? `تصل رسائلك من الآن إلى المحادثة #${next.id} (${isolate(next.customer)}): أعد إرسالها إن كانت لهذا العميل.`
       : `ليست معك محادثة أخرى: يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`}`,
+  numberNotQuoted: (numbered, quoted) =>
+    `لم يُرسَل شيء: تبدأ رسالتك بـ #${numbered.id} (${isolate(numbered.customer)}) لكنها ردّ على رسالة من المحادثة #${quoted.id} (${isolate(quoted.customer)}). أعد إرسالها ردًّا على إحدى رسائل ${isolate(numbered.customer)}، أو إلى ${isolate(quoted.customer)} دون الرقم.`,
   replySent: (id) => `أُرسل الرد إلى المحادثة #${id}.`,
   replyCorrected: (id) => `المحادثة #${id}: كانت نسختك الأولى قد وصلت إلى العميل، فوصله هذا الرد تصحيحًا لها.`,
   closedBy: (id, by, note) => `أُغلقت المحادثة #${id} بواسطة ${isolate(by)}${note ? ` (${isolate(note)})${endsSentence(note) ? '' : '.'}` : '.'}`,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../../helpers.ts';
 import { FakeBotApi } from '../telegram/fake-bot-api.ts';
 import { SECRET, TOKEN, post, telegramServers } from '../telegram/harness.ts';
-import { SHEENA, messagesBody, startCloud, text } from './harness.ts';
+import { SHEENA, messagesBody, settled, startCloud, text } from './harness.ts';
 
 const OMAR = '15550001234';
 const LAYLA = 5001;
@@ -70,5 +70,36 @@ describe('an agent replies to one message of a customer\'s', () => {
     expect((await lina.quote('It left our bank yesterday.', relay!)).status).toBe(202);
     await eventually(() => cloud.graph.saidTo(SHEENA).includes('It left our bank yesterday.'));
     expect(cloud.graph.sentTo(SHEENA).at(-1)).toMatchObject({ type: 'text', text: { body: 'It left our bank yesterday.' }, context: { message_id: refund } });
+  });
+
+  it('from WhatsApp, numbered for one customer while replying to another\'s message: reaches neither, and Omar is told why; a number matching the reply is not read to the customer', async () => {
+    const LAYLA_WA = '966501234567';
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${OMAR}"\n    teams: [Billing]\n    max_open: 5\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    servers.stopAfterTest(cloud);
+    const says = async (from: string, name: string, message: Record<string, unknown>) => {
+      expect((await cloud.post(messagesBody([message], { from, name }))).status).toBe(200);
+      await settled(cloud, OMAR);
+    };
+    await says(OMAR, 'Omar', text('/online', { from: OMAR }));
+    await says(LAYLA_WA, 'Layla', text('When will my refund arrive?', { from: LAYLA_WA }));
+    await says(SHEENA, 'Sheena', text('Where is my order?', { from: SHEENA }));
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.startsWith('#2 · new conversation')));
+    const toLayla = cloud.graph.saidTo(LAYLA_WA).length;
+    const toSheena = cloud.graph.saidTo(SHEENA).length;
+    const sheenasCard = cloud.graph.sent.find((sent) => sent.body.to === OMAR && sent.body.text?.body.startsWith('#2 · new conversation'))!;
+
+    // Omar means Layla (#1), but his Reply is on Sheena's card.
+    await says(OMAR, 'Omar', { ...text('#1 Your refund left our bank yesterday.', { from: OMAR }), context: { from: '15550783881', id: sheenasCard.id } });
+    await eventually(() => cloud.graph.saidTo(OMAR).includes(
+      'Nothing was sent: your message starts with #1 (Layla) but replies to a message of #2 (Sheena). Send it again replying to one of Layla\'s messages, or to Sheena without the number.',
+    ));
+    // On the code before: Sheena read "#1 Your refund left our bank yesterday."
+    expect(cloud.graph.saidTo(SHEENA).slice(toSheena)).toEqual([]);
+    expect(cloud.graph.saidTo(LAYLA_WA).slice(toLayla)).toEqual([]);
+
+    await says(OMAR, 'Omar', { ...text('#2 It ships tomorrow.', { from: OMAR }), context: { from: '15550783881', id: sheenasCard.id } });
+    await eventually(() => cloud.graph.saidTo(SHEENA).slice(toSheena).length > 0);
+    expect(cloud.graph.saidTo(SHEENA).slice(toSheena)).toEqual(['It ships tomorrow.']);
   });
 });
