@@ -63,6 +63,7 @@ export async function fromAgent(
   }
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
   const target = async () => toldOf(tx, agent, state, await targetOf(ctx, tx, agent, state, quoted, erased));
+  if (command && (inbound.attachments?.length ?? 0) > 0) return reply(word(line('commandWithFile', text.replace(/^[\s\p{Cf}]+/u, '').split(/\s/)[0] ?? ''), agent.language));
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);

@@ -396,6 +396,8 @@ const en = {
   onlyTextAndFiles: () => 'Only text and files reach the customer. Send /help for the commands.',
   // A command's word without its slash ("close"), which is no message for a customer.
   bareCommand: (command: string) => `Nothing was sent to the customer: did you mean ${command}? Commands start with "/".`,
+  // A command written as a file's caption: carried out, the file would go nowhere without a word.
+  commandWithFile: (command: string) => `Nothing was sent or done: a command does not go with a file. Send the file on its own for the customer, then ${command} again.`,
   // An agent's reaction in their chat with the bot that reached no customer (`to`: the conversation of the message they
   // reacted to, if any): on no relay of a customer's message (a card, a notice), in a conversation closed or passed
   // on, or one the customer's app cannot show (`someShown`: it shows others, as Telegram shows a fixed set from bots).
@@ -636,6 +638,7 @@ const ar: Wording = {
   cardCustomer: (tag) => `العميل ${isolate(tag)}`,
   onlyTextAndFiles: () => `لا يصل إلى العميل إلا النص والملفات. أرسل ${isolate('/help')} لعرض الأوامر.`,
   bareCommand: (command) => `لم يُرسَل شيء إلى العميل: هل تقصد ${isolate(command)}؟ تبدأ الأوامر بـ «/».`,
+  commandWithFile: (command) => `لم يُرسَل شيء ولم يُنفَّذ شيء: لا يُرسَل أمر مع ملف. أرسل الملف وحده إلى العميل، ثم أعد إرسال ${isolate(command)}.`,
   reactionNotOnCustomers: (emoji, to) => (to
     ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا يصل إلا التفاعل مع إحدى رسائله هو.`
     : `لم يصل تفاعلك ${emoji} إلى أحد: لا يصل إلى العميل إلا التفاعل مع إحدى رسائله.`),

@@ -27,7 +27,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   commandDescription: ['help'], helpHead: [], helpLine: ['/claim N', 'claim'], helpTail: [], unknownCommand: ['clsoe', 'close'], needsNumber: ['claim'],
   justNumber: ['use'], badNumber: ['#abc', 'note'], closeOneAtATime: [[3, 4]], needsTransfer: [], needsNote: [], needsTemplate: [], notHeld: [4], nowGoTo: [4, 'Layla'],
   listStatus: ['away'], listHoldsNone: [], listYours: [1, 3], listHeld: [4, 'Layla', undefined, true], listQueueEmpty: ['Billing'], listQueueHead: ['Billing', 2],
-  listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], bareCommand: ['/close'], reactionNotOnCustomers: ['👍', { id: 4, customer: 'Layla' }], reactionOnClosed: ['👍', { id: 4, customer: 'Layla' }],
+  listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], bareCommand: ['/close'], commandWithFile: ['/close'], reactionNotOnCustomers: ['👍', { id: 4, customer: 'Layla' }], reactionOnClosed: ['👍', { id: 4, customer: 'Layla' }],
   reactionNotYours: ['👍', { id: 4, customer: 'Layla' }, 'Sara'], reactionNotShown: ['🫠', { id: 4, customer: 'Layla' }, true], deletedStillThere: [{ id: 4, customer: 'Layla' }, 'Your refund is 50 EUR'], editedCommand: [],
   fileNotKept: [{ kind: 'image' }, 'the file is larger than 20 MB'], fileGone: [{ kind: 'audio', voice: true }], fileNotCarried: [{ kind: 'document', name: 'a.zip' }, 'Instagram'],
   fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], pressNotTaken: [], contactCardNotSent: ['Acme Support'],

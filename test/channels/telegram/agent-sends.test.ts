@@ -68,7 +68,7 @@ describe('an agent on Telegram sends stickers', () => {
     await omar({ text: '/use 3' });
     told = api.sentTo(OMAR).length;
     for (const sticker of [still!, animated!, video!]) await omar(sticker);
-    await eventually(() => toldOmar(told).length === 1);
+    await eventually(() => toldOmar(told).length === 1).catch(() => { throw new Error(JSON.stringify(api.sentTo(OMAR))); });
     await eventually(async () => (await danaGot()).length === 2);
     expect((await danaGot()).map((m) => m.attachments?.map((a) => a.mime))).toEqual([['image/webp'], ['video/webm']]);
     expect(toldOmar(told)).toEqual([notShown(3)]);
@@ -88,7 +88,7 @@ describe('an agent on Telegram sends stickers', () => {
     await omar({ text: '/use 2' });
     const told = api.sentTo(OMAR).length;
     await omar(animated!);
-    await eventually(() => toldOmar(told).length === 1);
+    await eventually(() => toldOmar(told).length === 1).catch(() => { throw new Error(JSON.stringify(api.sentTo(OMAR))); });
     expect(toldOmar(told)).toEqual(['المحادثة #2: لم يُرسل ملصقك المتحرك إلى العميل: لا يعرض تطبيقه إلا الملصقات الثابتة. أرسل صورة، أو اكتب له ما تريد بدلًا منه.']);
     expect(cloud.graph.sentTo(SHEENA).filter((body) => body.type !== 'text')).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe('an agent on Telegram shares their live location', () => {
     const told = api.sentTo(OMAR).length;
     await omar({ location: { latitude: 25.2, longitude: 55.27 } });
     await omar({ location: { latitude: 25.21, longitude: 55.28, live_period: 900, heading: 90 } });
-    await eventually(() => toldOmar(told).length === 1);
+    await eventually(() => toldOmar(told).length === 1).catch(() => { throw new Error(JSON.stringify(api.sentTo(OMAR))); });
     expect(cloud.graph.sentTo(SHEENA).slice(-2)).toMatchObject([{ type: 'location', location: { latitude: 25.2, longitude: 55.27 } }, { type: 'location', location: { latitude: 25.21, longitude: 55.28 } }]);
     expect(toldOmar(told)).toEqual(['#2: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.']);
   });
@@ -223,5 +223,21 @@ describe('an agent on Telegram sends a poll or a dice', () => {
     expect(await post(app, dice)).toBe(200);
     await eventually(() => deskMessages(api).length === before + 1);
     expect(deskMessages(api).at(-1)).toMatchObject({ topic: 55, text: 'المحادثة #1: لم يُرسل نرد إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.' });
+  });
+});
+
+describe('an agent on Telegram writes a command as a photo\'s caption', () => {
+  it('does nothing, and says so, rather than carry out the command and drop the photo without a word', async () => {
+    const { api, cloud, omar } = await desk();
+    api.addFile('receipt', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'));
+    const before = cloud.graph.sentTo(SHEENA).length;
+    await omar({ photo: [{ file_id: 'receipt', file_unique_id: 'r', width: 800, height: 600, file_size: 13 }], caption: '/close 2 refunded' });
+    const refused = 'Nothing was sent or done: a command does not go with a file. Send the file on its own for the customer, then /close again.';
+    await eventually(() => api.sentTo(OMAR).includes(refused)).catch(() => {
+      // On the code before: "Closed #2 (refunded)." and the receipt reached no one.
+      throw new Error(`Omar was not told; he has ${JSON.stringify(api.sentTo(OMAR).slice(-2))}`);
+    });
+    expect((await cloud.app.store.conversation(2))?.status).toBe('open');
+    expect(cloud.graph.sentTo(SHEENA).length).toBe(before);
   });
 });
