@@ -2,16 +2,17 @@
 // after each commit. An interface with a local implementation, so a store shared by several processes can fan the
 // same changes out between them (PostgreSQL's LISTEN/NOTIFY, say) behind the same two calls.
 import type { Fanout } from '../shared/fanout.ts';
-import type { Conversation } from '../store/types.ts';
+import type { Conversation, Message } from '../store/types.ts';
 import type { EventBus } from './events.ts';
 
 /** One change as the dashboard's event stream carries it (`GET /api/events`: the event's name and its data). */
 export type LiveChange =
   | { type: 'conversation'; data: { id: number; status: Conversation['status']; stage: Conversation['stage']; team?: string; agentId?: string } }
   | { type: 'agents'; data: Record<string, never> }
-  // A reply in the conversation began or stopped waiting for its channel, its record in the store written: the consoles
-  // that show it look again ("Not sent yet"), whichever process tries it.
-  | { type: 'delivery'; data: { conversationId: number } }
+  // A reply in the conversation began or stopped waiting for its channel (`waiting`), its record in the store written, or
+  // an agent's reply in it was sent, delivered, read or failed: the consoles that show it look again ("Not sent yet", its
+  // ticks), whichever process tries it or hears of it.
+  | { type: 'delivery'; data: { conversationId: number; waiting?: true } }
   // `onDisk`: the file changed on disk (a text editor, a git pull), not by a publish from the dashboard.
   | { type: 'flows'; data: { name: string; version: string | null; onDisk?: true } };
 
@@ -80,6 +81,17 @@ const FANOUT_TOPIC = 'live';
 export function conversationChange(conversation: Conversation): LiveChange {
   const { id, status, stage, team, agentId } = conversation;
   return { type: 'conversation', data: { id, status, stage, ...(team !== undefined ? { team } : {}), ...(agentId !== undefined ? { agentId } : {}) } };
+}
+
+/**
+ * The change a new delivery state of `message` makes (sent, delivered, read, failed): an agent's reply to a customer
+ * only, whose ticks the consoles show; none for the bot's, so that the customer's own messages cost no more.
+ *
+ *     const change = deliveryChange(message); if (change) feed.publish(change);
+ */
+export function deliveryChange(message: Message): LiveChange | undefined {
+  if (message.from !== 'agent' || message.toAgent || message.conversationId === undefined) return undefined;
+  return { type: 'delivery', data: { conversationId: message.conversationId } };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import { isDown, type Channel, type Deliver } from '../types.ts';
 import { FileMediaStore, openStore, type LowdbStoreOptions } from '../store/index.ts';
 import { COPIED_MARK, copiedMark } from '../store/copied-mark.ts';
-import type { Store } from '../store/types.ts';
+import type { Message, Store } from '../store/types.ts';
 import { StoreBeingCopiedError, StoreUnavailableError } from '../store/errors.ts';
 import { FlowLibrary } from '../flows/index.ts';
 import { EventBus } from '../bot/events.ts';
@@ -33,7 +33,7 @@ import { IntentService } from '../bot/nlp/service.ts';
 import { AdminAuth, mountAdmin } from './admin/index.ts';
 import type { NamedChannelStatus } from './admin/context.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
-import { feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
+import { deliveryChange, feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
 import type { PostgresStore } from '../store/postgres/store.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import { mountAgentConsole } from './agent-console.ts';
@@ -398,8 +398,18 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         return agent === undefined || addressesLeft(agent, notice).untried.length > 0;
       },
     });
-    // The agent consoles showing the conversation, in every process, say "Not sent yet" (or no more) at once.
-    outbox.listen({ waiting: (message) => message.conversationId !== undefined && feed.publish({ type: 'delivery', data: { conversationId: message.conversationId } }) });
+    // The agent consoles showing the conversation, in every process, say "Not sent yet" (or no more) at once, and an
+    // agent's reply's ticks (sent here; delivered, read or failed as its channel reports, `message.status`).
+    const delivered = (message: Message) => {
+      const change = deliveryChange(message);
+      if (change) feed.publish(change);
+    };
+    outbox.listen({
+      waiting: (message) => message.conversationId !== undefined && feed.publish({ type: 'delivery', data: { conversationId: message.conversationId, waiting: true } }),
+      sent: delivered,
+      failed: delivered,
+    });
+    bus.on('message.status', ({ message }) => delivered(message));
     // Every process's, as the banner says (a store query per customer waiting, up to `LOOKED_INTO`); this process's
     // own while the store is out of reach, or a look fails.
     const waitingLook = sharedWaitingLook(store);
