@@ -529,6 +529,32 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   }, 60_000);
 
+  it('lists the intents in the order of their teams in the chart of conversations by team beside them, legend and bars, in English and Arabic', async () => {
+    // Sales, Support, Billing by team; the intents come billing, tech_support, sales (and one of no team).
+    fake.setReport({ series: {
+      conversationsByTeam: (days: string[]) => ({ Sales: days.map(() => 3), Support: days.map(() => 2), Billing: days.map(() => 1) }),
+      intents: (days: string[]) => ({ billing: days.map(() => 1), greeting: days.map(() => 1), tech_support: days.map(() => 2), sales: days.map(() => 3) }),
+      intentTitles: { billing: 'Billing', tech_support: 'Support', sales: 'Sales', greeting: 'Hello' },
+      intentTeams: { billing: 'Billing', tech_support: 'Support', sales: 'Sales' },
+    } });
+    const shown = ['Sales', 'Support', 'Billing'];
+    for (const [name, arabic] of [['reports-intent-order', false], ['reports-intent-order-ar', true]] as const) {
+      await withPage(browser, name, { viewport: { width: 1280, height: 1400 } }, async (page) => {
+        await recordDrawnTexts(page);
+        await reports(page, fake, arabic);
+        const byTeam = arabic ? 'المحادثات حسب الفريق' : 'Conversations by team';
+        const intents = arabic ? 'النوايا' : 'Intents';
+        const legend = async (chart: string) => (await drawnTexts(page, chart)).filter((text) => [...shown, 'Hello'].includes(text));
+        await expect.poll(() => legend(intents)).toHaveLength(4);
+        expect(await legend(byTeam)).toEqual(shown);
+        // They were Billing, Hello, Support, Sales.
+        expect(await legend(intents)).toEqual([...shown, 'Hello']);
+        await page.locator('.chart', { has: page.locator('figcaption', { hasText: intents }) }).scrollIntoViewIfNeeded();
+        await shot(page, name);
+      });
+    }
+  }, 60_000);
+
   it('draws medians of seconds in whole seconds, as the figures above them say them: 1.6 s is "2 s" in the card and 2 on the axis', async () => {
     fake.setReport({
       total: { firstResponse: { count: 14, median: 1.6, p90: 1.6 }, resolution: { count: 14, median: 4.7, p90: 4.7 }, resolved: 14 },

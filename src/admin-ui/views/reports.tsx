@@ -169,6 +169,22 @@ function colours(series: Pick<NonNullable<Report['series']>, 'conversationsByTea
   return { teams, intents };
 }
 
+/**
+ * The intents in the order their routes' teams have in the chart of conversations by team beside them, so that both
+ * legends (and bars) read alike (Sales, Support, Billing in both, not Billing, Support, Sales under the intents); those
+ * of no team there after them, in their own order.
+ *
+ *     inTeamOrder({ conversationsByTeam: { Sales: [], Billing: [] }, intents: { billing: [], sales: [] }, intentTeams: { billing: 'Billing', sales: 'Sales' } }); // { sales: [], billing: [] }
+ */
+function inTeamOrder(series: Pick<NonNullable<Report['series']>, 'conversationsByTeam' | 'intents' | 'intentTeams'>): Record<string, number[]> {
+  const teams = Object.keys(series.conversationsByTeam);
+  const place = (intent: string) => {
+    const index = teams.indexOf(series.intentTeams?.[intent] ?? '');
+    return index < 0 ? teams.length : index;
+  };
+  return Object.fromEntries(Object.entries(series.intents).sort(([a], [b]) => place(a) - place(b)));
+}
+
 function Figure({ label, value, note }: { label: string; value: string | number; note?: string }) {
   return <div class="figure"><div class="value">{value}</div><div class="label">{label}</div>{note ? <div class="note">{note}</div> : null}</div>;
 }
@@ -316,7 +332,7 @@ export function ReportsPage() {
                       a day without a median is no bar, where a line drew one across it. minBarLength shows 0 s. */}
                   {timeChart('firstResponseByDay', series.firstResponseSeconds)}
                   {timeChart('resolutionByDay', series.resolutionSeconds)}
-                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.intents, (intent) => series.intentTitles?.[intent] ?? intent, drawn.intents) } }} />
+                  <ChartBox title={t('intents')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(inTeamOrder(series), (intent) => series.intentTitles?.[intent] ?? intent, drawn.intents) } }} />
                 </div>
               )}
               <FiguresTable kind="teams" title={t('perTeam')} rows={Object.entries(data.teams)} note={t('perTeamExplained')} />
