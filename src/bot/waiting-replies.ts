@@ -131,12 +131,13 @@ async function forgetStale(store: Pick<Store, 'transaction'>, stale: readonly [s
  *
  *     const waiting = sharedWaitingLook(store);
  *     await waiting(); // read from the store; a second call within a second gets the same answer
+ *     await waiting(true); // read from the store again: a reply began or stopped waiting since
  */
-export function sharedWaitingLook(store: Parameters<typeof waitingFromStore>[0], everyMs = 1_000): () => Promise<WaitingReplies[]> {
+export function sharedWaitingLook(store: Parameters<typeof waitingFromStore>[0], everyMs = 1_000): (fresh?: boolean) => Promise<WaitingReplies[]> {
   let last: { at: number; look: Promise<WaitingReplies[]> } | undefined;
-  return () => {
+  return (fresh = false) => {
     const now = performance.now();
-    if (!last || now - last.at >= everyMs) {
+    if (fresh || !last || now - last.at >= everyMs) {
       const look = waitingFromStore(store);
       last = { at: now, look };
       // A failed look is not kept: the next call reads again.

@@ -67,9 +67,10 @@ export interface AdminContext {
   channels?: () => NamedChannelStatus[];
   /**
    * The replies waiting for their channel, by channel, in every process and those behind the one tried for each
-   * customer (`waitingFromStore`), for the dashboard's banner.
+   * customer (`waitingFromStore`), for the dashboard's banner; `fresh`: read now, not an answer kept from before a
+   * change the feed told (`delivery` with `waiting`).
    */
-  waitingReplies?: () => Promise<WaitingReplies[]> | WaitingReplies[];
+  waitingReplies?: (fresh?: boolean) => Promise<WaitingReplies[]> | WaitingReplies[];
 }
 
 /** A channel's state (`Channel.status`), with its name. */

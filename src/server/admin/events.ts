@@ -30,7 +30,8 @@ export function mountEvents(router: Router, context: AdminContext, { outages, ch
     res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write(': connected\n\n');
-    // A reply's wait for its channel is the agent consoles' (their "Not sent yet"); the banner has its own look (`waiting`).
+    // `delivery` is the agent consoles' (their "Not sent yet", their marks): the banner hears of a reply's wait by `waiting`,
+    // looked at again on such a notice (`Watch.changed`).
     const send = (change: LiveChange) => change.type !== 'delivery' && res.write(`event: ${change.type}\ndata: ${JSON.stringify(change.data)}\n\n`);
     const off = context.feed.subscribe(send);
     // `{}` once the store accepts calls again: the banner goes.

@@ -96,10 +96,12 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
     return down.length > 0 ? down : undefined;
   }, { everyMs: CHANNELS_WATCH_MS });
   // Read from the store (every process's, and those waiting behind the one tried for each customer): as often as its state.
-  const waiting = new Watch(async () => {
-    const replies = (await options.waitingReplies?.()) ?? [];
+  const waiting = new Watch(async (fresh) => {
+    const replies = (await options.waitingReplies?.(fresh)) ?? [];
     return replies.length > 0 ? replies : undefined;
   });
+  // A reply began or stopped waiting, in any process: the banners read it again now, not at the next look.
+  options.feed.subscribe((change) => change.type === 'delivery' && change.data.waiting && waiting.changed());
   mountEvents(router, options, { outages, channelsDown, waiting }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
   router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
   // A page refused because the store is out of reach: the dashboards' banner says why now, not at the next look.

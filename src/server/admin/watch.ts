@@ -1,10 +1,13 @@
 // What the dashboard's banners follow, for the event stream: whether the store refuses every call now (the disk full,
 // PostgreSQL out of reach) and which channels are down (Telegram's token refused, WhatsApp Web logged out). Looked at
 // every few seconds while a dashboard follows the live stream (the store also at once after the admin API was refused
-// for it), and told to the streams only when it changes.
+// for it; the replies waiting soon after the feed says one began or stopped waiting), and told to the streams only when
+// it changes.
 
 /** How often it is looked at while a dashboard is open: the store's own state (embedded), or a query kept briefly (PostgreSQL). */
 const WATCH_MS = 5_000;
+/** The soonest a change told (`changed`) is read after the last look began: a burst of changes costs one read a second. */
+const CHANGED_MS = 1_000;
 
 type Listener<T> = (value: T | undefined) => void;
 
@@ -15,14 +18,17 @@ type Listener<T> = (value: T | undefined) => void;
  *     const off = outages.subscribe((outage) => res.write(`event: store\ndata: ${JSON.stringify({ outage })}\n\n`));
  */
 export class Watch<T> {
-  readonly #read: () => Promise<T | undefined> | T | undefined;
+  readonly #read: (fresh: boolean) => Promise<T | undefined> | T | undefined;
   readonly #everyMs: number;
   readonly #listeners = new Set<Listener<T>>();
   #current: T | undefined;
   #timer: NodeJS.Timeout | undefined;
   #looking: Promise<void> | undefined;
+  #lookedAt = 0;
+  #soon: NodeJS.Timeout | undefined;
 
-  constructor(read: () => Promise<T | undefined> | T | undefined, options: { everyMs?: number } = {}) {
+  /** `read(fresh)`: `fresh` when looking because of a change told (`changed`): not an answer kept from before it. */
+  constructor(read: (fresh: boolean) => Promise<T | undefined> | T | undefined, options: { everyMs?: number } = {}) {
     this.#read = read;
     this.#everyMs = options.everyMs ?? WATCH_MS;
   }
@@ -45,11 +51,27 @@ export class Watch<T> {
     };
   }
 
+  /**
+   * What it reads changed (told by whoever changed it, in any process): read again soon, not at the next look, while a
+   * stream follows it; after the look under way, which may have begun before the change.
+   *
+   *     feed.subscribe((change) => change.type === 'delivery' && waiting.changed());
+   */
+  changed(): void {
+    if (this.#listeners.size === 0 || this.#soon) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      void (this.#looking ?? Promise.resolve()).then(() => this.look(true));
+    }, Math.max(0, this.#lookedAt + CHANGED_MS - Date.now()));
+    this.#soon.unref();
+  }
+
   /** Reads it now (one read at a time), telling the listeners if it changed. */
-  look(): Promise<void> {
+  look(fresh = false): Promise<void> {
     this.#looking ??= (async () => {
+      this.#lookedAt = Date.now();
       try {
-        const value = await this.#read();
+        const value = await this.#read(fresh);
         if (JSON.stringify(value ?? null) === JSON.stringify(this.#current ?? null)) return;
         this.#current = value;
         for (const listener of this.#listeners) listener(value);
