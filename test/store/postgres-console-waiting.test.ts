@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const lina = { authorization: `Bearer ${agentToken('agent-lina')}`, 'content-type': 'application/json' };
-type Listed = { messages: { id: number; from: string; text: string; waiting?: { since: string; reason: string } }[] };
+type Listed = { messages: { id: number; from: string; text: string; delivery?: string; waiting?: { since: string; reason: string } }[] };
 
 it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries again, in the console this process serves', async () => {
   await sql(`CREATE DATABASE ${database}`);
@@ -65,4 +65,11 @@ it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries a
   await expect.poll(toldOf, { timeout: 20_000 }).toBeGreaterThan(toldBefore);
   expect((await answer(other))?.waiting).toBeUndefined();
   for (const via of [cloud.app, other]) await expect.poll(async () => (await answer(via))?.waiting, { timeout: 20_000 }).toBeUndefined();
+
+  // Layla read it: WhatsApp tells the first process, and the second's console is told too (its read mark, at once).
+  const toldWent = toldOf();
+  const wamid = cloud.graph.sent.filter((sent) => sent.body.to === LAYLA).at(-1)!.id;
+  expect((await cloud.post(messagesBody([], { statuses: [{ id: wamid, status: 'read', timestamp: '1763950330', recipient_id: LAYLA }] }))).status).toBe(200);
+  await expect.poll(toldOf, { timeout: 20_000 }).toBeGreaterThan(toldWent);
+  expect((await answer(other))?.delivery).toBe('read');
 }, 90_000);
