@@ -107,6 +107,8 @@ export interface StartOptions {
   now?: () => Date;
   /** How often the admin event stream sends its heartbeat (default 20 s). */
   adminHeartbeatMs?: number;
+  /** How often the dashboard's "Replies not sent yet" banner is looked at without a notice (default 5 s; tests lengthen it). */
+  adminWaitingLookMs?: number;
   /** How long a message waits for a first NLP model in training (default 5 s, `MODEL_WAIT_MS`). */
   modelWaitMs?: number;
   /**
@@ -453,6 +455,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       waitingReplies: waitingLook,
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
+      ...(options.adminWaitingLookMs !== undefined ? { waitingLookMs: options.adminWaitingLookMs } : {}),
     });
     mountAgentConsole(routes, {
       store, directory, signIn, media, feed, log: log.child({ part: 'agent-console' }),

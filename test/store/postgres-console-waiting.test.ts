@@ -34,7 +34,7 @@ it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries a
   const config = { STORE: 'postgres', DATABASE_URL: urlOfDatabase(database) } as const;
   // The first process runs WhatsApp and tries Lina's reply; the second serves her console.
   cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team, outbox: { retryDelaysMs: [50, 200] }, config });
-  other = await start(cloud.dir, { config, adminToken: ADMIN_TOKEN });
+  other = await start(cloud.dir, { config, adminToken: ADMIN_TOKEN, adminWaitingLookMs: 3_600_000 });
   expect((await fetch(`${cloud.app.url}/agent/api/act`, { method: 'POST', headers: lina, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }) })).status).toBe(200);
   expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
   await expect.poll(async () => (await cloud!.app.store.openConversations({ stage: 'assigned', agentId: 'lina' })).length, { timeout: 20_000 }).toBe(1);
@@ -46,16 +46,10 @@ it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries a
   const { events, connected } = streamEvents<{ conversationId?: number }>(`${other.url}/agent/api/events`, stream, { authorization: lina.authorization });
   await connected;
   const toldOf = () => events.filter((event) => event.event === 'delivery' && event.data.conversationId === held!.id).length;
-  // And the dashboard the second process serves: its banner's next look is 5 s after its stream opened.
-  const opened = performance.now();
+  // And the dashboard the second process serves: its banner looks by itself an hour apart here, so what it says is news.
   const dashboard = streamEvents<{ waiting?: { channel: string; replies: number }[] }>(`${other.url}/api/events`, stream, { authorization: `Bearer ${ADMIN_TOKEN}` });
   await dashboard.connected;
-  let bannerAt = 0;
-  const banner = () => {
-    const told = dashboard.events.find((event) => event.event === 'waiting' && event.data.waiting?.length)?.data.waiting;
-    if (told && bannerAt === 0) bannerAt = performance.now();
-    return told;
-  };
+  const banner = () => dashboard.events.find((event) => event.event === 'waiting' && event.data.waiting?.length)?.data.waiting;
 
   // WhatsApp's API is down: her answer waits, tried again by the first process.
   cloud.graph.fail(1_000_000, { status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'AbCdEf' } } });
@@ -66,9 +60,8 @@ it.skipIf(!databaseUrl)('says Not sent yet under a reply another process tries a
   await expect.poll(toldOf, { timeout: 20_000 }).toBeGreaterThan(0);
   expect((await answer(other))?.waiting).toEqual(said);
   const toldBefore = toldOf();
-  // The banner says it too, told by the first process: sooner than its next look.
-  await expect.poll(banner, { timeout: 5_000, interval: 50 }).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', replies: 1 })]);
-  expect(bannerAt - opened).toBeLessThan(5_000);
+  // The banner says it too, told by the first process, not by a look of its own.
+  await expect.poll(banner, { timeout: 20_000 }).toEqual([expect.objectContaining({ channel: 'whatsapp-cloud', replies: 1 })]);
   await expect.poll(async () => (await answer(cloud!.app))?.waiting, { timeout: 20_000 }).toEqual(said);
   await expect.poll(async () => (await answer(other!))?.waiting, { timeout: 20_000 }).toEqual(said);
 

@@ -33,6 +33,11 @@ export interface AdminOptions extends AdminContext {
   dashboard?: (app: Express) => void;
   /** Heartbeat of the event stream (default 20 s; tests shorten it). */
   heartbeatMs?: number;
+  /**
+   * How often the "Replies not sent yet" banner's state is looked at without a notice (default 5 s): a test that shows
+   * the notice's own news lengthens it, so that what arrives cannot be that look.
+   */
+  waitingLookMs?: number;
 }
 
 /** How often the channels' state is looked at while a dashboard is open. */
@@ -99,7 +104,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   const waiting = new Watch(async (fresh) => {
     const replies = (await options.waitingReplies?.(fresh)) ?? [];
     return replies.length > 0 ? replies : undefined;
-  });
+  }, options.waitingLookMs !== undefined ? { everyMs: options.waitingLookMs } : {});
   // A reply began or stopped waiting, in any process: the banners read it again now, not at the next look.
   options.feed.subscribe((change) => change.type === 'delivery' && change.data.waiting && waiting.changed());
   mountEvents(router, options, { outages, channelsDown, waiting }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});

@@ -107,6 +107,8 @@ export interface CloudServerOptions {
   outbox?: StartOptions['outbox'];
   /** The dashboard's bundle (`builtDashboard()`), for a test that opens it. */
   dashboardDir?: string;
+  /** How often the dashboard's "Replies not sent yet" banner is looked at without a notice (`StartOptions.adminWaitingLookMs`). */
+  adminWaitingLookMs?: number;
 }
 
 /** Starts the fake Graph API and the server with the WhatsApp Cloud channel on. */
@@ -127,6 +129,7 @@ export async function startCloud(options: CloudServerOptions): Promise<CloudServ
     ...(options.now ? { now: options.now } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.dashboardDir !== undefined ? { dashboardDir: options.dashboardDir } : {}),
+    ...(options.adminWaitingLookMs !== undefined ? { adminWaitingLookMs: options.adminWaitingLookMs } : {}),
   });
   let app: Switchboard;
   try {
