@@ -6,7 +6,7 @@ import { logged, placed } from '../shared/file-error.ts';
 import { identityKey } from '../shared/identity.ts';
 import { Reloader } from '../shared/reloader.ts';
 import type { ServedCount } from './agents-on-file.ts';
-import { EMPTY_ROSTER, emptiedError, lostWhileDownError, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
+import { brokenWhileDownError, EMPTY_ROSTER, emptiedError, lostWhileDownError, parseTeamFile, TeamFileError, type Roster } from './team-file.ts';
 import type { PerLanguage } from './lines.ts';
 import { inTeam, sameTeam, teamTitle, titledAs, type AddressKey, type Agent, type Team } from './team.ts';
 
@@ -28,7 +28,7 @@ export interface TeamDirectoryOptions {
   watch?: boolean;
   /**
    * How many teams and agents the file had in service when the server last ran (the store keeps it: `servedLastRun`).
-   * A file missing or empty at load over some is not served: `load` rejects with the TeamFileError that says so.
+   * A file missing, empty or refused at load over some is not served: `load` rejects with the TeamFileError that says so.
    */
   lastRun?: ServedCount;
 }
@@ -47,7 +47,7 @@ export class TeamDirectory {
   private fileErrors: TeamFileError[] = [];
   private readonly listeners = new Set<(before: Roster, after: Roster) => void>();
   private served = false;
-  /** The file found missing or empty at load, over the teams and agents of the last run (see `lastRun`). */
+  /** The file found missing, empty or refused at load, over the teams and agents of the last run (see `lastRun`). */
   private lost: TeamFileError | undefined;
   private readonly reloader: Reloader;
 
@@ -219,6 +219,8 @@ export class TeamDirectory {
       const { fields, message } = logged(error);
       log.error({ ...fields, file }, message);
     }
+    // Refused at start over the teams and agents of the last run: not started without them (see `lastRun`).
+    if (!this.served && this.options.lastRun) this.lost ??= brokenWhileDownError(file, this.fileErrors, this.options.lastRun);
     if (this.served) log.warn({ file }, `${basename(file)} was refused; the last good version stays in service`);
   }
 

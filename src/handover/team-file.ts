@@ -139,6 +139,25 @@ export function lostWhileDownError(file: string, text: string | undefined, lastR
   );
 }
 
+/**
+ * Why team.yaml refused at start (`errors`, placed at their columns: the first is named, the others are in the log)
+ * cannot leave the server to start without it, when the store says it had `lastRun` teams and agents in service: a
+ * syntax error, an unknown key or a bad agent written while the server was down would otherwise start it with no teams
+ * and no agents, every customer waiting and every agent's queued for nobody. Undefined when it may start.
+ *
+ *     brokenWhileDownError('data/team.yaml', errors, { teams: 2, agents: 3 }); // data/team.yaml:10: unknown key "max_opn"…, but 2 teams…
+ */
+export function brokenWhileDownError(file: string, errors: readonly TeamFileError[], lastRun: { teams: number; agents: number }): TeamFileError | undefined {
+  const { teams, agents } = lastRun;
+  const [first] = errors;
+  if (!first || teams + agents === 0) return undefined;
+  const more = errors.length > 1 ? ` (and ${counted(errors.length - 1, 'more error')}, each in the log)` : '';
+  return new TeamFileError(
+    file, first.line, `${first.message}${more}, but ${counted(teams, 'team')} and ${counted(agents, 'agent')} were in service when the server last ran: started without the file, it would serve none of them`,
+    `${first.hint ? `${first.hint}; ` : ''}fix the file and start again`, first.column, first.known,
+  );
+}
+
 /** Whether team.yaml's text says nothing: empty, or comments only. */
 function saysNothing(text: string): boolean {
   const parsed = parseYamlSource(text);

@@ -1,7 +1,7 @@
-// team.yaml changed by hand while the server was down: deleted or emptied, a team renamed while customers wait in its
+// team.yaml changed by hand while the server was down: deleted, emptied or broken, a team renamed while customers wait in its
 // queue. What the admin and the customers then see as the real server starts again on the same DATA_DIR (embedded
 // store, Telegram webhooks, the fake Bot API on 127.0.0.1).
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/server/config.ts';
@@ -76,6 +76,27 @@ it.each([
   await writeFile(join(dir, 'flows', 'inbound.yaml'), 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello"\n');
   app = await start(dir, settings());
   expect((await adminClient(app.url).get<{ agents: unknown[] }>('/agents')).body.agents).toEqual([]);
+}, 60_000);
+
+it.each([
+  ['with a YAML syntax error', () => writeFile(join(dir, 'team.yaml'), teamFile().replace('  - name: Omar\n', '  - name: "Omar\n')), /team\.yaml:8:11: YAML syntax error: this text opens with " and is never closed, .*\(put a " where the text ends/s],
+  ['with an unknown key', () => writeFile(join(dir, 'team.yaml'), teamFile().replace('    telegram: 9001\n', '    telegram: 9001\n    max_opn: 3\n')), /team\.yaml:10:5: unknown key "max_opn" in agent "Omar", .*\(did you mean "max_open"\?/s],
+  ['with an agent in a team it does not have', () => writeFile(join(dir, 'team.yaml'), teamFile().replace('teams: [Billing]', 'teams: [Biling]')), /team\.yaml:10:5: agent "Omar" is in unknown team "Biling", .*\(did you mean "Billing"\?/s],
+  ['made a folder', async () => { await rm(join(dir, 'team.yaml')); await mkdir(join(dir, 'team.yaml')); }, /team\.yaml:1:1: cannot read team\.yaml: EISDIR/],
+])('team.yaml %s while the server was down: it refuses to start, naming the file, the line and the fix', async (_, change, where) => {
+  await laylaWaitingForBillingThenStopped();
+  await change();
+  const starting = start(dir, settings());
+  await expect(starting).rejects.toBeInstanceOf(ConfigError);
+  await expect(starting).rejects.toThrow(where);
+  await expect(starting).rejects.toThrow(/but 2 teams and 2 agents were in service when the server last ran.*\(.*fix the file.*start again.*\)/s);
+  expect(api!.sentTo(LAYLA).filter((text) => /passed to/.test(text))).toEqual([]);
+  // Fixed, it starts, and Layla still waits for Billing.
+  await rm(join(dir, 'team.yaml'), { recursive: true });
+  await writeFile(join(dir, 'team.yaml'), teamFile());
+  app = await start(dir, settings());
+  const open = (await adminClient(app.url).get<{ conversations: { team?: string; stage: string }[] }>('/conversations?status=open')).body.conversations;
+  expect(open).toEqual([expect.objectContaining({ team: 'Billing', stage: 'queued' })]);
 }, 60_000);
 
 it('a team renamed by hand while customers wait in its queue: they wait in the renamed team, not in the first team', async () => {
