@@ -499,15 +499,36 @@ export class Timers {
     }
     for (const [from, renamed] of renames) await store.transaction(`agents:${renamed.id}`, (tx) => carryState(tx, from, renamed));
     // Queued for an agent or a team nobody in team.yaml is any more: never taken where they are.
-    const stranded = (await store.openConversations({ stage: 'queued' })).filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
+    const queued = await store.openConversations({ stage: 'queued' });
+    const stranded = queued.filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
+    // Held by an agent in service, or queued for one by name, in a team gone from team.yaml: see below.
+    const teamGone = (c: Conversation) => c.team !== undefined && !directory.team(c.team);
+    const astray = [...await store.openConversations({ stage: 'assigned' }), ...queued].filter((c) => teamGone(c) && !stranded.includes(c));
     // Its team renamed (see `renamedTeams`): as the store kept team.yaml before this change, so read before it is kept anew.
-    const teamNow = stranded.some((c) => c.team !== undefined && !directory.team(c.team)) ? await renamedTeams(store, directory) : undefined;
+    const teamNow = [...stranded, ...astray].some(teamGone) ? await renamedTeams(store, directory) : undefined;
     for (const conversation of stranded) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
         if (fresh?.status !== 'open' || fresh.stage !== 'queued' || !desk.stranded(fresh)) return;
         const renamed = fresh.team !== undefined && !directory.team(fresh.team) ? teamNow?.(fresh.team) : undefined;
         await desk.rehome(tx, fresh, fx, renamed?.name);
+      });
+    }
+    // Its agent is in the team, newly named: so is the conversation, for transfers, the agent's /list, the dashboard
+    // and the reports, and, queued for the agent by name, to be taken from the team's queue as they come online.
+    for (const conversation of astray) {
+      const renamed = teamNow?.(conversation.team ?? '');
+      if (!renamed) continue;
+      await transactions.onCustomerKey(conversation, async (tx, fx) => {
+        const fresh = await tx.conversation(conversation.id);
+        if (fresh?.status !== 'open' || !teamGone(fresh) || (fresh.stage !== 'assigned' && fresh.stage !== 'queued')) return;
+        if (fresh.stage === 'queued') {
+          if (!desk.stranded(fresh)) await desk.rehome(tx, fresh, fx, renamed.name);
+          return;
+        }
+        log.warn({ conversation: fresh.id, team: fresh.team, now: renamed.name, agent: fresh.agentId }, `team ${fresh.team ?? ''} is not in team.yaml any more; its agents are in ${renamed.name} now, so the conversation is in it (a team renamed)`);
+        fresh.team = renamed.name;
+        tx.putConversation(fresh);
       });
     }
   }

@@ -1,5 +1,5 @@
 // team.yaml changed by hand while the server was down: deleted, emptied or broken, a team renamed while customers wait in its
-// queue. What the admin and the customers then see as the real server starts again on the same DATA_DIR (embedded
+// queue or its agents hold them. What the admin and the customers then see as the real server starts again on the same DATA_DIR (embedded
 // store, Telegram webhooks, the fake Bot API on 127.0.0.1).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -116,6 +116,56 @@ it('a team renamed by hand while customers wait in its queue: they wait in the r
   // Omar, in the renamed team, takes her as he comes online.
   await says(9001, '/online');
   await until('Layla with Omar', () => api!.sentTo(LAYLA).includes('\u2068Omar\u2069 has joined the conversation.'), 10_000);
+}, 60_000);
+
+it('a team renamed by hand while its agent holds a customer: the conversation is in the renamed team, for the agent and the dashboard', async () => {
+  api = await FakeBotApi.start();
+  dir = await handoverDataDir(flowFor('Billing'), teamFile());
+  app = await start(dir, settings());
+  await says(9001, '/online');
+  await says(LAYLA, 'My invoice is wrong');
+  await until('Layla with Omar', () => api!.sentTo(LAYLA).includes('\u2068Omar\u2069 has joined the conversation.'));
+  await quiet(api);
+  await app.stop();
+  await writeFile(join(dir, 'team.yaml'), teamFile('Payments'));
+  await writeFile(join(dir, 'flows', 'inbound.yaml'), flowFor('Payments'));
+  app = await start(dir, settings());
+  const admin = adminClient(app.url);
+  const open = async () => (await admin.get<{ conversations: { id: number; team?: string; stage: string; agentId?: string }[] }>('/conversations?status=open')).body.conversations;
+  await until('the restart moved her to Payments', async () => (await open())[0]?.team === 'Payments', 10_000);
+  expect(await open()).toEqual([expect.objectContaining({ id: 1, team: 'Payments', stage: 'assigned', agentId: 'omar' })]);
+  // Omar reads her under the team he is in now (not Billing, a team nobody is in); Layla is told nothing.
+  const before = { omar: api!.sentTo(9001).length, layla: api!.sentTo(LAYLA).length };
+  await says(9001, '/list');
+  await until('Omar answered', () => api!.sentTo(9001).length > before.omar);
+  expect(api!.sentTo(9001).slice(before.omar)).toEqual([expect.stringContaining('Yours (1/3):\n  #1 Layla · Payments\n')]);
+  expect(api!.sentTo(LAYLA).slice(before.layla)).toEqual([]);
+}, 60_000);
+
+it('a team renamed by hand while a customer waits for one of its agents by name: she waits for him in the renamed team', async () => {
+  api = await FakeBotApi.start();
+  const toOmar = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing, agent: Omar }\n    queued: "You are number {{queue.position}} in line."\n';
+  dir = await handoverDataDir(toOmar, teamFile());
+  app = await start(dir, settings());
+  await says(LAYLA, 'My invoice is wrong');
+  await until('Layla told her place', () => api!.sentTo(LAYLA).includes('You are number 1 in line.'));
+  await quiet(api);
+  await app.stop();
+  await writeFile(join(dir, 'team.yaml'), teamFile('Payments'));
+  await writeFile(join(dir, 'flows', 'inbound.yaml'), toOmar.replace('Billing', 'Payments'));
+  app = await start(dir, settings());
+  const admin = adminClient(app.url);
+  const open = async () => (await admin.get<{ conversations: { id: number; team?: string; stage: string; agentId?: string }[] }>('/conversations?status=open')).body.conversations;
+  const before = { omar: api!.sentTo(9001).length, layla: api!.sentTo(LAYLA).length };
+  await until('the restart moved her to Payments', async () => (await open())[0]?.team === 'Payments', 10_000);
+  expect(await open()).toEqual([expect.objectContaining({ id: 1, team: 'Payments', stage: 'queued', agentId: 'omar' })]);
+  // Omar sees her in his team's queue, and takes her as he comes online; she is told of no move meanwhile.
+  await says(9001, '/list');
+  await until('Omar answered', () => api!.sentTo(9001).length > before.omar);
+  expect(api!.sentTo(9001).slice(before.omar)).toEqual([expect.stringContaining('Payments queue (1):\n  #1 Layla')]);
+  await says(9001, '/online');
+  await until('Layla with Omar', () => api!.sentTo(LAYLA).includes('\u2068Omar\u2069 has joined the conversation.'), 10_000);
+  expect(api!.sentTo(LAYLA).slice(before.layla)).toEqual(['\u2068Omar\u2069 has joined the conversation.']);
 }, 60_000);
 
 describe('a flow that hands customers to an agent by name (assign: { agent: Omar })', () => {
