@@ -1,5 +1,5 @@
 // team.yaml edited while customers and agents are talking: an agent's address changed, team.yaml emptied by an editor
-// half-way through a save, an agent renamed. What the customer, the agent and the admin then read, through a real
+// half-way through a save, an agent renamed, a team renamed. What the customer, the agent and the admin then read, through a real
 // server on the embedded store: Telegram webhooks to it, the fake Bot API, saves from the admin API or by hand.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -184,4 +184,20 @@ it('an agent renamed while the server was down keeps their customers and their s
   await quiet(api);
   expect(api.sentTo(LAYLA).slice(before.layla)).toEqual([]);
   expect(api.sentTo(9001).slice(before.omar).filter((text) => /no longer|passed back/.test(text))).toEqual([]);
+}, 60_000);
+
+it('a team renamed from the dashboard while its agent holds a customer: the conversation is in the renamed team', async () => {
+  await omarWithLayla();
+  const admin = adminClient(app!.url);
+  // The flow first, as the dashboard asks: it hands nobody to Billing any more.
+  const { version } = (await admin.get<{ version: string }>('/flows/inbound')).body;
+  expect((await admin.put('/flows/inbound', { source: 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello"\n', baseVersion: version })).status).toBe(200);
+  expect((await publish(team().replace(/Billing/g, 'Payments'))).status).toBe(200);
+  const open = async () => (await admin.get<{ conversations: { id: number; team?: string; stage: string; agentId?: string }[] }>('/conversations?status=open')).body.conversations;
+  await until('Layla in Payments', async () => (await open())[0]?.team === 'Payments', 10_000);
+  expect(await open()).toEqual([expect.objectContaining({ team: 'Payments', stage: 'assigned', agentId: 'omar' })]);
+  const before = api!.sentTo(9001).length;
+  await says(9001, '/list');
+  await until('Omar answered', () => api!.sentTo(9001).length > before);
+  expect(api!.sentTo(9001).slice(before)).toEqual([expect.stringContaining('#1 Layla · Payments\n')]);
 }, 60_000);
