@@ -140,7 +140,7 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
   // channel here takes back a message they got.
   if (blank(text)) return reply(word(line('editLeavesNothing', id), agent.language), id);
   const conversation = await tx.conversation(id);
-  if (conversation?.status !== 'open') return reply(word(line('editOnClosed', id), agent.language), id);
+  if (conversation?.status !== 'open') return reply(word(line('editOnClosed', id, conversation && closingOf(ctx, conversation, agent)), agent.language), id);
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
     const holder = holderOf(ctx, conversation)?.name;
     return reply(word(line('editNotYours', id, holder), agent.language), id);
@@ -209,7 +209,7 @@ async function reactionFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound
   if (!conversation || !to || customers === undefined) return reply(line('reactionNotOnCustomers', reaction.emoji, to));
   const held = await heldBy(ctx, tx, agent, conversation.id);
   if (!('conversation' in held)) {
-    return reply(conversation.status !== 'open' ? line('reactionOnClosed', reaction.emoji, to) : line('reactionNotYours', reaction.emoji, to, holderOf(ctx, conversation)?.name));
+    return reply(conversation.status !== 'open' ? line('reactionOnClosed', reaction.emoji, to, closingOf(ctx, conversation, agent)) : line('reactionNotYours', reaction.emoji, to, holderOf(ctx, conversation)?.name));
   }
   const shown = await reactForCustomer(ctx, tx, agent, held.conversation, { emoji: reaction.emoji, to: customers }, fx);
   if (shown !== true) await reply(line('reactionNotShown', reaction.emoji, to, shown.someShown));

@@ -72,7 +72,7 @@ function wallClockOf(at: string, zone = 'UTC'): { day: string; clock: string; zo
   return { day: `${part.year}-${part.month}-${part.day}`, clock: `${part.hour}:${part.minute}`, zone };
 }
 
-/** `#1 was closed by Nadia on 2026-12-07 at 02:41 UTC`: the words of `closedAlready` and `repliedToClosed`. */
+/** `#1 was closed by Nadia on 2026-12-07 at 02:41 UTC`: the words of `closedAlready`, `repliedToClosed` and the other refusals on a closed one. */
 const CLOSED_EN = (id: number, { at, how, who, zone: in_ }: Closing): string => {
   const { day, clock, zone } = wallClockOf(at, in_);
   return `#${id} was closed ${{ person: `by ${who} `, you: 'by you ', inactivity: 'automatically for inactivity ', bot: 'by the bot ', customerLeft: '' }[how]}on ${day} at ${clock} ${zone}${how === 'customerLeft' ? ', when the customer left the chat' : ''}`;
@@ -301,7 +301,7 @@ const en = {
   filePreview: (file: FileNamed) => FILE_PREVIEW_EN[previewKind(file)] ?? `📎 ${file.name}`,
   // An agent's edit of a message of theirs that does not reach the customer.
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
-  editOnClosed: (id: number) => `#${id} is closed: your edit did not reach the customer.`,
+  editOnClosed: (id: number, closing?: Closing) => `${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}: your edit did not reach the customer.`,
   editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
   editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
   editLeavesNothing: (id: number) => `#${id}: your edit leaves nothing to read, so nothing was sent; the customer still has your message as it was (a sent message cannot be taken back). Write a correction as a new message.`,
@@ -404,7 +404,8 @@ const en = {
   reactionNotOnCustomers: (emoji: string, to?: { id: number; customer: string }) => (to
     ? `#${to.id}: your reaction ${emoji} did not reach ${to.customer}: only a reaction to one of their own messages does.`
     : `Your reaction ${emoji} reached no one: only a reaction to a customer's message reaches them.`),
-  reactionOnClosed: (emoji: string, to: { id: number; customer: string }) => `#${to.id} is closed: your reaction ${emoji} did not reach ${to.customer}.`,
+  reactionOnClosed: (emoji: string, to: { id: number; customer: string }, closing?: Closing) =>
+    `${closing ? CLOSED_EN(to.id, closing) : `#${to.id} is closed`}: your reaction ${emoji} did not reach ${to.customer}.`,
   reactionNotYours: (emoji: string, to: { id: number; customer: string }, holder?: string) =>
     `#${to.id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your reaction ${emoji} did not reach ${to.customer}.`,
   reactionNotShown: (emoji: string, to: { id: number; customer: string }, someShown: boolean) => (someShown
@@ -566,7 +567,7 @@ const ar: Wording = {
   quotedFile: (kind) => `[${KINDS_AR[kind]}]`,
   filePreview: (file) => FILE_PREVIEW_AR[previewKind(file)] ?? `📎 ${isolate(file.name ?? '')}`,
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
-  editOnClosed: (id) => `المحادثة #${id} مغلقة: لم يصل تعديلك إلى العميل.`,
+  editOnClosed: (id, closing) => `${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
   editLeavesNothing: (id) => `المحادثة #${id}: لا يترك تعديلك شيئًا يُقرأ، فلم يُرسل شيء؛ ما زالت رسالتك عند العميل كما كانت (لا يمكن سحب رسالة أُرسلت). اكتب التصحيح في رسالة جديدة.`,
@@ -642,7 +643,7 @@ const ar: Wording = {
   reactionNotOnCustomers: (emoji, to) => (to
     ? `المحادثة #${to.id}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}: لا يصل إلا التفاعل مع إحدى رسائله هو.`
     : `لم يصل تفاعلك ${emoji} إلى أحد: لا يصل إلى العميل إلا التفاعل مع إحدى رسائله.`),
-  reactionOnClosed: (emoji, to) => `المحادثة #${to.id} مغلقة: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}.`,
+  reactionOnClosed: (emoji, to, closing) => `${closing ? CLOSED_AR(to.id, closing) : `المحادثة #${to.id} مغلقة`}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}.`,
   reactionNotYours: (emoji, to, holder) =>
     `لم تعد المحادثة #${to.id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تفاعلك ${emoji} إلى ${isolate(to.customer)}.`,
   reactionNotShown: (emoji, to, someShown) => (someShown

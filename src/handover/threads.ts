@@ -15,7 +15,7 @@ import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
-import { holderOf, mayTouch, threadLanguage } from './lookups.ts';
+import { closingOf, holderOf, mayTouch, threadLanguage } from './lookups.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -111,7 +111,8 @@ export async function editInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbou
   const id = conversation.id;
   // Blanked out: a blank correction would tell the customer nothing, and no channel here takes back what they got.
   if (blank(text)) return says(line('editLeavesNothing', id));
-  if (conversation.status !== 'open') return says(line('editOnClosed', id));
+  // The whole team reads the thread: the closer by name, never 'you'.
+  if (conversation.status !== 'open') return says(line('editOnClosed', id, closingOf(ctx, conversation)));
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) return says(line('editNotYours', id, holderOf(ctx, conversation)?.name));
   await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, says);
 }

@@ -145,7 +145,8 @@ describe('Telegram: an agent edits a message the customer got', () => {
     expect(await post(app, text(OMAR, '/list'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).length > toOmar + 1);
     // Told once, before the answer to his next command.
-    expect(api.sentTo(OMAR)[toOmar]).toBe('#1 is closed: your edit did not reach the customer.');
+    // Who closed it and when: himself, a moment ago.
+    expect(api.sentTo(OMAR)[toOmar]).toMatch(/^#1 was closed by you on \d{4}-\d\d-\d\d at \d\d:\d\d UTC: your edit did not reach the customer\.$/);
     expect(api.sentTo(OMAR).filter((t) => t.includes('your edit'))).toHaveLength(1);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
     expect((await app.store.messagesOfContact((await app.store.conversation(1))!.contactId)).filter((m) => m.edit !== undefined)).toEqual([]);

@@ -179,10 +179,11 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(await omarDoes(cloud, { id: 'wamid.OMARMELT', type: 'reaction', reaction: { message_id: relay.id, emoji: '🫠' } })).toEqual([
       'المحادثة #1: لم يصل تفاعلك 🫠 إلى \u2068Layla\u2069: لا يقبل تطبيقه من الشركة إلا بعض التفاعلات (منها 👍 ❤ 🔥 🙏 👌). تفاعل بأحدها، أو اكتب له ما تريد.',
     ]);
-    expect((await adminClient(cloud.app.url).post('/conversations/1/close', {})).status).toBe(200);
+    expect((await adminClient(cloud.app.url).post('/conversations/1/close', {}, { 'x-admin-name': 'Nadia' })).status).toBe(200);
     await settled(cloud, OMAR);
     expect(await omarDoes(cloud, { id: 'wamid.OMARLATE', type: 'reaction', reaction: { message_id: relay.id, emoji: '👍' } })).toEqual([
-      'المحادثة #1 مغلقة: لم يصل تفاعلك 👍 إلى \u2068Layla\u2069.',
+      // Who closed it and when: Nadia, from the dashboard, a moment ago.
+      expect.stringMatching(/^أُغلقت المحادثة #1 بواسطة \u2068Nadia\u2069 في \u2068\d{4}-\d\d-\d\d\u2069 الساعة \u2068\d\d:\d\d UTC\u2069: لم يصل تفاعلك 👍 إلى \u2068Layla\u2069\.$/),
     ]);
     expect(reactionsOnLayla(api)).toEqual([]);
   });
@@ -207,7 +208,7 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     expect(cloud.graph.saidTo(KARIM).filter((said) => said.includes('🙏'))).toEqual([]);
   });
 
-  it('tells him his reaction reaches no one once an admin gave the conversation to Sara, and takes nothing off her message', async () => {
+  it('tells him his reaction reaches no one once an admin gave the conversation to Sara, and who closed it and when once she did, and takes nothing off her message', async () => {
     const { api, cloud, omar, layla } = await desk({ language: '  - name: Sara\n    whatsapp: "+15550007777"\n    teams: [Billing]\n' });
     await omar('/online');
     await layla('Did my refund go out?');
@@ -224,6 +225,12 @@ describe('an agent on WhatsApp who reacts to a message, or deletes one of theirs
     ]);
     expect(await omarDoes(cloud, { id: 'wamid.OMARAFTER2', type: 'reaction', reaction: { message_id: relay.id, emoji: '' } })).toEqual([]);
     expect(cloud.graph.saidTo(OMAR).length).toBe(told + 1);
+    // Sara closes it: his next reaction is told who closed it and when.
+    expect((await cloud.post(messagesBody([text('/close 1', { from: SARA })], { from: SARA, name: 'Sara' }))).status).toBe(200);
+    await settled(cloud, SARA);
+    expect(await omarDoes(cloud, { id: 'wamid.OMARAFTER3', type: 'reaction', reaction: { message_id: relay.id, emoji: '❤️' } })).toEqual([
+      expect.stringMatching(/^#1 was closed by Sara on \d{4}-\d\d-\d\d at \d\d:\d\d UTC: your reaction ❤️ did not reach Layla\.$/),
+    ]);
     expect(reactionsOnLayla(api)).toEqual([]);
   });
 
