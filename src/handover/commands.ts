@@ -113,7 +113,8 @@ const COMMANDS: { [N in AgentCommandName]: CommandSpec<N> } = {
     async run(ctx, command) {
       const language = ctx.agent.language;
       const held = await heldBy(ctx.desk, ctx.tx, ctx.agent, command.conversationId);
-      if ('problem' in held) return ctx.reply(word(line('notHeld', command.conversationId), language));
+      // Closed since their chat showed it: who closed it and when, as /close N says it.
+      if ('problem' in held) return ctx.reply(word(held.problem.key === 'closedAlready' ? held.problem : line('notHeld', command.conversationId), language));
       ctx.state.current = held.conversation.id;
       delete ctx.state.erased;
       saveAgentState(ctx.tx, ctx.agent, ctx.state);
