@@ -192,8 +192,8 @@ const en = {
   threadClosedByFlow: (id: number, customer: string | undefined, note?: string) =>
     `#${id} is closed: it was with the bot, and its flow ended the conversation${note ? ` (${isolateRtl(note)})` : ''}. When ${isolateRtl(customer ?? 'the customer')} writes again, they start a new conversation.`,
   // An agent writing in the topic of a closed conversation.
-  threadClosed: (id: number, agent: string, customer: string | undefined) =>
-    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: #${id} is closed. When they write again, their new conversation gets a topic of its own.`,
+  threadClosed: (id: number, agent: string, customer: string | undefined, closing?: Closing) =>
+    `${agent}, that was not sent to ${isolateRtl(customer ?? 'the customer')}: ${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}. When they write again, their new conversation gets a topic of its own.`,
   notInThreadTeam: (agent: string, team?: string) => `${agent} is not in ${team}: nothing was sent.`,
   // A colleague writing in the topic of a conversation another agent holds: the customer hears one agent at a time.
   threadNotYours: (id: number, agent: string, holder: string, customer: string | undefined) =>
@@ -500,8 +500,8 @@ const ar: Wording = {
     `أُغلقت المحادثة #${id}: كانت قد عادت إلى البوت، ولم يُجب ${isolate(customer ?? 'العميل')} عن سؤاله طوال ${durationAr(idleForMs)}. حين يكتب مجددًا تبدأ محادثة جديدة.`,
   threadClosedByFlow: (id, customer, note) =>
     `أُغلقت المحادثة #${id}: كانت مع البوت، وأنهى مسارُ المحادثة الحديثَ${note ? ` (${isolate(note)})` : ''}. حين يكتب ${isolate(customer ?? 'العميل')} مجددًا تبدأ محادثة جديدة.`,
-  threadClosed: (id, agent, customer) =>
-    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مغلقة. حين يكتب مجددًا يكون لمحادثته الجديدة موضوع خاص بها.`,
+  threadClosed: (id, agent, customer, closing) =>
+    `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: ${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}. حين يكتب مجددًا يكون لمحادثته الجديدة موضوع خاص بها.`,
   notInThreadTeam: (agent, team) => `${isolate(agent)} ليس في فريق ${isolate(team ?? '')}: لم يُرسل شيء.`,
   threadNotYours: (id, agent, holder, customer) =>
     `${isolate(agent)}، لم تُرسل هذه الرسالة إلى ${isolate(customer ?? 'العميل')}: المحادثة #${id} مع ${isolate(holder)}. اطلب من ${isolate(holder)} أن يحوّلها إليك (${isolate(`/transfer ${id} ${agent}`)} هنا أو في دردشته مع البوت).`,

@@ -15,7 +15,7 @@ import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
-import { closingOf, holderOf, mayTouch, threadLanguage } from './lookups.ts';
+import { closingOf, holderOf, mayTouch, notOpen, threadLanguage } from './lookups.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -55,9 +55,13 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   const language = threadLanguage(ctx, conversation);
   if (conversation.status !== 'open') {
+    // Who closed it and when, by name (the whole team reads the thread): a command about it is answered each time, as
+    // in the agent's chat with the bot.
+    const command = parseAgentCommand(text, language);
+    if (command && !('error' in command) && HOLDERS_COMMANDS.has(command.name)) return reply(word(notOpen(ctx, conversation.id, conversation), language));
     if (await toldLately(ctx, tx, agent, inbound.channel, thread)) return;
     const customer = (await tx.contact(conversation.contactId))?.name;
-    return reply(word(line('threadClosed', conversation.id, agent.name, customer), language));
+    return reply(word(line('threadClosed', conversation.id, agent.name, customer, closingOf(ctx, conversation)), language));
   }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team)), language));
   const command = parseAgentCommand(text, language);

@@ -125,12 +125,37 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, 'and the invoice too'))).toBe(200);
     expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, 'She is gone, Sara'))).toBe(200);
     await eventually(() => api.sentTo(DESK).length > inDesk + 1);
-    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
-      'Sara, that was not sent to Layla: #1 is closed. When they write again, their new conversation gets a topic of its own.',
-      'Omar, that was not sent to Layla: #1 is closed. When they write again, their new conversation gets a topic of its own.',
-    ]);
+    // Who closed it and when, by name: the whole team reads the topic.
+    const closed = /^#1 was closed by Omar on \d{4}-\d\d-\d\d at \d\d:\d\d UTC$/;
+    const [toSara, toOmar] = api.sentTo(DESK).slice(inDesk).map((said) => said.split(/: (?=#1)|\. (?=When)/));
+    expect(toSara).toEqual(['Sara, that was not sent to Layla', expect.stringMatching(closed), 'When they write again, their new conversation gets a topic of its own.']);
+    expect(toOmar).toEqual(['Omar, that was not sent to Layla', expect.stringMatching(closed), 'When they write again, their new conversation gets a topic of its own.']);
     expect(api.sentTo(LAYLA).slice(toLayla)).toEqual([]);
   }, 30_000);
+
+  it('answers each command about a conversation closed since, in its topic, with who closed it and when, in the team\'s language', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1 (refunded).'));
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/transfer 1 Sara'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk + 1);
+    const closed = expect.stringMatching(/^#1 was closed by Omar on \d{4}-\d\d-\d\d at \d\d:\d\d UTC\. Nothing was changed\.$/);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([closed, closed]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
+
+    const arabic = await takenByOmar('    language: ar\n');
+    expect(await post(arabic.app, inTopic({ id: OMAR, name: 'Omar' }, '/close'))).toBe(200);
+    await eventually(() => arabic.api.sentTo(DESK).includes('أُغلقت المحادثة #1.'));
+    const inArabicDesk = arabic.api.sentTo(DESK).length;
+    expect(await post(arabic.app, inTopic({ id: SARA, name: 'Sara' }, '/close'))).toBe(200);
+    await eventually(() => arabic.api.sentTo(DESK).length > inArabicDesk);
+    expect(arabic.api.sentTo(DESK).slice(inArabicDesk)).toEqual([
+      expect.stringMatching(/^أُغلقت المحادثة #1 بواسطة \u2068Omar\u2069 في \u2068\d{4}-\d\d-\d\d\u2069 الساعة \u2068\d\d:\d\d UTC\u2069\. لم يتغير شيء\.$/),
+    ]);
+  }, 60_000);
 
   it('is told of a photo in the General topic too, which is not fetched; a person not in team.yaml is not answered', async () => {
     const { app, api } = await takenByOmar();
