@@ -46,6 +46,11 @@ export interface AgentConsoleOptions {
   autoCloseAfterMs?: number;
   /** The labels of a conversation's fields and the titles of its intents (`FlowLibrary.wording`); without it, paths and intents. */
   wording?: (conversation: Conversation) => Promise<Wording>;
+  /**
+   * Why a hand back of a conversation would be refused (`runtime.whyNoHandBack`): the console says it beside a disabled
+   * Hand back, by the rule the hand back itself keeps. Without it, Hand back is offered.
+   */
+  whyNoHandBack?: (conversation: Conversation) => Promise<Line | undefined>;
   /** How long a customer waits for an away agent before going to a colleague (`AWAY_REQUEUE_AFTER`), as the agent's app was told it; absent when off. */
   awayRequeueAfterMs?: number;
   /** How long a customer waits for an online agent's answer before going to a colleague (`UNANSWERED_PASS_ON_AFTER`), as the agent's app was told it; absent when off. */
@@ -98,6 +103,8 @@ export interface ConsoleConversation {
    * earlier question, which answered nothing (the list marks it, as the transcript does).
    */
   lastMessage?: { id: number; from: Message['from']; mine?: true; late?: true; text: string; at: string };
+  /** Of one the agent holds that the server would refuse to hand back: why, in the page's language. */
+  noHandBack?: string;
 }
 
 /** A message of a transcript, as the console shows it. */
@@ -240,6 +247,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     const messages = transcript(await store.messagesOfConversation(conversation.id));
     // What the list shows of it: the last words between the customer and the agents, as the dashboard's lists show.
     const last = lastWords(messages);
+    const noHandBack = conversation.stage === 'assigned' && conversation.agentId === agent.id ? await options.whyNoHandBack?.(conversation) : undefined;
     return {
       id: conversation.id,
       stage: conversation.stage,
@@ -259,6 +267,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       ...(last
         ? { lastMessage: { id: last.id, from: last.from, ...(last.from === 'agent' && last.agentId === agent.id ? { mine: true as const } : {}), ...(last.direction === 'in' && last.oldPress ? { late: true as const } : {}), text: excerpt(previewText(last, language)), at: last.at } }
         : {}),
+      ...(noHandBack ? { noHandBack: word(noHandBack, language) } : {}),
     };
   }
 

@@ -468,6 +468,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.AWAY_REQUEUE_AFTER ? { awayRequeueAfterMs: config.AWAY_REQUEUE_AFTER } : {}),
       ...(config.UNANSWERED_PASS_ON_AFTER ? { unansweredPassOnAfterMs: config.UNANSWERED_PASS_ON_AFTER } : {}),
       wording: (conversation) => served.wording(conversation),
+      whyNoHandBack: running.whyNoHandBack,
     });
 
     // A classify step without a model asks its clarify question, even for the clearest need: the first

@@ -639,7 +639,14 @@ async function openConversation(id, opening = false) {
     for (const shown of conversation.shown) field(fields, shown);
   }
   $('claim').hidden = held;
-  for (const id of ['handback', 'close-form', 'transfer-form', 'note-form', 'reply-form']) $(id).hidden = !held && id !== 'note-form';
+  for (const id of ['handback-action', 'close-form', 'transfer-form', 'note-form', 'reply-form']) $(id).hidden = !held && id !== 'note-form';
+  // Where the server would refuse it (a flow that ended at its assign step), Hand back shows disabled with its reason.
+  const noHandBack = held ? conversation.noHandBack : undefined;
+  $('handback').disabled = noHandBack !== undefined;
+  if (noHandBack !== undefined) $('handback').setAttribute('aria-describedby', 'no-hand-back');
+  else $('handback').removeAttribute('aria-describedby');
+  $('no-hand-back').hidden = noHandBack === undefined;
+  $('no-hand-back').textContent = noHandBack ?? '';
   $('template-form').hidden = !held || state.templates.length === 0;
   fillTransfer();
   fillTemplates();
