@@ -157,6 +157,24 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     ]);
   }, 60_000);
 
+  it('tells the topic who closed the conversation and when, of an edit after the close', async () => {
+    const { app, api } = await takenByOmar();
+    const said = inTopic({ id: OMAR, name: 'Omar' }, 'Your refund is 50 EUR');
+    expect(await post(app, said)).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Your refund is 50 EUR'));
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1.'));
+    const toLayla = api.sentTo(LAYLA).length;
+    const inDesk = api.sentTo(DESK).length;
+    const edit = { update_id: said.update_id + 500_000, edited_message: { ...said.message, text: 'Your refund is 15 EUR', edit_date: said.message.date + 30 } };
+    expect(await post(app, edit)).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      expect.stringMatching(/^#1 was closed by Omar on \d{4}-\d\d-\d\d at \d\d:\d\d UTC: your edit did not reach the customer\.$/),
+    ]);
+    expect(api.sentTo(LAYLA).slice(toLayla).join('\n')).not.toMatch(/15 EUR/);
+  }, 30_000);
+
   it('is told of a photo in the General topic too, which is not fetched; a person not in team.yaml is not answered', async () => {
     const { app, api } = await takenByOmar();
     const before = deskMessages(api).length;
