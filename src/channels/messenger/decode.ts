@@ -83,7 +83,9 @@ const messageSchema = z.object({
   app_id: hint(z.union([z.number(), z.string()]).transform(String)),
   metadata: hint(z.string().max(1000)),
   quick_reply: hint(z.object({ payload: payloadSchema })),
-  reply_to: hint(z.object({ mid: hint(midSchema) })),
+  // `story`: the customer answered one of the Instagram account's stories (`url`: its media, which Meta stops serving
+  // once the story expires, within 24 hours).
+  reply_to: hint(z.object({ mid: hint(midSchema), story: hint(z.object({ url: hint(z.string().max(8192)), id: hint(z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1).max(128))) })) })),
   attachments: z.array(z.unknown()).max(100).optional(),
   referral: hint(referralSchema),
   is_deleted: hint(z.boolean()),
@@ -313,13 +315,21 @@ function contentOf(message: Message, platform: Platform): Content {
       const named = payload.title ?? title;
       const link = named !== undefined && !blank(named) ? `${named}: ${payload.url}` : payload.url;
       if (!links.includes(link)) links.push(link);
+    } else if (type === 'story_mention' && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
+      // The customer mentioned the account in their story: its link, which works until the story expires.
+      links.push(storyLine('mentioned you in their story', payload.url));
     } else {
-      // A link without an address, a story mention, a template: nothing here can show it.
+      // A link without an address, a template: nothing here can show it.
       unread.push(type === 'fallback' ? 'shared link' : type.replace(/_/g, ' '));
     }
   }
   if (message.is_unsupported) unread.push('unsupported');
-  const written = [message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
+  // An answer to one of the account's stories: which one, before what the customer wrote about it.
+  const story = message.reply_to?.story;
+  const replied = story === undefined ? undefined
+    : story.url !== undefined && /^https?:\/\//.test(story.url) ? storyLine('replied to your story', story.url)
+    : story.id !== undefined ? `[replied to your story ${story.id}, which Instagram no longer shows]` : undefined;
+  const written = [replied ?? '', message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
   const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
   const choice = pressed?.choice;
@@ -337,6 +347,11 @@ function contentOf(message: Message, platform: Platform): Content {
     // Only when nothing else can be read: a text beside a shared link is an answer like any other.
     ...(!readable ? { unsupported: [...new Set(unread)].join(', ') } : {}),
   };
+}
+
+/** A line naming an Instagram story by its link, which Meta serves only until the story expires. */
+function storyLine(what: string, url: string): string {
+  return `[${what}: ${url} (the link works until the story expires, within 24 hours of posting)]`;
 }
 
 /** A quick reply's payload as render.ts writes it (`{"choice","of"}`, the message it hangs on), or a bare choice id. */

@@ -183,6 +183,31 @@ describe('Instagram Direct', () => {
     expect(messenger.graph.saidTo(IGSID).filter((said) => said.includes('can\'t be shown'))).toEqual([]);
   });
 
+  it('shows the agent the story a waiting customer replied to, and a story mention as one, with its link (noting it expires); the customer is not told it cannot be shown', async () => {
+    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    await settled(messenger);
+    // As Meta documents them: a reply names the story (`reply_to.story`), a mention comes as a `story_mention` attachment.
+    const storyUrl = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17999111222333444&signature=StOrY';
+    const reply = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, message: { mid: 'ig_m_story_reply', text: 'Is this still on sale?', reply_to: { story: { url: storyUrl, id: '17999111222333444' } } } };
+    const mentionUrl = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18000555666777888&signature=MeNtIoN';
+    const mention = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950540000, message: { mid: 'ig_m_story_mention', attachments: [{ type: 'story_mention', payload: { url: mentionUrl } }] } };
+    expect(await messenger.post(batch([reply, mention], { object: 'instagram' }))).toEqual({ status: 200, body: { ok: true } });
+    await settled(messenger);
+    const relayed = async () => (await lina.messages()).map((m) => m.text).filter((text) => text.includes('ig_messaging_cdn'));
+    await expect.poll(relayed, { timeout: 5000 }).toHaveLength(2);
+    const [replied, mentioned] = await relayed();
+    expect(replied).toContain(`replied to your story: ${storyUrl} (the link works until the story expires`);
+    expect(replied).toContain('Is this still on sale?');
+    expect(mentioned).toContain(`mentioned you in their story: ${mentionUrl} (the link works until the story expires`);
+    expect(mentioned).not.toContain('cannot be shown');
+    expect(messenger.graph.saidTo(IGSID).filter((said) => said.includes('can\'t be shown'))).toEqual([]);
+  });
+
   it('acknowledges and ignores Instagram webhooks without INSTAGRAM=1', async () => {
     const { log, lines } = recordingLog();
     const messenger = await startMessenger({ flows: { 'inbound.yaml': topicFlow }, log });
