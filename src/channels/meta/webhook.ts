@@ -10,6 +10,7 @@ import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import { sameSecret } from '../../shared/secret.ts';
+import { parseJson } from './json.ts';
 import { signatureMatches } from './signature.ts';
 
 /** Large enough for a WhatsApp history sync, which may describe thousands of messages in one body. */
@@ -64,7 +65,7 @@ export function mountWebhook<Item>(app: Express, options: WebhookOptions<Item>):
     }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = parseJson(raw.toString('utf8'));
     } catch {
       res.status(400).json(NOT_JSON);
       return;

@@ -126,6 +126,18 @@ describe('batches', () => {
     expect(messenger.graph.callsTo('/me/messages').every((call) => call.token === TOKEN && call.path === '/v21.0/me/messages' && call.query === '')).toBe(true);
   });
 
+  it('keeps an Instagram-scoped id sent as a number past 2^53 digit for digit: the reply goes to that person, not to a rounded one', async () => {
+    const messenger = await server({ config: { INSTAGRAM: '1' } });
+    // Ids are strings in Meta's payloads, numbers in some old ones: the raw bytes, as no JavaScript number could write them.
+    const sender = '17841400000000001';
+    messenger.graph.addProfile(sender, { name: 'Layla', username: 'layla.h' });
+    const raw = `{"object":"instagram","entry":[{"id":"17841405822304914","time":1763950400000,"messaging":[{"sender":{"id":${sender}},"recipient":{"id":17841405822304914},"timestamp":1763950400000,"message":{"mid":"ig_m_BIG","text":"hello"}}]}]}`;
+    expect(await messenger.post(raw)).toEqual({ status: 200, body: { ok: true } });
+    expect((await messenger.app.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'instagram', id: sender }]]);
+    await settled(messenger);
+    expect(messenger.graph.saidTo(sender)).toEqual(['Hi Layla! How can we help?']);
+  });
+
   it('answers a customer who pastes a very long text: 10,000 characters kept whole, past 20,000 kept cut and marked, never dropped', async () => {
     const messenger = await server();
     const long = 'طلبي رقم 4521 لم يصل بعد 😕 '.repeat(400);
