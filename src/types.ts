@@ -58,6 +58,11 @@ export interface InboundMessage {
    * transaction, by when it was sent next to the customer's last one (`Conversation.lastAlbum`).
    */
   albumByTime?: true;
+  /**
+   * The sender wrote more than the channel keeps (this many characters): `text` is its start, marked with …. An agent
+   * is told where their message to a customer stopped.
+   */
+  textCut?: number;
   /** The channel message id this message quotes. */
   replyTo?: string;
   /** Forwarded from another chat: someone else's words (or the sender's own, elsewhere), not written to us. */

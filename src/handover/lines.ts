@@ -265,6 +265,8 @@ const en = {
   // An agent's message of a kind nothing here sends on (a poll, a dice), as their channel names it.
   kindNotSent: (id: number, kind: string) => `#${id}: your ${kind} was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.`,
   // An agent's live location: the customer got the point it started at, which does not move for them.
+  // An agent's message longer than their channel passes on (`written`: its characters): the customer got it up to `end`.
+  textCut: (id: number, written: number, end: string) => `#${id}: your message was cut: it has ${written} characters, more than your app's messages bring here, and the customer got it only up to "${isolateRtl(end)}". Send them the rest in another message.`,
   liveLocationOnce: (id: number) => `#${id}: the customer got your location as it is now, once: it does not move for them as you move. Send it again later if they need to know where you are.`,
   // An agent's message with a spoiler (hidden text) for a customer whose app cannot hide it (`correction`: an edit, which
   // goes plain to every app): not sent, since it would show them what the agent hid.
@@ -550,6 +552,7 @@ const ar: Wording = {
     ? `المحادثة #${id}: لم يُرسل ملصقك المتحرك إلى العميل: لا يعرض تطبيقه إلا الملصقات الثابتة. أرسل صورة، أو اكتب له ما تريد بدلًا منه.`
     : `المحادثة #${id}: لم يُرسل إلى العميل: لا يستطيع تطبيقه عرض ${KINDS_AR[kind]}. اكتب له ما تريد بدلًا منه.`),
   kindNotSent: (id, kind) => `المحادثة #${id}: لم يُرسل ${kindsAr(kind)} إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.`,
+  textCut: (id, written, end) => `المحادثة #${id}: قُطعت رسالتك: فيها ${written} حرفًا، وهذا أكثر مما تنقله رسائل تطبيقك إلى هنا، ولم يصل العميلَ منها إلا ما ينتهي بـ «${isolate(end)}». أرسل له الباقي في رسالة أخرى.`,
   liveLocationOnce: (id) => `المحادثة #${id}: وصل العميلَ موقعك الحالي مرة واحدة: لا يتحرك عنده حين تتحرك. أرسله مجددًا لاحقًا إن احتاج أن يعرف مكانك.`,
   spoilerNotSent: (id, correction) => `المحادثة #${id}: ${correction ? 'لم يُرسَل تصحيحك' : 'لم تُرسَل رسالتك'}: ${correction ? 'فيه' : 'فيها'} نص مخفي، ${correction ? 'والتصحيح يصل العميلَ' : 'وتطبيق العميل يعرضه'} ظاهرًا. أرسل ${correction ? 'التصحيح' : 'الرسالة'} دون إخفاء، أو احذف ما يجب أن يبقى مخفيًا.`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,

@@ -215,6 +215,8 @@ export async function fromAgentToCustomer(
   // The customer gets where the agent is now; the moves their app goes on sharing are not passed on, nor the end of it.
   if (attachments.some((attachment) => attachment.location?.live)) await reply(line('liveLocationOnce', conversation.id));
   if (text.trim() === '' && attachments.length === 0) return;
+  // Longer than their channel keeps: the customer gets the start, and the agent hears where it stopped.
+  if (inbound.textCut !== undefined) await reply(line('textCut', conversation.id, inbound.textCut, lastWords(text.replace(/…$/, ''))));
   // Forwarded from another chat: the customer reads that these are not the agent's own words, as the agent's app shows them.
   const forwarded = inbound.forwarded ? await forwardedText(tx, conversation, text) : undefined;
   const written = forwarded?.text ?? text;
@@ -230,6 +232,15 @@ export async function fromAgentToCustomer(
   recordFirstResponse(conversation, agent.id, stamp(ctx));
   conversation.lastAgentMessageAt = stamp(ctx);
   tx.putConversation(conversation);
+}
+
+/** How many characters of a cut text's end a notice quotes, to say where it stopped. */
+const END_CHARS = 40;
+
+/** The end of `text`, on one line, after …: where a cut message stopped ("…the last words the customer got"). */
+function lastWords(text: string): string {
+  const plain = [...text.replace(/\s+/g, ' ').trim()];
+  return plain.length > END_CHARS ? `…${plain.slice(-END_CHARS).join('').trimStart()}` : plain.join('');
 }
 
 /**

@@ -82,7 +82,8 @@ const messageSchema = z.object({
   type: z.string().min(1).max(64),
   context: hint(z.object({ id: hint(wamidSchema), forwarded: hint(z.boolean()), frequently_forwarded: hint(z.boolean()) })),
   referral: hint(z.object({ source_id: hint(z.string().max(256)), source_url: hint(z.string().max(2048)) })),
-  text: z.object({ body: textSchema }).optional(),
+  // Cut in `contentOf`, which says how long it was (an agent is told where their message stopped).
+  text: z.object({ body: z.string() }).optional(),
   interactive: z.object({ type: z.string().max(64), button_reply: replySchema.optional(), list_reply: replySchema.optional() }).optional(),
   button: z.object({ payload: z.string().max(1024).optional(), text: textSchema.optional() }).optional(),
   image: mediaSchema.optional(),
@@ -320,7 +321,7 @@ function movedIdentity(message: Message): IdentityUpdate | { reason: string } | 
 type Content =
   | {
     text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; edit?: { of: string };
-    deletion?: { of: string }; unsupported?: string;
+    deletion?: { of: string }; unsupported?: string; textCut?: number;
   }
   | { refused: string }
   | { ignored: string };
@@ -330,7 +331,8 @@ function contentOf(message: Message): Content {
     case 'text':
       if (!message.text) return { refused: 'a text message without text.body' };
       // Only spaces or invisible characters: nothing said, as on the other channels; no blank line reaches an agent.
-      return blank(message.text.body) ? { ignored: 'a text of only blank or invisible characters' } : { text: message.text.body };
+      if (blank(message.text.body)) return { ignored: 'a text of only blank or invisible characters' };
+      return message.text.body.length > MAX_TEXT_LENGTH ? { text: cutText(message.text.body, MAX_TEXT_LENGTH), textCut: message.text.body.length } : { text: message.text.body };
     case 'interactive': {
       const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
       if (reply) return { text: reply.title, choice: reply.id };

@@ -103,3 +103,27 @@ describe('an agent replies to one message of a customer\'s', () => {
     expect(cloud.graph.saidTo(SHEENA).slice(toSheena)).toEqual(['It ships tomorrow.']);
   });
 });
+
+describe('an agent\'s message longer than WhatsApp brings here', () => {
+  it('reaches the customer cut at 20,000 characters, and the agent is told it was cut and where it stopped', async () => {
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${OMAR}"\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    servers.stopAfterTest(cloud);
+    const fromOmar = (body: string) => cloud.post(messagesBody([text(body, { from: OMAR })], { from: OMAR, name: 'Omar' }));
+    expect((await fromOmar('/online')).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('Can you send me the whole contract?')]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.startsWith('#1 · new conversation')));
+
+    // A contract pasted whole: WhatsApp takes 65,536 characters, the channel keeps 20,000.
+    const contract = Array.from({ length: 1000 }, (_, i) => `Clause ${i + 1}: the tenant pays on the first day. `).join('');
+    const kept = contract.slice(0, 19_999);
+    expect((await fromOmar(contract)).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(SHEENA).join('').replace(/\s+/g, '').endsWith('…'));
+    expect(cloud.graph.saidTo(SHEENA).slice(1).join('').replace(/\s+/g, '')).toBe(`${kept}…`.replace(/\s+/g, ''));
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.startsWith('#1: your message was cut')));
+    const notice = cloud.graph.saidTo(OMAR).find((said) => said.startsWith('#1: your message was cut'))!;
+    expect(notice).toContain(`it has ${contract.length} characters`);
+    expect(notice).toContain(`the customer got it only up to "…${kept.slice(-40).trimStart()}"`);
+    expect(notice).toContain('Send them the rest in another message.');
+  });
+});
