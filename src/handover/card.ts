@@ -240,7 +240,7 @@ export function shownText(message: Shown, language: DeskLanguage, quoting?: Quot
     return was === undefined ? message.text : word(line('editedMessage', was, message.edit.text), language);
   }
   const deleted = deletedFrom(message);
-  return deleted === undefined ? message.text : word(line('deletedMessage', deleted), language);
+  return deleted === undefined ? storyLinesIn(message.text, language) : word(line('deletedMessage', deleted), language);
 }
 
 /**
@@ -295,6 +295,21 @@ export function quotedText(quoted: Pick<Message, 'text' | 'attachments'> | undef
 }
 
 const UNSHOWN_LINE = /^\[a message of a kind that cannot be shown here: ([^\]\n]+)\]$/;
+
+/** The English lines `storyReplied` and `storyMentioned` write into an Instagram customer's message, each on its own line. */
+const STORY_LINE = /^\[(replied to your story|mentioned you in their story)(?:: (\S+) \(the link works until the story expires, within 24 hours of posting\))?\]$/gm;
+
+/**
+ * `text` with the lines naming an Instagram story (which the transcript keeps in English) in `language`.
+ *
+ *     storyLinesIn(`${word(line('storyReplied', url))}\nIs it on sale?`, 'ar'); // '[ردّ على قصتك: ⁨https://…⁩ (…)]\nIs it on sale?'
+ */
+export function storyLinesIn(text: string, language: DeskLanguage): string {
+  if (language === 'en' || !text.includes('story')) return text;
+  return text.replace(STORY_LINE, (whole: string, what: string, url: string | undefined) => (what === 'replied to your story'
+    ? word(line('storyReplied', url), language)
+    : url !== undefined ? word(line('storyMentioned', url), language) : whole));
+}
 
 /** What a deleted message said ('' when nothing to quote); undefined when `message` is no deletion. */
 function deletedFrom(message: Shown): string | undefined {

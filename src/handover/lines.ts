@@ -272,6 +272,10 @@ const en = {
   // goes plain to every app): not sent, since it would show them what the agent hid.
   spoilerNotSent: (id: number, correction: boolean) => `#${id}: your ${correction ? 'correction' : 'message'} was not sent: it has hidden text (a spoiler), and ${correction ? 'a correction reaches the customer' : "the customer's app shows it"} plainly. Send it without the spoiler, or leave out what should stay hidden.`,
   // A customer's message of a kind nothing here can show (a poll, a story, a shared reel), as the channel names it.
+  // An Instagram customer's reply to one of the account's stories, or a mention of it in theirs, as the transcript
+  // keeps it before their words: the story by its link (Meta's, which stops working when the story expires), if any.
+  storyReplied: (url?: string) => `[replied to your story${url !== undefined ? `: ${url} (the link works until the story expires, within 24 hours of posting)` : ''}]`,
+  storyMentioned: (url: string) => `[mentioned you in their story: ${url} (the link works until the story expires, within 24 hours of posting)]`,
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
   kindNotShownInApp: (kind: string) => `[a message that cannot be shown here (${kind}), sent from the business app]`,
@@ -555,6 +559,8 @@ const ar: Wording = {
   textCut: (id, written, end) => `المحادثة #${id}: قُطعت رسالتك: فيها ${written} حرفًا، وهذا أكثر مما تنقله رسائل تطبيقك إلى هنا، ولم يصل العميلَ منها إلا ما ينتهي بـ «${isolate(end)}». أرسل له الباقي في رسالة أخرى.`,
   liveLocationOnce: (id) => `المحادثة #${id}: وصل العميلَ موقعك الحالي مرة واحدة: لا يتحرك عنده حين تتحرك. أرسله مجددًا لاحقًا إن احتاج أن يعرف مكانك.`,
   spoilerNotSent: (id, correction) => `المحادثة #${id}: ${correction ? 'لم يُرسَل تصحيحك' : 'لم تُرسَل رسالتك'}: ${correction ? 'فيه' : 'فيها'} نص مخفي، ${correction ? 'والتصحيح يصل العميلَ' : 'وتطبيق العميل يعرضه'} ظاهرًا. أرسل ${correction ? 'التصحيح' : 'الرسالة'} دون إخفاء، أو احذف ما يجب أن يبقى مخفيًا.`,
+  storyReplied: (url) => `[ردّ على قصتك${url !== undefined ? `: ${isolate(url)} (يعمل الرابط حتى تنتهي القصة، خلال 24 ساعة من نشرها)` : ''}]`,
+  storyMentioned: (url) => `[أشار إليك في قصته: ${isolate(url)} (يعمل الرابط حتى تنتهي القصة، خلال 24 ساعة من نشرها)]`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
   liveLocationShared: () => '[موقع مباشر: حيث كان العميل حين شاركه؛ لا تصلك تحركاته هنا. اسأله أين هو الآن إن كان ذلك مهمًا]',

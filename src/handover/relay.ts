@@ -7,7 +7,7 @@ import type { Attachment, Contact, Conversation, Message, TextStyle, Tx } from '
 import { byLanguage } from '../flows/language.ts';
 import { requeue } from './assignment/assign.ts';
 import { markAwaitingAnswer } from './away.ts';
-import { customerLabel, deletionText, editText, quotedText, reactionText, relayText } from './card.ts';
+import { customerLabel, deletionText, editText, quotedText, reactionText, relayText, storyLinesIn } from './card.ts';
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { leftUnreachable, line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
@@ -64,7 +64,7 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   // Sent from the business's own app (a poll of theirs), there is no customer to ask for it.
   const unshown = (language: DeskLanguage) => (said.unsupported !== undefined ? [word(line(said.answeredInApp ? 'kindNotShownInApp' : 'kindNotShown', said.unsupported), language)] : []);
   const reacted = said.reaction ? await tx.messageByChannelId(conversation.channel, said.reaction.to) : undefined;
-  const words = (language: DeskLanguage) => (said.reaction ? word(line('reactedInApp', said.reaction.emoji, quotedText(reacted, language)), language) : said.text);
+  const words = (language: DeskLanguage) => (said.reaction ? word(line('reactedInApp', said.reaction.emoji, quotedText(reacted, language)), language) : storyLinesIn(said.text, language));
   const written = (language: DeskLanguage) => {
     // A kind from the business app that came without words: its own line says where it came from.
     if (!said.answeredInApp || (said.text === '' && said.unsupported !== undefined)) return words(language);

@@ -6,6 +6,7 @@
 // URL): receive.ts brings their bytes, since decoding does no I/O.
 import { z } from 'zod';
 import { safeName } from '../../store/media.ts';
+import { line, word } from '../../handover/lines.ts';
 import { blank, cutText } from '../../shared/text.ts';
 import type { Attachment, InboundMessage } from '../../types.ts';
 import { PLATFORMS, type Platform } from './platforms.ts';
@@ -317,7 +318,7 @@ function contentOf(message: Message, platform: Platform): Content {
       if (!links.includes(link)) links.push(link);
     } else if (type === 'story_mention' && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
       // The customer mentioned the account in their story: its link, which works until the story expires.
-      links.push(storyLine('mentioned you in their story', payload.url));
+      links.push(word(line('storyMentioned', payload.url)));
     } else {
       // A link without an address, a template: nothing here can show it.
       unread.push(type === 'fallback' ? 'shared link' : type.replace(/_/g, ' '));
@@ -326,9 +327,8 @@ function contentOf(message: Message, platform: Platform): Content {
   if (message.is_unsupported) unread.push('unsupported');
   // An answer to one of the account's stories: which one, before what the customer wrote about it.
   const story = message.reply_to?.story;
-  const replied = story === undefined ? undefined
-    : story.url !== undefined && /^https?:\/\//.test(story.url) ? storyLine('replied to your story', story.url)
-    : story.id !== undefined ? `[replied to your story ${story.id}, which Instagram no longer shows]` : undefined;
+  // (In English, as the transcript keeps it; each agent reads it in their language.)
+  const replied = story === undefined ? undefined : word(line('storyReplied', story.url !== undefined && /^https?:\/\//.test(story.url) ? story.url : undefined));
   const written = [replied ?? '', message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
   const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
@@ -347,11 +347,6 @@ function contentOf(message: Message, platform: Platform): Content {
     // Only when nothing else can be read: a text beside a shared link is an answer like any other.
     ...(!readable ? { unsupported: [...new Set(unread)].join(', ') } : {}),
   };
-}
-
-/** A line naming an Instagram story by its link, which Meta serves only until the story expires. */
-function storyLine(what: string, url: string): string {
-  return `[${what}: ${url} (the link works until the story expires, within 24 hours of posting)]`;
 }
 
 /** A quick reply's payload as render.ts writes it (`{"choice","of"}`, the message it hangs on), or a bare choice id. */

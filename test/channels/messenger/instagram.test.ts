@@ -208,6 +208,26 @@ describe('Instagram Direct', () => {
     expect(messenger.graph.saidTo(IGSID).filter((said) => said.includes('can\'t be shown'))).toEqual([]);
   });
 
+  it('names the story in Arabic for an agent with language: ar, the link kept whole', async () => {
+    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n    language: ar\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+    await settled(messenger);
+    const storyUrl = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17999111222333444&signature=StOrY';
+    const reply = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, message: { mid: 'ig_m_story_reply_ar', text: 'بكم هذا؟', reply_to: { story: { url: storyUrl, id: '17999111222333444' } } } };
+    expect(await messenger.post(batch([reply], { object: 'instagram' }))).toEqual({ status: 200, body: { ok: true } });
+    await settled(messenger);
+    const relayed = async () => (await lina.messages()).map((m) => m.text).filter((text) => text.includes('ig_messaging_cdn'));
+    await expect.poll(relayed, { timeout: 5000 }).toHaveLength(1);
+    const [said] = await relayed();
+    expect(said).toContain(`[ردّ على قصتك: \u2068${storyUrl}\u2069 (يعمل الرابط حتى تنتهي القصة، خلال 24 ساعة من نشرها)]`);
+    expect(said).toContain('بكم هذا؟');
+    expect(said).not.toContain('replied to your story');
+  });
+
   it('acknowledges and ignores Instagram webhooks without INSTAGRAM=1', async () => {
     const { log, lines } = recordingLog();
     const messenger = await startMessenger({ flows: { 'inbound.yaml': topicFlow }, log });
