@@ -5,9 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, inChromium, launch, shot, withPage } from '../admin-ui/scenario.ts';
-import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
-import { agentToken, eventually, visitor } from '../helpers.ts';
-import { LAYLA, startLinaCloud, stopCloudsAfterEach } from './lina-on-cloud.ts';
+import { agentToken } from '../helpers.ts';
+import { linaHoldsLayla, stopCloudsAfterEach } from './lina-on-cloud.ts';
 import { readShown } from './shipped-in-chromium.ts';
 
 stopCloudsAfterEach();
@@ -25,11 +24,7 @@ describe.skipIf(!hasChromium)(inChromium('Hand back in the agent console'), () =
 
   it('shows Hand back disabled, with the server\'s reason, for a conversation whose flow ended at the step that handed it over', async () => {
     // Lina's inbound flow is one assign step: Layla's #1 comes to Lina, and nothing of the flow is left after it.
-    const cloud = await startLinaCloud();
-    const lina = visitor(cloud.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
-    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 15_000);
+    const { cloud, lina } = await linaHoldsLayla();
 
     await withPage(browser, 'console-hand-back', { locale: 'en', viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${cloud.app.url}/agent`);

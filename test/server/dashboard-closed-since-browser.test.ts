@@ -5,10 +5,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, inChromium, launch, shot, signIn, withPage } from '../admin-ui/scenario.ts';
-import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
-import { eventually, visitor } from '../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
-import { LAYLA, startLinaCloud, stopCloudsAfterEach } from './lina-on-cloud.ts';
+import { linaHoldsLayla, stopCloudsAfterEach } from './lina-on-cloud.ts';
 import { readShown } from './shipped-in-chromium.ts';
 
 stopCloudsAfterEach();
@@ -29,11 +27,7 @@ describe.skipIf(!hasChromium)(inChromium('a decision on a conversation closed si
   });
 
   it('says when a colleague closed it on the admin\'s clock (Asia/Riyadh), not in UTC', async () => {
-    const cloud = await startLinaCloud();
-    const lina = visitor(cloud.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
-    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 15_000);
+    const { cloud } = await linaHoldsLayla();
 
     await withPage(browser, 'dashboard-closed-since', { locale: 'en', timezoneId: 'Asia/Riyadh', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signIn(page, cloud.app.url, ADMIN_TOKEN, 'Rania');

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, inChromium, launch, shot, signIn, withPage } from '../admin-ui/scenario.ts';
 import { messagesBody, text as cloudText } from '../channels/whatsapp-cloud/harness.ts';
 import { metaError } from '../channels/meta/fake-graph-api.ts';
-import { eventually, visitor } from '../helpers.ts';
+import { eventually } from '../helpers.ts';
 import { ADMIN_TOKEN, adminClient } from './admin/client.ts';
-import { LAYLA, startLinaCloud, stopCloudsAfterEach } from './lina-on-cloud.ts';
+import { LAYLA, linaHoldsLayla, stopCloudsAfterEach } from './lina-on-cloud.ts';
 import { readShown } from './shipped-in-chromium.ts';
 
 const read = readShown;
@@ -25,11 +25,7 @@ describe.skipIf(!hasChromium)(inChromium('Send again on the dashboard'), () => {
   });
 
   it('sends an agent\'s failed reply once more as theirs, once, in the timeline as the admin\'s; not offered, saying why, while nothing would reach the customer', async () => {
-    const cloud = await startLinaCloud();
-    const lina = visitor(cloud.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await cloud.post(messagesBody([cloudText('Is my refund on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
-    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('Is my refund on its way?')), 15_000);
+    const { cloud, lina } = await linaHoldsLayla();
     await eventually(() => cloud.graph.saidTo(LAYLA).some((said) => said.includes('Lina')), 15_000);
 
     // WhatsApp refuses Lina's answer for good, for a reason that says nothing of the customer.
