@@ -38,6 +38,18 @@ async function server(options: Partial<Parameters<typeof startMessenger>[0]> = {
 
 const igEvent = (text: string, mid: string) => textEvent(text, { from: IGSID, to: IG_ACCOUNT, mid });
 
+/** Lina (`language`, if given) of team Shop, online on her web chat session, and the customer's first Instagram message (`instagram-text`) in her hands. */
+async function linaHoldsShopper(language?: 'ar'): Promise<{ messenger: MessengerServer; lina: ReturnType<typeof visitor> }> {
+  const team = `teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n${language ? `    language: ${language}\n` : ''}`;
+  const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
+  const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+  const lina = visitor(messenger.app.url, 'agent-lina');
+  await lina.say('/online');
+  expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
+  await settled(messenger);
+  return { messenger, lina };
+}
+
 describe('Instagram Direct', () => {
   it('answers an Instagram customer by name with quick replies, takes the one pressed, and marks what they read', async () => {
     const messenger = await server();
@@ -164,13 +176,7 @@ describe('Instagram Direct', () => {
   });
 
   it('shows the agent the post a customer shares while waiting ("is this one in stock?"): its caption and link, once, and the customer is not asked to write it instead', async () => {
-    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
-    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
-    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
-    const lina = visitor(messenger.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
-    await settled(messenger);
+    const { messenger, lina } = await linaHoldsShopper();
     // Since November 2025 Meta sends a shared post as `share` and `ig_post`, with the same caption and link.
     const link = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18139494541428835&signature=AbC';
     const payload = { ig_post_media_id: '18139494541428835', title: 'فستان أزرق 👗 Blue linen dress, sizes S-L', url: link };
@@ -184,13 +190,7 @@ describe('Instagram Direct', () => {
   });
 
   it('shows the agent the story a waiting customer replied to, and a story mention as one, with its link (noting it expires); the customer is not told it cannot be shown', async () => {
-    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n';
-    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
-    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
-    const lina = visitor(messenger.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
-    await settled(messenger);
+    const { messenger, lina } = await linaHoldsShopper();
     // As Meta documents them: a reply names the story (`reply_to.story`), a mention comes as a `story_mention` attachment.
     const storyUrl = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17999111222333444&signature=StOrY';
     const reply = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, message: { mid: 'ig_m_story_reply', text: 'Is this still on sale?', reply_to: { story: { url: storyUrl, id: '17999111222333444' } } } };
@@ -209,13 +209,7 @@ describe('Instagram Direct', () => {
   });
 
   it('names the story in Arabic for an agent with language: ar, the link kept whole', async () => {
-    const team = 'teams:\n  - name: Shop\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Shop]\n    language: ar\n';
-    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Shop }\n    queued: "Please wait."\n';
-    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
-    const lina = visitor(messenger.app.url, 'agent-lina');
-    await lina.say('/online');
-    expect((await messenger.post(fixture('instagram-text'))).status).toBe(200);
-    await settled(messenger);
+    const { messenger, lina } = await linaHoldsShopper('ar');
     const storyUrl = 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=17999111222333444&signature=StOrY';
     const reply = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT }, timestamp: 1763950530000, message: { mid: 'ig_m_story_reply_ar', text: 'بكم هذا؟', reply_to: { story: { url: storyUrl, id: '17999111222333444' } } } };
     expect(await messenger.post(batch([reply], { object: 'instagram' }))).toEqual({ status: 200, body: { ok: true } });
