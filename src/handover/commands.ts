@@ -238,6 +238,27 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
 }
 
 /**
+ * An agent's message as a command is read from it: without the spaces and invisible marks before it (the right-to-left
+ * mark an Arabic keyboard may start a message with, a zero-width space, an isolate mark), which hide no command.
+ *
+ *     commandText('\u200f/close 1'); // '/close 1'
+ */
+export function commandText(text: string): string {
+  return text.replace(/^[\s\p{Cf}]+/u, '').trim();
+}
+
+/**
+ * Whether an agent's message is a command (or a mistyped one), one rule for every place an agent writes: in a chat with
+ * the bot, in a desk topic and in the console, where such a reply is refused rather than sent to the customer.
+ *
+ *     looksLikeCommand('\u200f/note refund'); // true
+ *     looksLikeCommand('50/50');              // false
+ */
+export function looksLikeCommand(text: string): boolean {
+  return commandText(text).startsWith('/');
+}
+
+/**
  * Parses an agent's message: a command, a one-line error to send back (in the agent's `language`), or undefined when
  * the text is not a command (it does not start with "/") and goes to the customer.
  *
@@ -247,10 +268,8 @@ export function agentCommandsIn(language: DeskLanguage): readonly { name: AgentC
  *     parseAgentCommand('/إغلاق ٤٢');           // { name: 'close', conversationId: 42 }: the Arabic word, Arabic digits
  */
 export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
-  // Invisible marks before the slash (the right-to-left mark an Arabic keyboard may start a message with, a zero-width
-  // space) hide no command: the agent's private note would go to the customer.
-  const trimmed = text.replace(/^[\s\p{Cf}]+/u, '').trim();
-  if (!trimmed.startsWith('/')) return undefined;
+  if (!looksLikeCommand(text)) return undefined;
+  const trimmed = commandText(text);
   const [first, args] = splitFirst(trimmed.slice(1));
   // Telegram appends the bot's username in groups: /close@acme_bot.
   const typed = first.replace(/@\S*$/, '');

@@ -11,7 +11,7 @@ import { messageOrPartOf } from '../store/sent-parts.ts';
 import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { bareCommand, parseAgentCommand, runAgentCommand } from './commands.ts';
+import { bareCommand, commandText, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
 import { closingOf, customerName, CUSTOMER_LEFT, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
@@ -63,7 +63,7 @@ export async function fromAgent(
   }
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
   const target = async () => toldOf(tx, agent, state, await targetOf(ctx, tx, agent, state, quoted, erased));
-  if (command && (inbound.attachments?.length ?? 0) > 0) return reply(word(line('commandWithFile', text.replace(/^[\s\p{Cf}]+/u, '').split(/\s/)[0] ?? ''), agent.language));
+  if (command && (inbound.attachments?.length ?? 0) > 0) return reply(word(line('commandWithFile', commandText(text).split(/\s/)[0] ?? ''), agent.language));
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);

@@ -23,6 +23,7 @@ import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
 import { isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { looksLikeCommand } from '../handover/commands.ts';
 import { contactTag } from '../shared/identity.ts';
 import { readMarkup } from '../shared/markup.ts';
 import { againCopy, lastWebchatMessage, sendAgainOrWhyNot, sendAgainWithheld, sentAgainIds, webchatSession } from './send-again.ts';
@@ -502,7 +503,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       res.status(409).json(refusal(line('claimFirst', conversation.id), req));
       return;
     }
-    if (text.trim().startsWith('/')) {
+    if (looksLikeCommand(text)) {
       res.status(400).json(refusal(line('replyLooksLikeCommand'), req));
       return;
     }

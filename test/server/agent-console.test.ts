@@ -136,6 +136,14 @@ describe('the agent console API', () => {
 
     // What is not a reply is refused.
     expect((await lina.call('/conversations/1/messages', { text: '/close' })).status).toBe(400);
+    // Behind an invisible mark (an Arabic keyboard's right-to-left mark, a zero-width space, an isolate) as well: the
+    // channels read that as a command, so the console sends none of it to Layla.
+    for (const mark of ['\u200f', '\u200e', '\u200b', '\u2066', '\u2067', '\u2068', '\u2069']) {
+      const refused = await lina.call('/conversations/1/messages', { text: `${mark}/note refund ticket 4471` });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: expect.stringContaining('would be read as a command') });
+    }
+    expect((await layla.messages()).some((m) => m.text.includes('refund ticket 4471'))).toBe(false);
     expect((await lina.call('/conversations/1/messages', { text: '   ' })).status).toBe(400);
 
     // A note, then the close with a note: Layla's conversation is closed.
