@@ -179,7 +179,8 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   if ('problem' in held) return refused(held.problem, conversationId);
   const { conversation } = held;
   const team = ctx.directory.team(to);
-  const colleague = team ? undefined : findAgent(ctx, to);
+  // An agent named as a mention, "@Sara", as an agent used to a chat app writes a colleague's name.
+  const colleague = team ? undefined : findAgent(ctx, to) ?? (/^\s*@/.test(to) ? findAgent(ctx, to.replace(/^\s*@/, '')) : undefined);
   if (!team && !colleague) {
     return refused(line('noTeamOrAgent', to, ctx.directory.teams().map((t) => t.name)), conversationId);
   }

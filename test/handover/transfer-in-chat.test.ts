@@ -77,6 +77,15 @@ describe('/transfer without a number in the agent\'s private chat', () => {
     await eventually(() => api.sentTo(LAYLA).at(-1) === `${isolated('Sara')} has joined the conversation.`);
   }, 30_000);
 
+  it('takes the colleague named as a mention, with a leading "@": /transfer 1 @Sara', async () => {
+    const { app, api } = await bothOnline();
+    await toOmar(app, api, LAYLA, 'Layla', 1);
+    await saraOnline(app, api);
+    expect(await omarSays(app, api, '/transfer 1 @Sara')).toBe('#1 is now with Sara.');
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'sara' });
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1 ')));
+  }, 30_000);
+
   /** Omar answers Layla, notes, and passes #1 to Sara (`saraLines` under her in team.yaml): the card Sara gets. */
   async function cardSaraGets(saraLines = ''): Promise<string | undefined> {
     const { app, api } = await bothOnline('', saraLines);
