@@ -204,6 +204,9 @@ const en = {
   onlyCloseInThread: (id: number, command: AgentCommandName, agent?: string, holder?: string) => holder !== undefined
     ? `${agent}, /${command} works in your private chat with the bot, not in a desk topic. Here #${id} is with ${holder}: you can leave the team a note (/note ${id} your note).`
     : `/${command} works in your private chat with the bot, not in a desk topic. Here, write to the customer, or send /close [note], /transfer team|agent, /handback or /note ${id} your note.`,
+  // The same (/list, /online…), typed in the topic of a closed conversation, where a note is all there is to leave.
+  onlyInChatClosed: (id: number, command: AgentCommandName, closing?: Closing) =>
+    `/${command} works in your private chat with the bot, not in a desk topic. ${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}; you can still leave the team a note on it here (/note ${id} your note).`,
   // A colleague's command about the conversation (/close, /transfer…) in the topic of one another agent holds.
   threadCommandNotYours: (id: number, command: AgentCommandName, agent: string, holder: string) =>
     `${agent}, /${command} did nothing: #${id} is with ${holder}, and only ${holder} can close it or pass it on. Ask ${holder}, or leave the team a note here: /note ${id} your note.`,
@@ -515,6 +518,8 @@ const ar: Wording = {
   onlyCloseInThread: (id, command, agent, holder) => holder !== undefined
     ? `${isolate(agent ?? '')}، يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. المحادثة #${id} هنا مع ${isolate(holder)}: يمكنك أن تترك ملاحظة للفريق (${isolate(`/note ${id} ملاحظتك`)}).`
     : `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. هنا اكتب إلى العميل، أو أرسل ${isolate('/close [ملاحظة]')} أو ${isolate('/transfer فريق|موظف')} أو ${isolate('/handback')} أو ${isolate(`/note ${id} ملاحظتك`)}.`,
+  onlyInChatClosed: (id, command, closing) =>
+    `يعمل ${isolate(`/${command}`)} في دردشتك الخاصة مع البوت، لا في موضوع الفريق. ${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}؛ ويمكنك أن تترك ملاحظة للفريق عليها هنا (${isolate(`/note ${id} ملاحظتك`)}).`,
   threadCommandNotYours: (id, command, agent, holder) =>
     `${isolate(agent)}، لم يُنفَّذ ${isolate(`/${command}`)}: المحادثة #${id} مع ${isolate(holder)}، ولا يغلقها أو يحوّلها غيره. اطلب ذلك من ${isolate(holder)}، أو اترك ملاحظة للفريق هنا: ${isolate(`/note ${id} ملاحظتك`)}.`,
   threadMoved: (id, agent, customer, now) =>

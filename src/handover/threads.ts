@@ -59,6 +59,9 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     // in the agent's chat with the bot.
     const command = parseAgentCommand(text, language);
     if (command && !('error' in command) && HOLDERS_COMMANDS.has(command.name)) return reply(word(notOpen(ctx, conversation.id, conversation), language));
+    // A note is still left on it, as /note N does from the agent's chat; /list, /online… are the chat's, not "not sent".
+    if (command && !('error' in command) && command.name === 'note') return noteInThread(ctx, tx, agent, inbound, conversation, command, fx, handBack);
+    if (command && !('error' in command)) return reply(word(line('onlyInChatClosed', conversation.id, command.name, closingOf(ctx, conversation)), language));
     if (await toldLately(ctx, tx, agent, inbound.channel, thread)) return;
     const customer = (await tx.contact(conversation.contactId))?.name;
     return reply(word(line('threadClosed', conversation.id, agent.name, customer, closingOf(ctx, conversation)), language));
@@ -159,11 +162,7 @@ async function commandInThread(
   if (isThreadCommand(command) && command.conversationId !== undefined && command.conversationId !== conversation.id) {
     return says(line('closeInOwnThread', conversation.id, command.conversationId, command.name));
   }
-  if (command.name === 'note') {
-    const styles = endingStyles(command.text, inbound);
-    const result = await act(ctx, tx, agent, { kind: 'note', conversationId: conversation.id, text: command.text, ...(styles.length > 0 ? { styles } : {}) }, fx, handBack);
-    return says(result.line);
-  }
+  if (command.name === 'note') return noteInThread(ctx, tx, agent, inbound, conversation, command, fx, handBack);
   const holder = holderOf(ctx, conversation);
   const colleague = holder && holder.id !== agent.id ? holder : undefined;
   if (colleague && HOLDERS_COMMANDS.has(command.name)) return says(line('threadCommandNotYours', conversation.id, command.name, agent.name, colleague.name));
@@ -181,6 +180,21 @@ async function commandInThread(
   close(ctx, tx, conversation, agent.id, note, fx, { shared, ...(styles ? { styles } : {}) });
   await says(line('closed', conversation.id, note));
   if (holder) await drainFor(ctx, tx, holder, fx);
+}
+
+/**
+ * A /note typed in a desk thread, left on the thread's conversation, open or closed (as /note N in the agent's chat
+ * takes a closed one); one naming another conversation is sent to that one's own topic.
+ */
+async function noteInThread(
+  ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, conversation: Conversation, command: Extract<AgentCommand, { name: 'note' }>, fx: DeskEffects,
+  handBack: HandBack,
+): Promise<void> {
+  const says = (said: Line) => toThread(ctx, tx, conversation, word(said, threadLanguage(ctx, conversation)), fx);
+  if (command.conversationId !== conversation.id) return says(line('closeInOwnThread', conversation.id, command.conversationId, 'note'));
+  const styles = endingStyles(command.text, inbound);
+  const result = await act(ctx, tx, agent, { kind: 'note', conversationId: conversation.id, text: command.text, ...(styles.length > 0 ? { styles } : {}) }, fx, handBack);
+  return says(result.line);
 }
 
 /** The commands a desk thread carries out for its own conversation, which may name it by number. */

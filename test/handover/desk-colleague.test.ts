@@ -157,6 +157,23 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     ]);
   }, 60_000);
 
+  it('takes a note in the topic of a conversation closed since, and says /list and /online work in the private chat', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1 (refunded).'));
+    const inDesk = api.sentTo(DESK).length;
+    for (const [step, text] of [[1, '/note 1 the bank confirmed the refund'], [2, '/list'], [3, '/online']] as const) {
+      expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, text))).toBe(200);
+      await eventually(() => api.sentTo(DESK).length >= inDesk + step);
+    }
+    const closed = '#1 was closed by Omar on \\d{4}-\\d\\d-\\d\\d at \\d\\d:\\d\\d UTC';
+    const inChat = (command: string) => expect.stringMatching(new RegExp(`^/${command} works in your private chat with the bot, not in a desk topic\\. ${closed}; you can still leave the team a note on it here \\(/note 1 your note\\)\\.$`));
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual(['Note added to #1 (only agents see it).', inChat('list'), inChat('online')]);
+    const notes = (await app.store.messagesOfConversation(1)).filter((message) => message.from === 'note');
+    expect(notes.map((note) => [note.agentId, note.text])).toEqual([['sara', 'the bank confirmed the refund']]);
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
+  }, 30_000);
+
   it('tells the topic who closed the conversation and when, of an edit after the close', async () => {
     const { app, api } = await takenByOmar();
     const said = inTopic({ id: OMAR, name: 'Omar' }, 'Your refund is 50 EUR');
