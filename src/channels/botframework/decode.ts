@@ -81,7 +81,8 @@ const activitySchema = z.object({
   }),
   channelData: hint(z.object({ tenant: hint(z.object({ id: z.string().max(128) })), eventType: hint(z.string().max(64)) })),
   locale: hint(z.string().max(35)),
-  text: z.string().transform(cut).optional(),
+  // Cut in `fromMessage` and `fromEdit`, which say how long it was (an agent is told where their message stopped).
+  text: z.string().optional(),
   value: z.unknown(),
   attachments: z.array(attachmentSchema).max(MAX_ATTACHMENTS).optional(),
   replyToId: hint(z.string().min(1).max(1024)),
@@ -142,8 +143,10 @@ export function decodeActivity(value: unknown, receivedAt: Date, options: Decode
 function fromMessage(activity: Activity, reading: Reading): Decoded {
   // A Reply on a message of the conversation (a relay an agent answers) names it, as the bot's sends are named.
   const inbound = { ...base(activity, reading), ...(activity.replyToId !== undefined ? { replyTo: `${activity.conversation.id}:${activity.replyToId}` } : {}) };
-  const said = textOf(activity);
+  const whole = textOf(activity);
+  const said = whole !== undefined ? cut(whole) : undefined;
   const text = said !== undefined && said.trim() !== '' ? said : undefined;
+  const textCut = text !== undefined && whole!.length > MAX_TEXT_LENGTH ? { textCut: whole!.length } : {};
   const pressed = choiceValue.safeParse(activity.value);
   // The choice a button stands for is what answers; its own text (its title, which the messageBack carries) is what
   // the person saw, and what is read when no question offers it any more (a button of an old card, which Teams keeps).
@@ -158,7 +161,7 @@ function fromMessage(activity: Activity, reading: Reading): Decoded {
     else if (files.length < MAX_FILES) files.push(read);
     else refused.push({ ...read.attachment, refused: `only the first ${MAX_FILES} files of a message are kept` });
   }
-  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text } : {}), ...(refused.length > 0 ? { attachments: refused } : {}) }, activity, files);
+  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text, ...textCut } : {}), ...(refused.length > 0 ? { attachments: refused } : {}) }, activity, files);
   if (unreadable.length > 0) return message({ ...inbound, unsupported: unreadable.join(', ') }, activity);
   // A card's form submitted (an Adaptive Card of someone else's making).
   if (activity.value !== undefined) return message({ ...inbound, unsupported: 'a card\'s form' }, activity);
@@ -214,7 +217,8 @@ function fromReaction(activity: Activity, reading: Reading): Decoded {
  * An edit that leaves no text (a file's message emptied) has nothing to show.
  */
 function fromEdit(activity: Activity, reading: Reading): Decoded {
-  const text = textOf(activity);
+  const whole = textOf(activity);
+  const text = whole !== undefined ? cut(whole) : undefined;
   if (text === undefined || text.trim() === '') return { kind: 'ignored', reason: 'an edit that leaves no text' };
   const inbound = base(activity, reading);
   return message({ ...inbound, id: `edit:${inbound.id}:${editKey(activity.timestamp, text)}`, text, edit: { of: inbound.id } }, activity);

@@ -110,3 +110,26 @@ describe('an agent on Teams', () => {
     }
   });
 });
+
+describe('an agent on Teams whose message is longer than the 32 K characters kept', () => {
+  it('reaches the customer cut, and the agent is told it was cut and where it stopped', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+    await settled(bf, OMAR);
+    expect((await bf.post(webchatText('Can you send me the whole contract?', bf.service.serviceUrl('webchat')))).status).toBe(200);
+    await settled(bf, OMAR);
+
+    // A contract pasted whole: the channel keeps 32,768 characters.
+    const contract = Array.from({ length: 1000 }, (_, i) => `Clause ${i + 1}: the tenant pays on the first day. `).join('');
+    const kept = contract.slice(0, 32 * 1024 - 1);
+    expect((await bf.post(teamsText(contract, teams))).status).toBe(200);
+    await settled(bf, OMAR);
+    expect(toAmira(bf).at(-1)).toBe(`${kept}…`);
+    const notice = toOmar(bf).map((activity) => activity.text as string).find((said) => said.startsWith('#1: your message was cut'));
+    expect(notice).toContain(`it has ${contract.length} characters`);
+    expect(notice).toContain('the customer got it only up to "…');
+    expect(notice).toContain(`${kept.trimEnd().slice(-30)}". Send them the rest in another message.`);
+  });
+});
