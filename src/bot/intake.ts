@@ -198,7 +198,7 @@ export class Intake {
         ...(corrected ? { corrected } : {}),
         ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text, ...(inbound.text !== undefined && inbound.styles ? { styles: inbound.styles } : {}) }),
         ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
-        ...(inbound.forwarded ? { forwarded: true as const } : {}),
+        ...(inbound.forwarded ? { forwarded: true as const } : {}), ...(inbound.textCut !== undefined && inbound.unsupported === undefined ? { textCut: inbound.textCut } : {}),
       }, fx);
     } else if (inbound.unsupported !== undefined) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.

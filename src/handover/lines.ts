@@ -282,6 +282,8 @@ const en = {
   kindNotShown: (kind: string) => `[a message that cannot be shown here (${kind}): ask the customer to write it]`,
   // The same kind sent by a person at the business from the business's own app (WhatsApp Business): nobody to ask.
   kindNotShownInApp: (kind: string) => `[a message that cannot be shown here (${kind}), sent from the business app]`,
+  // A customer's message longer than their channel keeps (`written`: its characters): the agent read only its start.
+  customerTextCut: (written: number) => `[the customer's message was cut: it has ${written} characters, more than their channel keeps, and you read only its start. Ask them for the rest if it matters]`,
   // A customer's live location: the agent's app shows the one point it started at, as still as any pin.
   liveLocationShared: () => '[a live location: where the customer was when they shared it; its moves do not reach you here. Ask them where they are now if it matters]',
   // What the transcript shows of a reaction (`quoted`: the message it answers, when the transcript has it), of a
@@ -568,6 +570,7 @@ const ar: Wording = {
   storyMentioned: (url) => `[أشار إليك في قصته: ${isolate(url)} (يعمل الرابط حتى تنتهي القصة، خلال 24 ساعة من نشرها)]`,
   kindNotShown: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)}): اطلب من العميل كتابتها]`,
   kindNotShownInApp: (kind) => `[رسالة لا يمكن عرضها هنا (${kindsAr(kind)})، أُرسلت من تطبيق الأعمال]`,
+  customerTextCut: (written) => `[قُطعت رسالة العميل: فيها ${written} حرفًا، وهذا أكثر مما تحفظه قناته، ولا تقرأ منها إلا بدايتها. اطلب منه الباقي إن كان مهمًا]`,
   liveLocationShared: () => '[موقع مباشر: حيث كان العميل حين شاركه؛ لا تصلك تحركاته هنا. اسأله أين هو الآن إن كان ذلك مهمًا]',
   reactedWith: (emoji, quoted) => `[تفاعل بـ ${emoji}${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,
   reactionTakenBack: (quoted) => `[سحب التفاعل${quoted !== undefined ? ` على ${shortQuote(quoted, 'ar')}` : ''}]`,

@@ -37,6 +37,8 @@ export interface CustomerSaid extends Said {
   unsupported?: string;
   /** Written by a person at the business from the business's own app, not by the customer. */
   answeredInApp?: true;
+  /** Longer than the channel keeps (this many characters): `text` is its start, marked with …; the agent is told. */
+  textCut?: number;
   /** A reaction (`to`: the channel message id of the message it answers) rather than words: the business app's. */
   reaction?: { emoji: string; to: string };
   replyTo?: string;
@@ -76,7 +78,9 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const correctedLine = (language: DeskLanguage) => (said.corrected ? [word(line('correctedAnswer', customerLabel(contact, language), said.corrected.field[language], said.corrected.was, said.corrected.now), language)] : []);
   // A live location reaches the agent as the point it started at: they are told it moves only in the customer's app.
   const live = (language: DeskLanguage) => (kept(said.attachments).some((attachment) => attachment.location?.live) ? [word(line('liveLocationShared'), language)] : []);
-  const text = (language: DeskLanguage) => [written(language), ...correctedLine(language), ...live(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
+  // Cut by the channel: the agent reads that they see only the start, and can ask for the rest.
+  const cutLine = (language: DeskLanguage) => (said.textCut !== undefined ? [word(line('customerTextCut', said.textCut), language)] : []);
+  const text = (language: DeskLanguage) => [written(language), ...cutLine(language), ...correctedLine(language), ...live(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});

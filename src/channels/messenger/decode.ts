@@ -79,7 +79,8 @@ const attachmentSchema = z.object({
 
 const messageSchema = z.object({
   mid: midSchema,
-  text: textSchema.optional(),
+  // Cut in `contentOf`, which says how long it was (the agent is told the customer's message was cut).
+  text: z.string().optional(),
   is_echo: hint(z.boolean()),
   app_id: hint(z.union([z.number(), z.string()]).transform(String)),
   metadata: hint(z.string().max(1000)),
@@ -273,7 +274,7 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
 
 /** What a message says: its text, a quick reply's payload, files (by URL), places, a quoted message, or a kind not read. */
 type Content =
-  | { text?: string; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
+  | { text?: string; textCut?: number; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
   | { refused: string }
   | { ignored: string };
 
@@ -331,6 +332,7 @@ function contentOf(message: Message, platform: Platform): Content {
   const replied = story === undefined ? undefined : word(line('storyReplied', story.url !== undefined && /^https?:\/\//.test(story.url) ? story.url : undefined));
   const written = [replied ?? '', message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
+  const textCut = written.length > MAX_TEXT_LENGTH ? { textCut: written.length } : {};
   const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
   const choice = pressed?.choice;
   const readable = text !== undefined || choice !== undefined || files.length > 0 || attachments.length > 0;
@@ -339,7 +341,7 @@ function contentOf(message: Message, platform: Platform): Content {
   if (!readable && unread.length === 0) return { refused: 'a message with neither text nor attachments' };
   return {
     files,
-    ...(text !== undefined ? { text } : {}),
+    ...(text !== undefined ? { text, ...textCut } : {}),
     ...(choice !== undefined ? { choice } : {}),
     ...(pressed?.of !== undefined ? { choiceOf: pressed.of } : {}),
     ...(message.reply_to?.mid !== undefined ? { replyTo: message.reply_to.mid } : {}),

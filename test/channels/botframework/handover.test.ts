@@ -133,3 +133,26 @@ describe('an agent on Teams whose message is longer than the 32 K characters kep
     expect(notice).toContain(`${kept.trimEnd().slice(-30)}". Send them the rest in another message.`);
   });
 });
+
+describe('a Web Chat customer whose message is longer than the 32 K characters kept', () => {
+  it('reaches the agent on Teams cut, and the agent is told they read only its start, in English or Arabic', async () => {
+    const team = OMAR_TEAM.replace('    teams: [Billing]', '    language: ar\n    teams: [Billing]');
+    for (const [desk, told] of [[OMAR_TEAM, '[the customer\'s message was cut: it has 45893 characters, more than their channel keeps, and you read only its start.'], [team, '[قُطعت رسالة العميل: فيها 45893 حرفًا']] as const) {
+      const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: desk });
+      running.push(bf);
+      const teams = bf.service.serviceUrl('teams');
+      const webchat = bf.service.serviceUrl('webchat');
+      expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+      await settled(bf, OMAR);
+      expect((await bf.post(webchatText('Here is the contract I signed:', webchat))).status).toBe(200);
+      await settled(bf, OMAR);
+      const contract = Array.from({ length: 1000 }, (_, i) => `Clause ${i + 1}: the tenant pays on the first day. `).join('');
+      expect(contract).toHaveLength(45893);
+      expect((await bf.post(webchatText(contract, webchat))).status).toBe(200);
+      await settled(bf, OMAR);
+      const relayed = toOmar(bf).map((activity) => activity.text as string).join('\n');
+      expect(relayed).toContain(`${contract.slice(32 * 1024 - 60, 32 * 1024 - 1)}…`);
+      expect(relayed).toContain(told);
+    }
+  });
+});

@@ -220,3 +220,20 @@ describe('a message the customer unsent', () => {
     expect(lines[1]).toMatch(/^#1( \S.*)? deleted a message: "my card is 4111 1111 1111 1111"$/);
   });
 });
+
+describe('a customer\'s message longer than the 20,000 characters kept', () => {
+  it('reaches the agent cut, and the agent is told they read only its start', async () => {
+    const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n';
+    const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+    const messenger = await server({ flows: { 'inbound.yaml': assignFlow }, team });
+    const lina = visitor(messenger.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await messenger.post(batch([textEvent('Here is the contract I signed:')]))).status).toBe(200);
+    await settled(messenger);
+    const contract = Array.from({ length: 1000 }, (_, i) => `Clause ${i + 1}: the tenant pays on the first day. `).join('');
+    expect((await messenger.post(batch([textEvent(contract)]))).status).toBe(200);
+    await settled(messenger);
+    const relayed = await toldInWebchat(lina, 'Clause 1: the tenant');
+    expect(relayed).toContain(`${contract.slice(19_940, 19_999)}…\n[the customer's message was cut: it has ${contract.length} characters, more than their channel keeps, and you read only its start. Ask them for the rest if it matters]`);
+  });
+});

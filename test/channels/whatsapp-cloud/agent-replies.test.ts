@@ -127,3 +127,21 @@ describe('an agent\'s message longer than WhatsApp brings here', () => {
     expect(notice).toContain('Send them the rest in another message.');
   });
 });
+
+describe('a customer\'s message longer than WhatsApp brings here', () => {
+  it('reaches the agent cut at 20,000 characters, and the agent is told they read only its start', async () => {
+    const team = `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    whatsapp: "+${OMAR}"\n    teams: [Billing]\n`;
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    servers.stopAfterTest(cloud);
+    expect((await cloud.post(messagesBody([text('/online', { from: OMAR })], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    expect((await cloud.post(messagesBody([text('Here is the contract I signed:')]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.startsWith('#1 · new conversation')));
+
+    const contract = Array.from({ length: 1000 }, (_, i) => `Clause ${i + 1}: the tenant pays on the first day. `).join('');
+    expect((await cloud.post(messagesBody([text(contract)]))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).join('\n').includes('[the customer\'s message was cut'));
+    const relayed = cloud.graph.saidTo(OMAR).join('\n');
+    expect(relayed.replace(/\s+/g, '')).toContain(`${contract.slice(19_940, 19_999)}…`.replace(/\s+/g, ''));
+    expect(relayed).toContain(`[the customer's message was cut: it has ${contract.length} characters, more than their channel keeps, and you read only its start. Ask them for the rest if it matters]`);
+  });
+});
