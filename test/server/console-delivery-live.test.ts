@@ -4,11 +4,9 @@
 import { afterAll, expect, it } from 'vitest';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 import { agentToken, cleanupDirs } from '../helpers.ts';
+import { LAYLA, LINA_FLOW, LINA_TEAM } from './lina-on-cloud.ts';
 import { streamEvents } from '../store/postgres-two-apps.ts';
 
-const LAYLA = '966501234567';
-const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 const lina = { authorization: `Bearer ${agentToken('agent-lina')}`, 'content-type': 'application/json' };
 type Listed = { messages: { id: number; from: string; text: string; status?: string; delivery?: string; error?: string }[] };
 
@@ -21,7 +19,7 @@ afterAll(async () => {
 });
 
 it('tells the console at once that an agent\'s reply was sent, delivered, read, or failed after all', async () => {
-  cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team });
+  cloud = await startCloud({ flows: { 'inbound.yaml': LINA_FLOW }, team: LINA_TEAM });
   const { url } = cloud.app;
   expect((await fetch(`${url}/agent/api/act`, { method: 'POST', headers: lina, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }) })).status).toBe(200);
   expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);

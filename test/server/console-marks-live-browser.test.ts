@@ -5,11 +5,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 import { agentToken, cleanupDirs } from '../helpers.ts';
+import { LAYLA, LINA_FLOW, LINA_TEAM } from './lina-on-cloud.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const LAYLA = '966501234567';
-const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 
 let browser: Browser;
 let cloud: CloudServer | undefined;
@@ -25,7 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s delivery marks in C
   });
 
   it('marks Lina\'s reply sent, delivered, then read as WhatsApp reports each, without the console\'s periodic looks', async () => {
-    cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team });
+    cloud = await startCloud({ flows: { 'inbound.yaml': LINA_FLOW }, team: LINA_TEAM });
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
     // Without its 5 s look at the transcript (and its 15 s one at the lists), the console shows a change only as told.
     await page.addInitScript(() => {

@@ -6,11 +6,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 import { agentToken, cleanupDirs } from '../helpers.ts';
+import { LAYLA, LINA_FLOW, LINA_TEAM } from './lina-on-cloud.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const LAYLA = '966501234567';
-const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 
 type Rgb = [number, number, number];
 /** WCAG relative luminance of an sRGB colour. */
@@ -46,7 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the agent console\'s read mark in Chromi
   });
 
   it('shows read in a colour of its own under Lina\'s reply, readable on the blue bubble, as is delivered', async () => {
-    cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team });
+    cloud = await startCloud({ flows: { 'inbound.yaml': LINA_FLOW }, team: LINA_TEAM });
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 }, colorScheme: 'light' })).newPage();
     await page.goto(`${cloud.app.url}/agent`);
     await page.fill('#token', agentToken('agent-lina'));

@@ -7,8 +7,10 @@ import { agentToken, builtDashboard, cleanupDirs, eventually, visitor } from '..
 import { ADMIN_TOKEN } from './admin/client.ts';
 
 export const LAYLA = '966501234567';
-const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
+/** The flow: one assign step, to Billing ("Please wait for an agent." while queued). */
+export const LINA_FLOW = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+/** Team Billing, whose one agent is Lina on the web chat (`agent-lina`). */
+export const LINA_TEAM = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 
 const running: CloudServer[] = [];
 
@@ -22,7 +24,7 @@ export function stopCloudsAfterEach(): void {
 
 /** Switchboard on a fake Graph API with that flow and team, the admin API and the built dashboard. */
 export async function startLinaCloud(options: Pick<CloudServerOptions, 'outbox'> = {}): Promise<CloudServer> {
-  const cloud = await startCloud({ flows: { 'inbound.yaml': assign }, team, ...options, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
+  const cloud = await startCloud({ flows: { 'inbound.yaml': LINA_FLOW }, team: LINA_TEAM, ...options, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
   running.push(cloud);
   return cloud;
 }

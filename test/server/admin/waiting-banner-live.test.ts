@@ -3,12 +3,10 @@
 import { afterAll, expect, it } from 'vitest';
 import { messagesBody, startCloud, text as cloudText, type CloudServer } from '../../channels/whatsapp-cloud/harness.ts';
 import { agentToken, cleanupDirs } from '../../helpers.ts';
+import { LAYLA, LINA_FLOW, LINA_TEAM } from '../lina-on-cloud.ts';
 import { streamEvents } from '../../store/postgres-two-apps.ts';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
-const LAYLA = '966501234567';
-const flow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
-const team = `teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: ${agentToken('agent-lina')}\n    teams: [Billing]\n`;
 const lina = { authorization: `Bearer ${agentToken('agent-lina')}`, 'content-type': 'application/json' };
 /** The banner's looks without a notice, an hour apart here: what the stream says after its first look is the notice's news. */
 const LOOK_MS = 3_600_000;
@@ -22,7 +20,7 @@ afterAll(async () => {
 });
 
 it('says on the dashboard\'s stream that a reply waits for WhatsApp as soon as it does, not at the next look', async () => {
-  cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team, config: { ADMIN_TOKEN }, outbox: { retryDelaysMs: [50, 200] }, adminWaitingLookMs: LOOK_MS });
+  cloud = await startCloud({ flows: { 'inbound.yaml': LINA_FLOW }, team: LINA_TEAM, config: { ADMIN_TOKEN }, outbox: { retryDelaysMs: [50, 200] }, adminWaitingLookMs: LOOK_MS });
   const { url } = cloud.app;
   expect((await fetch(`${url}/agent/api/act`, { method: 'POST', headers: lina, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }) })).status).toBe(200);
   expect((await cloud.post(messagesBody([cloudText('Is my order on its way?', { from: LAYLA })], { from: LAYLA, name: 'Layla' }))).status).toBe(200);
