@@ -156,7 +156,8 @@ describe('batches', () => {
     expect(inbound[2]!.attachments?.[0]?.caption).toBe(inbound[2]!.text);
     await settled(cloud);
     // The first opened the conversation, the second answered the question (the reply split as the Cloud API takes
-    // it), and the photo, after the flow had ended, opened the next one.
+    // it), and the photo, after the flow had ended, opened the next one: its greeting is the last to go out.
+    await eventually(() => cloud.graph.saidTo(SHEENA).filter((said) => said === 'مرحبا Sheena Nelson! How can we help?').length === 2, 15_000);
     const said = cloud.graph.saidTo(SHEENA);
     expect(said[0]).toBe('مرحبا Sheena Nelson! How can we help?');
     expect(said.slice(1, -1).join('') === `Noted: ${inbound[1]!.text}`).toBe(true);
