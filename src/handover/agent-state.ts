@@ -23,6 +23,11 @@ export interface AgentState {
    * message, /use), a plain message reaches no one, rather than whichever customer they hold now.
    */
   erased?: number;
+  /**
+   * The album (`InboundMessage.album`) whose photo carried a command as its caption: the command was not carried out,
+   * and the album's photos after it reach no one either, rather than part of it reaching the customer.
+   */
+  heldAlbum?: string;
   /** Where the agent last wrote from: cards and relays go there. */
   replyTo?: Identity;
   /**

@@ -35,6 +35,11 @@ export async function fromAgent(
   if (inbound.deletion) return notPassedOn(ctx, tx, agent, inbound, fx);
   const text = inbound.text ?? '';
   const command = parseAgentCommand(text, agent.language);
+  // The rest of an album held for a command in a caption: kept, sent to no one, the agent told once already.
+  if (inbound.album !== undefined && (await agentState(tx, agent, stamp(ctx))).heldAlbum === inbound.album) {
+    await keep(ctx, tx, agent, inbound);
+    return;
+  }
   // A poll or a dice is meant for a customer too: the agent hears it did not go, rather than how commands work.
   const forCustomer = !command && (text.trim() !== '' || (inbound.attachments?.length ?? 0) > 0 || inbound.unsupported !== undefined);
   // Where a message for a customer goes is known before it is kept: an edit of it later finds the conversation.
@@ -63,7 +68,13 @@ export async function fromAgent(
   }
   const reply = (answer: string, conversationId?: number) => toAgent(ctx, tx, agent, answer, fx, conversationId);
   const target = async () => toldOf(tx, agent, state, await targetOf(ctx, tx, agent, state, quoted, erased));
-  if (command && (inbound.attachments?.length ?? 0) > 0) return reply(word(line('commandWithFile', commandText(text).split(/\s/)[0] ?? ''), agent.language));
+  if (command && (inbound.attachments?.length ?? 0) > 0) {
+    if (inbound.album !== undefined) {
+      state.heldAlbum = inbound.album;
+      saveAgentState(tx, agent, state);
+    }
+    return reply(word(line('commandWithFile', commandText(text).split(/\s/)[0] ?? ''), agent.language));
+  }
   if (command && 'error' in command) return reply(command.error);
   if (command) {
     return runAgentCommand({ desk: ctx, tx, agent, state, inbound, reply, target, act: (action: AgentAction, confirm) => act(ctx, tx, agent, action, fx, handBack, confirm) }, command);

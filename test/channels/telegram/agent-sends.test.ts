@@ -241,3 +241,27 @@ describe('an agent on Telegram writes a command as a photo\'s caption', () => {
     expect(cloud.graph.sentTo(SHEENA).length).toBe(before);
   });
 });
+
+describe('an agent on Telegram sends an album whose first photo has a command as its caption', () => {
+  it('holds the whole album, and tells Omar once, rather than send Sheena the photos after the first', async () => {
+    const { api, cloud, omar, toldOmar } = await desk();
+    await omar({ text: '/use 2' });
+    const told = api.sentTo(OMAR).length;
+    const before = cloud.graph.sentTo(SHEENA).length;
+    for (const index of [0, 1, 2]) {
+      api.addFile(`held-${index}`, Buffer.from(`\xff\xd8\xff\xe0 receipt ${index}`, 'latin1'));
+      await omar({
+        media_group_id: 'closing', photo: [{ file_id: `held-${index}`, file_unique_id: `u-held-${index}`, width: 800, height: 600, file_size: 15 }],
+        ...(index === 0 ? { caption: '/close 2 refunded' } : {}),
+      });
+    }
+    await eventually(() => toldOmar(told).length > 0);
+    // A last plain message, so that whatever the album set off has left before it is read.
+    await omar({ text: 'Thanks for waiting' });
+    await eventually(() => cloud.graph.sentTo(SHEENA).length > before);
+    // On the code before: Sheena got the album's two other photos, then the text.
+    expect(cloud.graph.sentTo(SHEENA).slice(before).map((body) => body.type)).toEqual(['text']);
+    expect(toldOmar(told)).toEqual(['Nothing was sent or done: a command does not go with a file. Send the file on its own for the customer, then /close again.']);
+    expect((await cloud.app.store.conversation(2))?.status).toBe('open');
+  });
+});
