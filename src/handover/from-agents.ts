@@ -133,9 +133,9 @@ function withoutNumber(text: string, id: number): string {
 
 /**
  * An agent's edit of a message they wrote to the bot (`of`: its channel message id): a message relayed to a customer
- * whose conversation they still hold is corrected for the customer (`correctForCustomer`). An edited command is not
- * carried out again, nor sent to anyone; any other edit goes nowhere, and the agent is told so, since they expect the
- * customer to read the new version. Kept like any message of theirs, so a repeated delivery changes nothing.
+ * whose conversation they still hold is corrected for the customer (`correctForCustomer`), unless it now starts with
+ * another conversation's number. An edited command is not carried out again, nor sent to anyone; any other edit goes
+ * nowhere, and the agent is told so, since they expect the customer to read the new version. Kept like any message of theirs, so a repeated delivery changes nothing.
  */
 async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, edit: { of: string }, fx: DeskEffects): Promise<void> {
   if (inbound.place !== undefined) return editInThread(ctx, tx, agent, inbound, inbound.place, edit, fx);
@@ -155,6 +155,11 @@ async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: In
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) {
     const holder = holderOf(ctx, conversation)?.name;
     return reply(word(line('editNotYours', id, holder), agent.language), id);
+  }
+  // Numbered now for another conversation of theirs: which customer it is for is not known, so it goes to neither.
+  const renumbered = await numberedFor(ctx, tx, agent, text);
+  if (renumbered !== undefined && renumbered.id !== id) {
+    return reply(word(line('editNumberedOther', await named(tx, agent, renumbered.id), await named(tx, agent, id)), agent.language), id);
   }
   // A correction goes plain: what the agent hid in it would show.
   if (inbound.styles?.some((style) => style.style === 'spoiler')) return reply(word(line('spoilerNotSent', id, true), agent.language), id);

@@ -315,6 +315,9 @@ const en = {
   editOnClosed: (id: number, closing?: Closing) => `${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}: your edit did not reach the customer.`,
   editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
   editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
+  // An edit that now starts with the number of another conversation (`numbered`) than the one its message went to.
+  editNumberedOther: (numbered: { id: number; customer: string }, relayed: { id: number; customer: string }) =>
+    `Your edit was not sent: it starts with #${numbered.id} (${numbered.customer}) but changes a message that went to #${relayed.id} (${relayed.customer}), who still has it as it was. Write to ${numbered.customer} in a new message, or edit it again without the number.`,
   editLeavesNothing: (id: number) => `#${id}: your edit leaves nothing to read, so nothing was sent; the customer still has your message as it was (a sent message cannot be taken back). Write a correction as a new message.`,
   // An agent's message the customer's channel did not deliver (`excerpt`: its start): why in the reader's words when
   // it is `known` (blocked, too large…), else in the channel's own (`reason`), quoted as what the channel said.
@@ -587,6 +590,8 @@ const ar: Wording = {
   editOnClosed: (id, closing) => `${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
+  editNumberedOther: (numbered, relayed) =>
+    `لم يُرسَل تعديلك: يبدأ بـ #${numbered.id} (${isolate(numbered.customer)}) لكنه يغيّر رسالة ذهبت إلى المحادثة #${relayed.id} (${isolate(relayed.customer)})، وما زالت عند ${isolate(relayed.customer)} كما كانت. اكتب إلى ${isolate(numbered.customer)} في رسالة جديدة، أو عدّل رسالتك مرة أخرى دون الرقم.`,
   editLeavesNothing: (id) => `المحادثة #${id}: لا يترك تعديلك شيئًا يُقرأ، فلم يُرسل شيء؛ ما زالت رسالتك عند العميل كما كانت (لا يمكن سحب رسالة أُرسلت). اكتب التصحيح في رسالة جديدة.`,
   notDelivered: (id, customer, excerpt, reason, known) =>
     `المحادثة #${id}: لم تُسلَّم رسالتك إلى ${isolate(customer ?? 'العميل')} (${shortQuote(excerpt, 'ar') ?? 'ملف'}): ${known ? NOT_DELIVERED_AR[known] : `ردّت القناة: «${isolate(reason)}»`}${known && UNREACHABLE.has(known) ? `. ${untilTheyWriteAr(id)}` : ''}`,

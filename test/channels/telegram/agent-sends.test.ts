@@ -265,3 +265,24 @@ describe('an agent on Telegram sends an album whose first photo has a command as
     expect((await cloud.app.store.conversation(2))?.status).toBe('open');
   });
 });
+
+describe('an agent on Telegram edits a numbered message so that it starts with another conversation\'s number', () => {
+  it('sends Sheena no correction meant for Dana, and tells Omar why, as for a new message numbered for one and sent to another', async () => {
+    const { api, cloud, omar, toldOmar } = await desk();
+    const wrote = telegram(OMAR, { text: '#2 Your refund is on its way' });
+    expect(await post(cloud.app, wrote)).toBe(200);
+    await eventually(() => cloud.graph.sentTo(SHEENA).some((body) => body.text?.body === 'Your refund is on its way'));
+    const before = cloud.graph.sentTo(SHEENA).length;
+    const told = api.sentTo(OMAR).length;
+    const edit = { update_id: nextUpdateId(), edited_message: { ...wrote.message, text: '#3 Your order has shipped', edit_date: wrote.message.date + 30 } };
+    expect(await post(cloud.app, edit)).toBe(200);
+    // A last message for Sheena, so that whatever the edit set off has left before it is read.
+    await omar({ text: '#2 Anything else?' });
+    await eventually(() => cloud.graph.sentTo(SHEENA).length > before);
+    // On the code before: Sheena got "Correction: #3 Your order has shipped", Dana's number and all.
+    expect(cloud.graph.sentTo(SHEENA).slice(before).map((body) => body.text?.body)).toEqual(['Anything else?']);
+    expect(toldOmar(told)).toEqual([
+      'Your edit was not sent: it starts with #3 (Dana) but changes a message that went to #2 (Sheena Nelson), who still has it as it was. Write to Dana in a new message, or edit it again without the number.',
+    ]);
+  });
+});
