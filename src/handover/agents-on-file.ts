@@ -2,7 +2,8 @@
 // store (collection `agents-on-file`), and how many teams and agents it had (`team-on-file`): an agent removed from
 // team.yaml while the server was down is still told, at start, where each customer they held went, where and in the
 // language the file used to say; the customers waiting for a team renamed meanwhile wait for it under its new name;
-// and a team.yaml deleted or emptied meanwhile is not taken for one without teams and agents.
+// and a team.yaml deleted or emptied meanwhile is not taken for one without teams and agents. The teams renamed are
+// kept too (`teamNamedNow`), so that the reports count a team's closed conversations under the name it has now.
 import { hasRightToLeft } from '../shared/text.ts';
 import type { Identity, RecentMessage, Store, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
@@ -14,6 +15,8 @@ const AGENTS_ON_FILE = 'agents-on-file';
 /** The collection of what team.yaml had in service, as its one document `SERVED`. */
 const TEAM_ON_FILE = 'team-on-file';
 const SERVED = 'served';
+/** Its document of the teams renamed: by old name (lower case), the name each has now. */
+const RENAMED = 'renamed';
 
 interface AgentOnFile {
   name: string;
@@ -43,10 +46,43 @@ export async function rememberRoster(store: Store, roster: { teams: readonly Tea
   const count: ServedCount = { teams: roster.teams.length, agents: roster.agents.length };
   const counted = JSON.stringify(await store.doc<ServedCount>(TEAM_ON_FILE, SERVED)) === JSON.stringify(count);
   if (changed.length === 0 && counted) return;
+  // Read before the agents are kept anew, which is how a rename is told (see `renamedTeams`).
+  const renamed = changed.length > 0 ? await renamesNow(store, kept, roster) : undefined;
   await store.transaction(`${AGENTS_ON_FILE}`, async (tx) => {
     for (const agent of changed) tx.putDoc(AGENTS_ON_FILE, agent.id, onFile(agent));
     if (!counted) tx.putDoc(TEAM_ON_FILE, SERVED, count);
+    if (renamed) tx.putDoc(TEAM_ON_FILE, RENAMED, renamed);
   });
+}
+
+/**
+ * The teams renamed, by old name (lower case), with `roster` the team.yaml now: those renamed before, followed to the
+ * name they have now (`Billing` → `Payments` → `Accounts`: `Accounts` for both), and those this change renamed; not a
+ * name team.yaml has again. Undefined when that is what the store keeps already.
+ */
+async function renamesNow(store: Store, kept: Map<string, AgentOnFile>, roster: { teams: readonly Team[]; agents: readonly Agent[] }): Promise<Record<string, string> | undefined> {
+  const before = (await store.doc<Record<string, string>>(TEAM_ON_FILE, RENAMED)) ?? {};
+  const named = new Set(roster.teams.map((team) => team.name.toLowerCase()));
+  const teamNow = await renamedTeams(store, { teams: () => [...roster.teams], agent: (id) => roster.agents.find((agent) => agent.id === id) });
+  const renamed: Record<string, string> = {};
+  for (const [old, now] of Object.entries(before)) if (!named.has(old)) renamed[old] = now;
+  for (const old of new Set([...kept.values()].flatMap((agent) => (agent.teams ?? []).map((team) => team.toLowerCase())))) {
+    const now = named.has(old) ? undefined : teamNow(old);
+    if (now) renamed[old] = now.name;
+  }
+  for (const [old, now] of Object.entries(renamed)) renamed[old] = renamed[now.toLowerCase()] ?? now;
+  return JSON.stringify(renamed) === JSON.stringify(before) ? undefined : renamed;
+}
+
+/**
+ * The name team.yaml gives now to a team a conversation names: the one it was renamed to (see `renamesNow`), else its
+ * own (a team removed, not renamed, stays as it was).
+ *
+ *     (await teamNamedNow(store))('Billing'); // 'Payments'
+ */
+export async function teamNamedNow(store: Pick<Store, 'doc'>): Promise<(team: string) => string> {
+  const renamed = (await store.doc<Record<string, string>>(TEAM_ON_FILE, RENAMED)) ?? {};
+  return (team) => renamed[team.toLowerCase()] ?? team;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
 import { isTimeZone, midnightIn, ReportBuilder } from '../../handover/reports.ts';
+import { teamNamedNow } from '../../handover/agents-on-file.ts';
 import type { Conversation, Store } from '../../store/types.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { conversationsNewestFirst } from './pages.ts';
@@ -87,7 +88,8 @@ const ADDED_PER_TURN = 2_000;
  */
 async function built(store: Store, builder: ReportBuilder): Promise<ReportBuilder> {
   const all: Conversation[] = [];
-  for await (const conversation of conversationsNewestFirst(store)) all.push(await withHandler(store, conversation));
+  const teamNow = await teamNamedNow(store);
+  for await (const conversation of conversationsNewestFirst(store)) all.push(withTeamsNow(await withHandler(store, conversation), teamNow));
   for (let end = all.length; end > 0; end -= ADDED_PER_TURN) {
     for (let i = end - 1; i >= Math.max(0, end - ADDED_PER_TURN); i--) builder.add(all[i] as Conversation);
     await nextTurn();
@@ -105,4 +107,20 @@ async function withHandler(store: Store, conversation: Conversation): Promise<Co
   const timeline = (await store.doc<TimelineEvent[]>(TIMELINES, String(conversation.id))) ?? [];
   const handledBy = timeline.filter((moment) => moment.type === 'assigned' && moment.agentId !== undefined).at(-1)?.agentId;
   return handledBy === undefined ? conversation : { ...conversation, handledBy };
+}
+
+/**
+ * A conversation with the teams it names as team.yaml names them now (`teamNow`): one closed before its team was renamed
+ * counts in the renamed team's row, not in a row of the old name beside it.
+ */
+function withTeamsNow(conversation: Conversation, teamNow: (team: string) => string): Conversation {
+  const { team, firstResponseTeam, handOvers } = conversation;
+  const names = [team, firstResponseTeam, ...(handOvers ?? []).map((handOver) => handOver.team)];
+  if (names.every((name) => name === undefined || teamNow(name) === name)) return conversation;
+  return {
+    ...conversation,
+    ...(team !== undefined ? { team: teamNow(team) } : {}),
+    ...(firstResponseTeam !== undefined ? { firstResponseTeam: teamNow(firstResponseTeam) } : {}),
+    ...(handOvers ? { handOvers: handOvers.map((handOver) => (handOver.team !== undefined ? { ...handOver, team: teamNow(handOver.team) } : handOver)) } : {}),
+  };
 }

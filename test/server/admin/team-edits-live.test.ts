@@ -201,3 +201,28 @@ it('a team renamed from the dashboard while its agent holds a customer: the conv
   await until('Omar answered', () => api!.sentTo(9001).length > before);
   expect(api!.sentTo(9001).slice(before)).toEqual([expect.stringContaining('#1 Layla · Payments\n')]);
 }, 60_000);
+
+it('a team renamed after some of its conversations closed: the reports and the CSV count them under its new name, in one row', async () => {
+  await omarWithLayla();
+  const admin = adminClient(app!.url);
+  await says(9001, '/close 1 refunded');
+  await until('Layla\'s conversation closed', async () => (await admin.get<{ conversations: unknown[] }>('/conversations?status=open')).body.conversations.length === 0, 10_000);
+  // As the dashboard asks: the flow first hands nobody to Billing, then the team is renamed, then the flow hands to Payments.
+  const flowTo = async (source: string) => {
+    const { version } = (await admin.get<{ version: string }>('/flows/inbound')).body;
+    expect((await admin.put('/flows/inbound', { source, baseVersion: version })).status).toBe(200);
+  };
+  await flowTo('flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - say: "Hello"\n');
+  expect((await publish(team().replace(/Billing/g, 'Payments'))).status).toBe(200);
+  await flowTo(flow.replace('Billing', 'Payments'));
+  // Sam writes after the rename: his conversation is Payments' from the start.
+  await says(74_002, 'Hello');
+  await until('Sam with Omar', () => api!.sentTo(74_002).includes(JOINED), 10_000);
+  // On the code before: a Billing row with Layla's closed conversation beside Payments' with Sam's.
+  const report = (await admin.get<{ teams: Record<string, { opened: number; closed: number; stillOpen: number }> }>('/reports')).body;
+  expect(Object.keys(report.teams)).toEqual(['Payments']);
+  expect(report.teams.Payments).toMatchObject({ opened: 2, closed: 1, stillOpen: 1 });
+  const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
+  expect(csv.filter((row) => row.includes(',Billing,'))).toEqual([]);
+  expect(csv.filter((row) => /^[^,]+\/[^,]+,Payments,/.test(row))).toEqual([expect.stringMatching(/,Payments,2,1,/)]);
+}, 60_000);
