@@ -265,6 +265,12 @@ export interface ChannelHost {
   /** When the person at `address` of this channel last wrote (ISO 8601), for a channel with a service window. */
   lastInboundAt(address: string): Promise<string | undefined>;
   /**
+   * The channel's ids of the messages sent to the person at `address` in their latest conversation, stored at or before
+   * `upTo` (ISO 8601), that are not yet `status` (nor read): for a channel whose receipts say "everything sent before
+   * this time" (Messenger's watermark), what another process sent, or this one before a restart, is in the store only.
+   */
+  sentUpTo?(address: string, upTo: string, status: 'delivered' | 'read'): Promise<string[]>;
+  /**
    * What the channel gave with the last message from `address` to reach that person later (`from.reference`: a Bot
    * Framework conversation reference), customer or agent; undefined when none was kept.
    */

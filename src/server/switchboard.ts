@@ -488,6 +488,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
         // Read before a delivery (a Web Chat visitor's earlier address, say): the store out of reach is a 503 there too.
         lastInboundAt: (address) => refuseWhileUnavailable(lastInboundOfPerson(parts.store, channel.name, address)),
+        sentUpTo: (address, upTo, status) => refuseWhileUnavailable(sentUpTo(parts.store, channel.name, address, upTo, status)),
         referenceOf: (address) => refuseWhileUnavailable(referenceOf(parts.store, channel.name, address)),
         keyboards: keptKeyboards(parts.store, channel.name),
       });
@@ -562,6 +563,18 @@ async function lastInboundOfPerson(store: Store, channel: string, address: strin
   const addresses = contact ? contact.identities.filter((identity) => identity.channel === channel).map((identity) => identity.id) : [address];
   const times = await Promise.all(addresses.map((each) => store.lastInboundAt(channel, each)));
   return times.filter((time): time is string => time !== undefined).sort().at(-1);
+}
+
+/** See `ChannelHost.sentUpTo`: the messages of the person's latest conversation sent to `address` by then, not yet `status`. */
+async function sentUpTo(store: Store, channel: string, address: string, upTo: string, status: 'delivered' | 'read'): Promise<string[]> {
+  const contact = await store.contactByIdentity(channel, address);
+  const latest = contact ? (await store.conversationsOfContacts([contact.id])).at(-1) : undefined;
+  if (!latest) return [];
+  const by = Date.parse(upTo);
+  return (await store.messagesOfConversation(latest.id))
+    .filter((message) => message.direction === 'out' && message.channel === channel && message.address === address && message.status === 'sent'
+      && message.delivery !== 'read' && message.delivery !== status && Date.parse(message.at) <= by)
+    .flatMap((message) => (message.channelMessageId !== undefined ? [message.channelMessageId] : []));
 }
 
 /** The reference a channel keeps for an address: on the customer's identity, or where an agent last wrote from. */

@@ -1,8 +1,9 @@
 // What this process sent, per person, kept in memory: it tells the echo of our own message (ignored) from a message a
 // person at the business wrote in the Page Inbox (a takeover), and it turns Messenger's receipts ("everything sent
 // before this watermark was delivered, or read") into statuses of the messages we sent. Memory is lost on a
-// restart: receipts then reach only the mids they list, and an echo of an earlier send is recognised by the Send
-// API metadata Messenger gives back (platforms.ts), or by the runtime finding its mid among the messages it sent.
+// restart: a watermark then reaches what the store has (`ChannelHost.sentUpTo`, as for another process's sends), and an
+// echo of an earlier send is recognised by the Send API metadata Messenger gives back (platforms.ts), or by the runtime
+// finding its mid among the messages it sent.
 
 /** The Send API metadata our messages carry on Messenger, given back on their echoes. */
 export const OWN_METADATA = 'switchboard';

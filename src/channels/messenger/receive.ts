@@ -85,7 +85,10 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         log.info({ where: item.where, person: item.from }, `${item.platform.label} referral kept for the person's next message`);
         break;
       case 'receipt': {
-        const mids = side.sends.reached(item.from, item.status, item);
+        const known = side.sends.reached(item.from, item.status, item);
+        // What another process sent, or this one before a restart, is not in memory: the store says what the watermark covers.
+        const stored = item.watermark !== undefined && host.sentUpTo ? await host.sentUpTo(item.from, new Date(item.watermark).toISOString(), item.status) : [];
+        const mids = [...new Set([...known, ...stored])];
         await Promise.all(mids.map((messageId) => host.report({ channel: item.platform.channel, messageId, status: item.status, at: item.at })));
         break;
       }
