@@ -135,7 +135,8 @@ function withoutNumber(text: string, id: number): string {
  * An agent's edit of a message they wrote to the bot (`of`: its channel message id): a message relayed to a customer
  * whose conversation they still hold is corrected for the customer (`correctForCustomer`), unless it now starts with
  * another conversation's number. An edited command is not carried out again, nor sent to anyone; any other edit goes
- * nowhere, and the agent is told so, since they expect the customer to read the new version. Kept like any message of theirs, so a repeated delivery changes nothing.
+ * nowhere, and the agent is told so, since they expect the customer to read the new version. Kept like any message of
+ * theirs, so a repeated delivery changes nothing.
  */
 async function editFromAgent(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, edit: { of: string }, fx: DeskEffects): Promise<void> {
   if (inbound.place !== undefined) return editInThread(ctx, tx, agent, inbound, inbound.place, edit, fx);

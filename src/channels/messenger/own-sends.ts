@@ -121,6 +121,11 @@ export class OwnSends {
     return [...covered];
   }
 
+  /** Whether the message `mid` to `to` is one this process remembers sending (its time then known better than the store's). */
+  knows(to: string, mid: string): boolean {
+    return this.#find(to, mid) !== undefined;
+  }
+
   /** Whether `text` is that of a send to `to` whose answer was lost; if so, it is known from now on as `mid`. */
   #takeUnsure(to: string, mid: string, text: string | undefined, timestamp: number | undefined): boolean {
     const list = this.#unsure.get(to);

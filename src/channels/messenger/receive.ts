@@ -86,9 +86,10 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         break;
       case 'receipt': {
         const known = side.sends.reached(item.from, item.status, item);
-        // What another process sent, or this one before a restart, is not in memory: the store says what the watermark covers.
+        // What another process sent, or this one before a restart, is not in memory: the store says what the watermark
+        // covers (by when each was stored: what this process remembers, it judges by when it was sent).
         const stored = item.watermark !== undefined && host.sentUpTo ? await host.sentUpTo(item.from, new Date(item.watermark).toISOString(), item.status) : [];
-        const mids = [...new Set([...known, ...stored])];
+        const mids = [...new Set([...known, ...stored.filter((mid) => !side.sends.knows(item.from, mid))])];
         await Promise.all(mids.map((messageId) => host.report({ channel: item.platform.channel, messageId, status: item.status, at: item.at })));
         break;
       }
