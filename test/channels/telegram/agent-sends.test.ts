@@ -248,13 +248,15 @@ describe('an agent on Telegram sends an album whose first photo has a command as
     await omar({ text: '/use 2' });
     const told = api.sentTo(OMAR).length;
     const before = cloud.graph.sentTo(SHEENA).length;
-    for (const index of [0, 1, 2]) {
+    // Telegram posts an album's updates at once, the captioned first photo first.
+    const updates = [0, 1, 2].map((index) => {
       api.addFile(`held-${index}`, Buffer.from(`\xff\xd8\xff\xe0 receipt ${index}`, 'latin1'));
-      await omar({
+      return telegram(OMAR, {
         media_group_id: 'closing', photo: [{ file_id: `held-${index}`, file_unique_id: `u-held-${index}`, width: 800, height: 600, file_size: 15 }],
         ...(index === 0 ? { caption: '/close 2 refunded' } : {}),
       });
-    }
+    });
+    expect(await Promise.all(updates.map((update) => post(cloud.app, update)))).toEqual([200, 200, 200]);
     await eventually(() => toldOmar(told).length > 0);
     // A last plain message, so that whatever the album set off has left before it is read.
     await omar({ text: 'Thanks for waiting' });
