@@ -20,6 +20,11 @@ export function threadLanguage(ctx: DeskContext, conversation: Pick<Conversation
   return (conversation.team ? ctx.directory.team(conversation.team)?.language : undefined) ?? 'en';
 }
 
+/** The time zone of the times the bot says in a desk conversation's thread: its team's (team.yaml's `timezone:`). */
+export function threadZone(ctx: DeskContext, conversation: Pick<Conversation, 'team'>): string | undefined {
+  return conversation.team ? ctx.directory.team(conversation.team)?.timeZone : undefined;
+}
+
 /** An agent may act on conversations of their teams, and on those not routed to any team yet. */
 export function mayTouch(conversation: Conversation, agent: Agent): boolean {
   if (conversation.agentId === agent.id) return true;
@@ -45,7 +50,7 @@ export const CUSTOMER_LEFT = 'contact';
  *
  *     word(notOpen(ctx, 1, conversation)); // '#1 was closed by Nadia on 2026-12-07 at 02:41 UTC. Nothing was changed.'
  */
-export function notOpen(ctx: DeskContext, id: number, conversation: Conversation | undefined, reader?: Agent, zone?: string): Line {
+export function notOpen(ctx: DeskContext, id: number, conversation: Conversation | undefined, reader?: Agent, zone = reader?.timeZone): Line {
   const closing = conversation && closingOf(ctx, conversation, reader, zone);
   return closing ? line('closedAlready', id, closing) : line('notOpen', id);
 }
@@ -54,9 +59,10 @@ export function notOpen(ctx: DeskContext, id: number, conversation: Conversation
  * Who closed a conversation and when (undefined while it is open, or for a close recorded without its time): a person
  * by their name (an agent by team.yaml's, an admin by the one they signed with), `reader` themselves, inactivity, the
  * customer leaving the chat, else the bot (a flow's `close` step, a close recorded without its closer); the time said in
- * `zone` (an admin's, see `Admin.timeZone`), UTC without one.
+ * `zone` (an admin's, see `Admin.timeZone`; a desk thread's, `threadZone`), else the reader's own (team.yaml's
+ * `timezone:`), UTC without one.
  */
-export function closingOf(ctx: DeskContext, conversation: Conversation, reader?: Agent, zone?: string): Closing | undefined {
+export function closingOf(ctx: DeskContext, conversation: Conversation, reader?: Agent, zone = reader?.timeZone): Closing | undefined {
   const { closedAt, closedBy } = conversation;
   if (conversation.status !== 'closed' || closedAt === undefined) return undefined;
   const at = { at: closedAt, ...(zone !== undefined ? { zone } : {}) };

@@ -7,6 +7,7 @@ import { describeIssue, yamlType } from '../shared/schema-issues.ts';
 import { suggest } from '../shared/suggest.ts';
 import { knownYamlError, parseYamlSource, type Path, type YamlSource } from '../shared/yaml-source.ts';
 import type { Identity } from '../store/types.ts';
+import { isTimeZone } from './reports.ts';
 import { agentId, sameTeam, STRATEGIES, type AddressKey, type Agent, type Team } from './team.ts';
 
 /** Everything team.yaml defines, in file order. */
@@ -36,10 +37,15 @@ const address = z.preprocess(
 
 const title = z.string().trim().min(1, 'a title cannot be empty');
 
+// An IANA name; whether the clock can be read in it is checked by hand (`#zone`), for a message naming whose it is.
+const timeZone = z.string().trim().min(1, 'must not be empty');
+
 const fileSchema = z
   .object({
     teams: z.array(z.unknown()).nullish(),
     agents: z.array(z.unknown()).nullish(),
+    // The time zone of every agent and desk that names none of its own.
+    timezone: timeZone.optional(),
   })
   .strict();
 
@@ -56,6 +62,8 @@ function schemasFor(keys: readonly AddressKey[]) {
       title: z.union([title, z.record(z.string().regex(LANGUAGE_TAG, 'is not a language code like en, ar or pt-BR'), title)], {
         errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? 'must be a title, or a title per language' : ctx.defaultError }),
       }).optional(),
+      // The zone of the times the bot says in the team's desk threads.
+      timezone: timeZone.optional(),
       ...optionalAddresses(keys.filter((key) => key.desk).map(deskKey)),
     })
     .strict();
@@ -69,6 +77,8 @@ function schemasFor(keys: readonly AddressKey[]) {
       max_open: z.unknown().optional(),
       // What the bot's answers in the agent's messaging app are worded in (English without it).
       language: z.enum(['en', 'ar']).optional(),
+      // The zone of the times the bot says in the agent's messaging app (a close's, say).
+      timezone: timeZone.optional(),
     })
     .strict();
   return { team, agent };
@@ -89,6 +99,9 @@ const MIN_SECRET_LENGTH = 16;
 /** A team's desk key for a channel: `telegram_desk`. */
 const deskKey = (key: AddressKey): string => `${key.key}_desk`;
 
+const TIME_ZONE_HINT = 'an IANA time zone such as Asia/Riyadh, Europe/London or UTC';
+const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
 // The fix for a key whose value is wrong, when the schema's message does not already say it.
 const HINTS: Readonly<Record<string, string>> = {
   file: 'team.yaml has two lists, teams: and agents:, see the comments in the shipped data/team.yaml',
@@ -99,6 +112,9 @@ const HINTS: Readonly<Record<string, string>> = {
   'team.strategy': 'least_open gives each conversation to the agent holding the fewest; round_robin takes turns',
   'agent.name': 'e.g. name: Omar',
   'agent.teams': 'e.g. teams: [Billing, Support]',
+  'file.timezone': TIME_ZONE_HINT,
+  'team.timezone': TIME_ZONE_HINT,
+  'agent.timezone': TIME_ZONE_HINT,
   team: 'a team is a map like "- name: Billing" with strategy: on the next line',
   agent: 'an agent is a map like "- name: Omar" with webchat:, teams: and max_open: below it',
 };
@@ -192,6 +208,7 @@ class TeamFileReader {
 
   readonly #schemas: ReturnType<typeof schemasFor>;
   readonly #hints: Record<string, string>;
+  #timeZone: string | undefined;
 
   constructor(private readonly file: string, private readonly source: YamlSource, private readonly keys: readonly AddressKey[]) {
     this.#schemas = schemasFor(keys);
@@ -210,6 +227,7 @@ class TeamFileReader {
     if (!top.success) for (const issue of top.error.issues) this.problems(issue, fileSchema, [], this.file, 'file');
     const list = (key: 'teams' | 'agents') => (isRecord(value) && Array.isArray(value[key]) ? (value[key] as unknown[]) : []);
     const rawTeams = list('teams');
+    this.#timeZone = top.success ? this.#zoneOf(top.data.timezone, ['timezone']) : undefined;
     const teams = this.teams(rawTeams);
     // Names of teams refused for another reason still count as known, so agents are not blamed for them.
     const teamNames = rawTeams.flatMap((raw) => (isRecord(raw) && typeof raw.name === 'string' ? [raw.name.trim()] : []));
@@ -242,7 +260,7 @@ class TeamFileReader {
         });
         return;
       }
-      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}), ...(fields.title !== undefined ? { titles: titlesByLanguage(fields.title) } : {}) });
+      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}), ...(fields.title !== undefined ? { titles: titlesByLanguage(fields.title) } : {}), ...this.#zone(this.#zoneOf(fields.timezone, [...at, 'timezone'], `team "${name}"`)) });
     });
     return teams;
   }
@@ -340,6 +358,7 @@ class TeamFileReader {
         if (secret === undefined) identitiesValid = false;
         else secrets[key.secret.channel] = secret;
       }
+      const zone = this.#zoneOf(fields.timezone, [...at, 'timezone'], where);
       const maxOpen = fields.max_open ?? 3;
       if (typeof maxOpen !== 'number' || !Number.isInteger(maxOpen) || maxOpen < 1) {
         this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent', {
@@ -349,12 +368,30 @@ class TeamFileReader {
         agents.push({
           id, name, identities, teams, maxOpen,
           ...(fields.language !== undefined ? { language: fields.language } : {}),
+          ...this.#zone(zone),
           ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
           ...(Object.keys(missingSecrets).length > 0 ? { missingSecrets } : {}),
         });
       }
     });
     return agents;
+  }
+
+  /**
+   * `given` when the clock can be read in it, else undefined after reporting it as `whose` (`agent "Sara"`; the file's without) zone: a
+   * misspelt one would show every time in no zone at all.
+   */
+  #zoneOf(given: string | undefined, at: Path, whose?: string): string | undefined {
+    if (given === undefined || isTimeZone(given)) return given;
+    const suggestion = suggest(given, ZONES);
+    this.report(at, `${whose !== undefined ? `${whose} has timezone "${given}", which` : `timezone "${given}"`} is not a time zone`, suggestion !== undefined ? `did you mean "${suggestion}"?` : TIME_ZONE_HINT);
+    return undefined;
+  }
+
+  /** `{ timeZone }`: a team's or an agent's own zone, else the file's; nothing for neither (UTC). */
+  #zone(own: string | undefined): { timeZone?: string } {
+    const zone = own ?? this.#timeZone;
+    return zone !== undefined ? { timeZone: zone } : {};
   }
 
   /** A secret, or undefined after reporting why it cannot be used. */

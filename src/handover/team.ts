@@ -21,6 +21,11 @@ export interface Team {
    * read it on their cards and in /list, and may name the team by any of its titles.
    */
   titles?: Readonly<Record<string, string>>;
+  /**
+   * The time zone (IANA, `Asia/Riyadh`) of the times the bot says in the team's desk threads (`timezone:` in team.yaml,
+   * else the file's); UTC without one.
+   */
+  timeZone?: string;
 }
 
 /**
@@ -66,6 +71,11 @@ export interface Agent {
   missingSecrets?: Record<string, string>;
   /** The language of the bot's answers in the agent's messaging app (`language:` in team.yaml); English without it. */
   language?: DeskLanguage;
+  /**
+   * The time zone (IANA, `Asia/Riyadh`) of the times the bot says in the agent's messaging app, `#1 was closed by Nadia
+   * on 2026-12-07 at 05:41 Asia/Riyadh` (`timezone:` in team.yaml, else the file's); UTC without one.
+   */
+  timeZone?: string;
 }
 
 /** `online` takes new conversations; `away` keeps what it holds but takes nothing new; agents start `offline`. */

@@ -15,7 +15,7 @@ import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
 import { closingNote, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
-import { closingOf, holderOf, mayTouch, notOpen, threadLanguage } from './lookups.ts';
+import { closingOf, holderOf, mayTouch, notOpen, threadLanguage, threadZone } from './lookups.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
 import { toThread } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -58,13 +58,13 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     // Who closed it and when, by name (the whole team reads the thread): a command about it is answered each time, as
     // in the agent's chat with the bot.
     const command = parseAgentCommand(text, language);
-    if (command && !('error' in command) && HOLDERS_COMMANDS.has(command.name)) return reply(word(notOpen(ctx, conversation.id, conversation), language));
+    if (command && !('error' in command) && HOLDERS_COMMANDS.has(command.name)) return reply(word(notOpen(ctx, conversation.id, conversation, undefined, threadZone(ctx, conversation)), language));
     // A note is still left on it, as /note N does from the agent's chat; /list, /online… are the chat's, not "not sent".
     if (command && !('error' in command) && command.name === 'note') return noteInThread(ctx, tx, agent, inbound, conversation, command, fx, handBack);
-    if (command && !('error' in command)) return reply(word(line('onlyInChatClosed', conversation.id, command.name, closingOf(ctx, conversation)), language));
+    if (command && !('error' in command)) return reply(word(line('onlyInChatClosed', conversation.id, command.name, closingOf(ctx, conversation, undefined, threadZone(ctx, conversation))), language));
     if (await toldLately(ctx, tx, agent, inbound.channel, thread)) return;
     const customer = (await tx.contact(conversation.contactId))?.name;
-    return reply(word(line('threadClosed', conversation.id, agent.name, customer, closingOf(ctx, conversation)), language));
+    return reply(word(line('threadClosed', conversation.id, agent.name, customer, closingOf(ctx, conversation, undefined, threadZone(ctx, conversation))), language));
   }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team)), language));
   const command = parseAgentCommand(text, language);
@@ -119,7 +119,7 @@ export async function editInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbou
   // Blanked out: a blank correction would tell the customer nothing, and no channel here takes back what they got.
   if (blank(text)) return says(line('editLeavesNothing', id));
   // The whole team reads the thread: the closer by name, never 'you'.
-  if (conversation.status !== 'open') return says(line('editOnClosed', id, closingOf(ctx, conversation)));
+  if (conversation.status !== 'open') return says(line('editOnClosed', id, closingOf(ctx, conversation, undefined, threadZone(ctx, conversation))));
   if (conversation.stage !== 'assigned' || conversation.agentId !== agent.id) return says(line('editNotYours', id, holderOf(ctx, conversation)?.name));
   await correctForCustomer(ctx, tx, agent, conversation, { of: edit.of, text, was: own.text }, fx, says);
 }

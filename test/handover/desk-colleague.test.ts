@@ -157,6 +157,17 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     ]);
   }, 60_000);
 
+  it('says when it was closed in the team\'s time zone (timezone: under the team), the day Riyadh was on', async () => {
+    const now = () => new Date('2026-12-06T23:41:00Z');
+    const { app, api } = await takeByOmar(setUp, '    timezone: Asia/Riyadh\n', { now });
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1.'));
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual(['#1 was closed by Omar on 2026-12-07 at 02:41 Asia/Riyadh. Nothing was changed.']);
+  }, 30_000);
+
   it('takes a note in the topic of a conversation closed since, and says /list and /online work in the private chat', async () => {
     const { app, api } = await takenByOmar();
     expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close refunded'))).toBe(200);

@@ -15,7 +15,7 @@ export const LAYLA = 5001;
 export const OMAR = 9001;
 export const SARA = 9002;
 export const KARIM = 5002;
-const ADMIN_TOKEN = 'kill-points-admin-token-0123456789';
+export const ADMIN_TOKEN = 'kill-points-admin-token-0123456789';
 
 const flow = `
 flow: inbound
