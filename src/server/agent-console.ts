@@ -12,6 +12,7 @@ import { line, word, wordEach, type DeskLanguage, type Line } from '../handover/
 import type { AgentState } from '../handover/agent-state.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import { inTeam, sameTeam, type Agent } from '../handover/team.ts';
+import { isTimeZone } from '../handover/reports.ts';
 import { refuse, type AgentSignIn } from '../channels/webchat/auth.ts';
 import { setMediaHeaders } from '../channels/webchat/attachments.ts';
 import { MAX_TEXT_LENGTH, PAGE_SIZE } from '../channels/webchat/index.ts';
@@ -214,7 +215,11 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
     if ('error' in who) return void refuse(res, who);
     const agent = directory.agent(who.agent.id);
     if (!agent) return void refuse(res, { status: 401, error: 'you are no longer an agent in team.yaml' });
-    res.locals.agent = agent;
+    // The zone of the agent's screen (`X-Time-Zone: Asia/Riyadh`, as the console sends its browser's): the times its
+    // answers say are in it, as its messages' times are. One this server cannot read keeps team.yaml's: the page sent
+    // it, not a person, and the answer names the zone it says.
+    const zone = req.get('x-time-zone');
+    res.locals.agent = zone !== undefined && isTimeZone(zone) ? { ...agent, timeZone: zone } : agent;
     void options.seen?.(agent);
     res.set('cache-control', 'no-store');
     next();

@@ -152,6 +152,14 @@ describe('the agent console API', () => {
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina', closingNote: 'refunded' });
     expect((await lina.call('/conversations/1/messages')).status).toBe(404);
     expect(await lina.act({ kind: 'close', conversationId: 1 })).toMatchObject({ status: 200, ok: false, message: expect.stringMatching(/^#1 was closed by you on \d{4}-\d\d-\d\d at \d\d:\d\d UTC\. Nothing was changed\.$/) });
+    // In the zone of her screen, as her console sends its browser's: Riyadh's clock, three hours ahead of UTC's.
+    const utc = /^#1 was closed by you on (\S+) at (\S+) UTC/.exec((await lina.act({ kind: 'close', conversationId: 1 })).message ?? '')!;
+    const riyadh = new Date(Date.parse(`${utc[1]}T${utc[2]}:00Z`) + 3 * 3_600_000).toISOString();
+    expect(await lina.act({ kind: 'close', conversationId: 1 }, { 'x-time-zone': 'Asia/Riyadh' })).toMatchObject({
+      ok: false, message: `#1 was closed by you on ${riyadh.slice(0, 10)} at ${riyadh.slice(11, 16)} Asia/Riyadh. Nothing was changed.`,
+    });
+    // One the server cannot read (the page sent it, not a person) keeps team.yaml's, UTC here.
+    expect(await lina.act({ kind: 'close', conversationId: 1 }, { 'x-time-zone': 'Mars/Olympus' })).toMatchObject({ ok: false, message: expect.stringMatching(/ UTC\. Nothing was changed\.$/) });
     // A reply that passed the console's check just before the close (another process, say) is refused when it is
     // stored: nothing reaches Layla, and nothing is kept in Lina's thread as though it had been sent.
     const linaAgent = app.directory.agent('lina')!;

@@ -67,9 +67,11 @@ let refreshTimer;
 
 class SignedOut extends Error {}
 
-// The server words its answers (an action's result, a refusal) in the language the page is in.
+// The server words its answers (an action's result, a refusal) in the language the page is in, and says their times
+// (who closed a conversation, when) in the browser's time zone, as the page shows its messages' times.
+const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 async function api(path, init = {}) {
-  const headers = { 'accept-language': language, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
+  const headers = { 'accept-language': language, ...(timeZone ? { 'x-time-zone': timeZone } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers };
   const res = await fetch(`/agent/api${path}`, { ...init, headers });
   if (res.status === 401) {
     const reason = (await res.json().catch(() => ({}))).error;
