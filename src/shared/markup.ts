@@ -15,7 +15,7 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
  * What a person wrote in WhatsApp's markup (`markup`'s opposite), as WhatsApp shows it: the words without the markers
  * that styled them, and their styles. A marker styles only where WhatsApp's app would: opening before a word and
  * closing after one, on one line (a code block may hold several); a lone `*` ("5 * 3"), the `_` of an address, and any
- * marker inside a web address (a link, which WhatsApp shows as it is) stay.
+ * marker inside a web or email address (a link, which WhatsApp shows as it is: `_sam_@example.com`) stay.
  *
  *     readMarkup('Your *refund* is on its way'); // { text: 'Your refund is on its way', styles: [{ style: 'bold', offset: 5, length: 6 }] }
  */
@@ -45,10 +45,24 @@ function readingOf(written: string): Reading {
  */
 const LINK = /(?<![\p{L}\p{N}])(?:https?:\/\/|www\.)\S*[^\s*_~`.,!?;:)'"]/giu;
 
-/** At each index, whether it is inside a web address: "https://shop.example/p/_summer_/42" keeps its `_`. */
+/**
+ * An email address, which WhatsApp's app shows as a link too: its markers are its own characters (`_sam_@example.com`
+ * is an address with underscores, not an italic "sam"), so a customer's answer reads as they typed it.
+ */
+// It starts where its run of characters does, so a long run without an `@` is read once, not once from each character.
+const EMAIL = /(?<![^\s@<>()[\]"',;:])[^\s@<>()[\]"',;:]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+/gu;
+
+/** At each index, whether it is inside a web or email address: "https://shop.example/p/_summer_/42" keeps its `_`. */
 function linksOf(written: string): Uint8Array {
   const inside = new Uint8Array(written.length);
   for (const found of written.matchAll(LINK)) inside.fill(1, found.index, found.index + found[0].length);
+  for (const found of written.matchAll(EMAIL)) {
+    const end = found.index + found[0].length;
+    // `*sam@example.com*`: markers around the whole address style it, as around a link.
+    const around = /^[*_~`]+/.exec(found[0])?.[0];
+    const start = around !== undefined && written.startsWith(around, end) ? found.index + around.length : found.index;
+    inside.fill(1, start, end);
+  }
   return inside;
 }
 
