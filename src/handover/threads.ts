@@ -58,6 +58,9 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
     // Who closed it and when, by name (the whole team reads the thread): a command about it is answered each time, as
     // in the agent's chat with the bot.
     const command = parseAgentCommand(text, language);
+    // A command it does not know (`/foo`, `/clsoe`), or one written wrong: that, as in an open one's topic, then that it
+    // is closed; never "not sent to the customer", which it was never meant for.
+    if (command && 'error' in command) return reply(`${command.error} ${word(notOpen(ctx, conversation.id, conversation, undefined, threadZone(ctx, conversation)), language)}`);
     if (command && !('error' in command) && HOLDERS_COMMANDS.has(command.name)) return reply(word(notOpen(ctx, conversation.id, conversation, undefined, threadZone(ctx, conversation)), language));
     // A note is still left on it, as /note N does from the agent's chat; /list, /online… are the chat's, not "not sent".
     if (command && !('error' in command) && command.name === 'note') return noteInThread(ctx, tx, agent, inbound, conversation, command, fx, handBack);

@@ -157,6 +157,32 @@ describe('an agent writing in the desk group outside the topics the bot opened',
     ]);
   }, 60_000);
 
+  it('says a command it does not know is unknown in the topic of a conversation closed since, and that it is closed, each time, in the team\'s language', async () => {
+    const { app, api } = await takenByOmar();
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, '/close'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('Closed #1.'));
+    const inDesk = api.sentTo(DESK).length;
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/foo'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk);
+    expect(await post(app, inTopic({ id: SARA, name: 'Sara' }, '/clsoe'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).length > inDesk + 1);
+    const closed = '#1 was closed by Omar on \\d{4}-\\d\\d-\\d\\d at \\d\\d:\\d\\d UTC\\. Nothing was changed\\.';
+    expect(api.sentTo(DESK).slice(inDesk)).toEqual([
+      expect.stringMatching(new RegExp(`^Unknown command /foo\\. Send /help for the list\\. ${closed}$`)),
+      expect.stringMatching(new RegExp(`^Unknown command /clsoe\\. Did you mean /close\\? Send /help for the list\\. ${closed}$`)),
+    ]);
+
+    const arabic = await takenByOmar('    language: ar\n');
+    expect(await post(arabic.app, inTopic({ id: OMAR, name: 'Omar' }, '/close'))).toBe(200);
+    await eventually(() => arabic.api.sentTo(DESK).includes('أُغلقت المحادثة #1.'));
+    const inArabicDesk = arabic.api.sentTo(DESK).length;
+    expect(await post(arabic.app, inTopic({ id: SARA, name: 'Sara' }, '/foo'))).toBe(200);
+    await eventually(() => arabic.api.sentTo(DESK).length > inArabicDesk);
+    expect(arabic.api.sentTo(DESK).slice(inArabicDesk)).toEqual([
+      expect.stringMatching(/^لا يوجد أمر \u2068\/foo\u2069\. أرسل \u2068\/help\u2069 لعرض الأوامر\. أُغلقت المحادثة #1 بواسطة \u2068Omar\u2069 في .+ لم يتغير شيء\.$/),
+    ]);
+  }, 60_000);
+
   it('says when it was closed in the team\'s time zone (timezone: under the team), the day Riyadh was on', async () => {
     const now = () => new Date('2026-12-06T23:41:00Z');
     const { app, api } = await takeByOmar(setUp, '    timezone: Asia/Riyadh\n', { now });
