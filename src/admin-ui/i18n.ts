@@ -251,6 +251,10 @@ const en = {
   errAddressTaken: '{key} "{address}" is already given to {owner} on line {line} (each identity belongs to one agent; remove it from one of them)',
   errNoAddress: '{agent} has no {keys} (add one, so the bot knows them when they write, e.g. {example})',
   errBadAddress: '"{address}" is not an address {key} understands (e.g. {example})',
+  errBadTimeZone: '{whose} has {key} "{zone}", which is not a time zone',
+  errBadFileTimeZone: '{key} "{zone}" is not a time zone',
+  errTeamNamed: 'team "{name}"',
+  errTimeZoneExample: 'an IANA time zone such as {example}',
   errNoSecret: '{agent} has {key} but no {secretKey}: anyone who knows the address would be them (add a long random secret, e.g. from {command}, or {env} to read it from the environment)',
   errShortSecret: '{secretKey} is shorter than {minimum} characters, so it could be guessed (use a long random secret, e.g. from {command}, or {env} to read it from the environment)',
   errBadMaxOpen: '{maxOpen} must be a whole number of 1 or more, not {value} (e.g. {example}, the most open conversations auto-assignment gives this agent)',
@@ -829,6 +833,10 @@ const ar: Record<StringKey, string> = {
   errAddressTaken: 'العنوان «{address}» في {key} معطى من قبل إلى {owner} في السطر\u00a0{line} (لكل عنوان موظف واحد؛ احذفه من أحدهما)',
   errNoAddress: 'ليس لدى {agent} أيٌّ من {keys} (أضف واحدًا ليعرفه البوت حين يكتب، مثل {example})',
   errBadAddress: '«{address}» ليس عنوانًا يفهمه {key} (مثل {example})',
+  errBadTimeZone: '«{zone}» في {key} لدى {whose} ليست منطقة زمنية',
+  errBadFileTimeZone: '«{zone}» في {key} ليست منطقة زمنية',
+  errTeamNamed: 'الفريق «{name}»',
+  errTimeZoneExample: 'اكتب منطقة زمنية بتسمية IANA، مثل {example}',
   errNoSecret: 'لدى {agent} {key} بلا {secretKey}: كل من يعرف العنوان يستطيع الدخول باسمه (أضف سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
   errShortSecret: '{secretKey} أقصر من {minimum} حرفًا، فيمكن تخمينه (استعمل سرًّا عشوائيًا طويلًا، من {command} مثلًا، أو {env} لقراءته من متغيرات البيئة)',
   errBadMaxOpen: 'يجب أن تكون قيمة {maxOpen} عددًا صحيحًا من 1 فأكثر، لا {value} (مثل {example}: أكثر عدد من المحادثات المفتوحة يعطيه التوزيع التلقائي لهذا الموظف)',
@@ -1496,6 +1504,12 @@ export function fileReason(known: KnownFileError | undefined): Piece[] | undefin
     case 'badAddress': return pieces('errBadAddress', { key: code(known.key), address: code(known.address), example: code(known.example) });
     case 'noSecret': return pieces('errNoSecret', { agent: agent(known.agent), key: code(known.key), secretKey: code(known.secretKey), command: code('openssl rand -hex 24'), env: code('env:NAME') });
     case 'shortSecret': return pieces('errShortSecret', { secretKey: code(known.secretKey), minimum: String(known.minimum), command: code('openssl rand -hex 24'), env: code('env:NAME') });
+    case 'badTimeZone': return withHint(
+      known.agent !== undefined || known.team !== undefined
+        ? pieces('errBadTimeZone', { whose: known.agent !== undefined ? agent(known.agent) : pieces('errTeamNamed', { name: code(known.team ?? '') }), key: code('timezone'), zone: code(known.zone) })
+        : pieces('errBadFileTimeZone', { key: code('timezone'), zone: code(known.zone) }),
+      known.suggestion !== undefined ? pieces('errDidYouMean', { name: code(known.suggestion) }) : pieces('errTimeZoneExample', { example: code('Asia/Riyadh') }),
+    );
     case 'badMaxOpen': return pieces('errBadMaxOpen', { maxOpen: code('max_open'), value: code(known.value), example: code('max_open: 3') });
     case 'manyDesks': return pieces('errManyDesks', { team: code(known.team), keys: list(known.keys) });
     case 'nameWithoutLetters': return pieces('errNameWithoutLetters', { name: code(known.name), example: code('name: Omar') });

@@ -260,7 +260,7 @@ class TeamFileReader {
         });
         return;
       }
-      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}), ...(fields.title !== undefined ? { titles: titlesByLanguage(fields.title) } : {}), ...this.#zone(this.#zoneOf(fields.timezone, [...at, 'timezone'], `team "${name}"`)) });
+      teams.push({ name, strategy, ...(desks[0] ? { desk: desks[0].desk } : {}), ...(fields.language !== undefined ? { language: fields.language } : {}), ...(fields.title !== undefined ? { titles: titlesByLanguage(fields.title) } : {}), ...this.#zone(this.#zoneOf(fields.timezone, [...at, 'timezone'], { where: `team "${name}"`, known: { team: name } })) });
     });
     return teams;
   }
@@ -358,7 +358,7 @@ class TeamFileReader {
         if (secret === undefined) identitiesValid = false;
         else secrets[key.secret.channel] = secret;
       }
-      const zone = this.#zoneOf(fields.timezone, [...at, 'timezone'], where);
+      const zone = this.#zoneOf(fields.timezone, [...at, 'timezone'], { where, known: { agent: who } });
       const maxOpen = fields.max_open ?? 3;
       if (typeof maxOpen !== 'number' || !Number.isInteger(maxOpen) || maxOpen < 1) {
         this.report([...at, 'max_open'], `"max_open" must be a whole number of 1 or more, not ${JSON.stringify(maxOpen)}`, 'e.g. max_open: 3, the most open conversations auto-assignment gives this agent', {
@@ -381,10 +381,12 @@ class TeamFileReader {
    * `given` when the clock can be read in it, else undefined after reporting it as `whose` (`agent "Sara"`; the file's without) zone: a
    * misspelt one would show every time in no zone at all.
    */
-  #zoneOf(given: string | undefined, at: Path, whose?: string): string | undefined {
+  #zoneOf(given: string | undefined, at: Path, whose?: { where: string; known: { agent: string | number } | { team: string } }): string | undefined {
     if (given === undefined || isTimeZone(given)) return given;
     const suggestion = suggest(given, ZONES);
-    this.report(at, `${whose !== undefined ? `${whose} has timezone "${given}", which` : `timezone "${given}"`} is not a time zone`, suggestion !== undefined ? `did you mean "${suggestion}"?` : TIME_ZONE_HINT);
+    this.report(at, `${whose !== undefined ? `${whose.where} has timezone "${given}", which` : `timezone "${given}"`} is not a time zone`, suggestion !== undefined ? `did you mean "${suggestion}"?` : TIME_ZONE_HINT, {
+      kind: 'badTimeZone', zone: given, ...whose?.known, ...(suggestion !== undefined ? { suggestion } : {}),
+    });
     return undefined;
   }
 

@@ -99,6 +99,8 @@ export type KnownFileError =
   | { kind: 'noSecret'; agent: string | number; key: string; secretKey: string }
   | { kind: 'shortSecret'; secretKey: string; minimum: number }
   | { kind: 'badMaxOpen'; value: string }
+  // A `timezone:` that is no time zone (`Asia/Riyadth`): whose it is (an agent's, a team's; the file's without either).
+  | { kind: 'badTimeZone'; zone: string; agent?: string | number; team?: string; suggestion?: string }
   | { kind: 'manyDesks'; team: string; keys: string[] }
   | { kind: 'nameWithoutLetters'; name: string }
   // team.yaml saved with nothing in it (empty, or comments only) over one with `teams` teams and `agents` agents in

@@ -213,6 +213,9 @@ describe('team.yaml is refused with file, line and fix', () => {
       { kind: 'noAddress', agent: 'Omar', keys: ['telegram', 'whatsapp', 'msteams', 'webchat'], example: 'webchat: agent-omar' },
     ]);
     expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 1001\n    teams: [Billing]\n    max_open: three\n')).toEqual([{ kind: 'badMaxOpen', value: '"three"' }]);
+    expect(known('timezone: Nowhere\nteams:\n  - name: Billing\n    timezone: Mars/Base\nagents:\n  - name: Sara\n    telegram: 1001\n    teams: [Billing]\n    timezone: Asia/Riyadth\n')).toEqual([
+      { kind: 'badTimeZone', zone: 'Nowhere' }, { kind: 'badTimeZone', zone: 'Mars/Base', team: 'Billing' }, { kind: 'badTimeZone', zone: 'Asia/Riyadth', agent: 'Sara', suggestion: 'Asia/Riyadh' },
+    ]);
     expect(known('teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: abc\n    teams: [Billing]\n')).toEqual([
       { kind: 'badAddress', key: 'telegram', address: 'abc', example: 'telegram: 9001' },
     ]);
