@@ -18,6 +18,8 @@ steps:
   - ask: "What is your email address?"
     expect: email
     save: contact.email
+  - ask: "What can we help you with?"
+    save: conversation.need
   - assign: { team: Billing }
 `;
 const team = (agent: string) => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    ${agent}\n    teams: [Billing]\n`;
@@ -44,13 +46,14 @@ describe('a customer\'s email with WhatsApp\'s markers in it', () => {
     const { api, cloud } = await serverWith(`telegram: ${OMAR}`);
     expect(await post(cloud.app, fromOmar('/online'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).length > 0);
-    for (const body of ['hi', '_sam_@example.com']) {
+    for (const body of ['hi', '_sam_@example.com', 'Send the invoice to *x*@example.com too']) {
       expect((await cloud.post(messagesBody([text(body)], { name: 'Sheena' }))).status).toBe(200);
       await settled(cloud);
     }
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
     const card = api.callsOf('sendMessage').find((call) => String(call.params.chat_id) === String(OMAR) && String(call.params.text).startsWith('#1 '))!;
-    expect(card.params.text).toContain('_sam_@example.com');
+    expect(card.params.text).toContain('Email address: _sam_@example.com');
+    expect(card.params.text).toContain('› Send the invoice to *x*@example.com too');
     expect(card.params.entities ?? []).toEqual([]);
     const [sheena] = (await cloud.app.store.contacts()).filter((contact) => contact.identities.some((identity) => identity.id === SHEENA));
     expect(sheena?.fields.email).toBe('_sam_@example.com');
@@ -64,10 +67,13 @@ describe('a customer\'s email with WhatsApp\'s markers in it', () => {
     expect((await sam.say('hi')).status).toBe(202);
     await eventually(async () => (await sam.messages()).some((m) => m.from === 'bot'));
     expect((await sam.say('_sam_@example.com')).status).toBe(202);
+    await eventually(async () => (await sam.messages()).some((m) => m.text === 'What can we help you with?'));
+    expect((await sam.say('Send the invoice to *x*@example.com too')).status).toBe(202);
     await eventually(() => cloud.graph.saidTo(SARA).some((said) => said.startsWith('#1 ')));
     const card = cloud.graph.saidTo(SARA).find((said) => said.startsWith('#1 '))!;
     const shown = readMarkup(card);
     expect(shown.text).toContain('Email address: _sam_@example.com');
+    expect(shown.text).toContain('Send the invoice to *x*@example.com too');
     expect(shown.styles).toEqual([]);
   }, 30_000);
 });
