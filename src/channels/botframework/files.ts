@@ -134,9 +134,25 @@ function isInternal(ip: string): boolean {
     const [a = 0, b = 0] = ip.split('.').map(Number);
     return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
   }
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) return isInternal(mapped[1]!);
+  const embedded = embeddedIPv4(ip);
+  if (embedded !== undefined) return isInternal(embedded);
   return ip === '::' || ip === '::1' || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
+}
+
+/**
+ * The IPv4 address an IPv6 one carries (IPv4-mapped `::ffff:…`, or the older IPv4-compatible `::…`), which the
+ * socket reaches as that IPv4 address; URL writes it in hex, so `[::ffff:127.0.0.1]` arrives as `::ffff:7f00:1`.
+ *
+ *     embeddedIPv4('::ffff:7f00:1'); // '127.0.0.1'
+ *     embeddedIPv4('2001:db8::1');   // undefined
+ */
+function embeddedIPv4(ip: string): string | undefined {
+  const dotted = /^::(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (dotted) return dotted[1];
+  const hex = /^::(?:ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
+  if (!hex) return undefined;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 async function* streamOf(body: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {

@@ -2,6 +2,7 @@
 // Web Chat and in Teams, choices as suggested actions or a hero card, a pressed button taken as the choice, files
 // brought into the media store (a Teams file, a Teams picture with the bot's token, a Web Chat upload), refused with
 // a reason when they cannot be had, and reactions recorded without an answer.
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileMediaStore } from '../../../src/store/media.ts';
@@ -153,6 +154,37 @@ describe('a Web Chat customer', () => {
     expect(bf.service.downloads.map((download) => download.path)).toEqual(['/directline/attachments/video.mp4']);
     // Web Chat gives the customer's locale (ar-EG): they are told in Arabic.
     expect(bf.service.sent.map((sent) => sent.activity.text)).toContainEqual('عذرًا، تعذّر استلام ملفاتك. هل يمكنك إرسال ملفات أصغر؟');
+  });
+
+  it('who names a file on the server\'s own loopback written as IPv6 ([::ffff:127.0.0.1]) is told the bot does not fetch from there, and nothing connects to it', async () => {
+    const connections: string[] = [];
+    const inside = createServer((socket) => {
+      connections.push(socket.remoteAddress ?? '');
+      socket.destroy();
+    });
+    await new Promise<void>((done) => inside.listen(0, '127.0.0.1', done));
+    try {
+      const port = (inside.address() as { port: number }).port;
+      const bf = await server(quietFlow);
+      await bf.post({
+        ...webchatText('my receipts', bf.service.serviceUrl('webchat')),
+        attachments: [
+          { contentType: 'image/png', contentUrl: `https://[::ffff:127.0.0.1]:${port}/admin.png`, name: 'mapped.png' },
+          { contentType: 'image/png', contentUrl: `https://[::ffff:7f00:1]:${port}/admin.png`, name: 'mapped-hex.png' },
+          { contentType: 'image/png', contentUrl: 'https://[::ffff:a9fe:a9fe]/latest/meta-data/', name: 'metadata.png' },
+        ],
+      });
+      await settled(bf);
+      const [message] = await transcript(bf);
+      expect(message!.attachments!.map((attachment) => [attachment.name, attachment.refused])).toEqual([
+        ['mapped.png', 'the file is at an address the bot does not fetch from'],
+        ['mapped-hex.png', 'the file is at an address the bot does not fetch from'],
+        ['metadata.png', 'the file is at an address the bot does not fetch from'],
+      ]);
+      expect(connections).toEqual([]);
+    } finally {
+      inside.close();
+    }
   });
 });
 
