@@ -12,7 +12,12 @@ export interface InboundMessage {
   channel: string;
   /** The channel's own message id: together with `channel`, the dedup key. */
   id: string;
-  from: { id: string; name?: string; language?: string; reference?: Record<string, string> };
+  /**
+   * `aliases`: other addresses the same person has on the channel, where the channel knows them (a Teams user's Teams
+   * user id beside their Entra object id): a message from one that team.yaml names as an agent's is that agent's, under
+   * that address.
+   */
+  from: { id: string; name?: string; language?: string; reference?: Record<string, string>; aliases?: string[] };
   text?: string;
   /** How the sender styled `text` (bold, a spoiler…), where their app lets them. */
   styles?: TextStyle[];

@@ -233,8 +233,9 @@ export class Runtime {
   }
 
   /** Takes an inbound message; resolves when it is durably stored with its effects. */
-  deliver = (message: InboundMessage): Promise<void> => {
+  deliver = (given: InboundMessage): Promise<void> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
+    const message = this.#asAgentAlias(given);
     // Customers only: agents type fast, and history or the business's own messages are not a person writing now.
     const customer = !this.#desk.agentOf(message.channel, message.from.id);
     if (!message.history && !message.echo && customer) {
@@ -246,6 +247,17 @@ export class Runtime {
     const key = `${message.channel}:${message.from.id}`;
     return refuseWhileUnavailable(this.#track(this.#transactions.run(key, (tx, fx) => this.#intake.decide(tx, message, fx), { opening: customer }))).then(() => undefined);
   };
+
+  /**
+   * `inbound` from the address team.yaml gives its agent, when it names them by one of the sender's `aliases` (a Teams
+   * user id where the message comes by their object id): otherwise the agent would be taken for a customer.
+   */
+  #asAgentAlias(inbound: InboundMessage): InboundMessage {
+    const { aliases, ...from } = inbound.from;
+    if (aliases === undefined) return inbound;
+    const alias = this.#desk.agentOf(inbound.channel, from.id) ? undefined : aliases.find((address) => this.#desk.agentOf(inbound.channel, address));
+    return { ...inbound, from: { ...from, ...(alias !== undefined ? { id: alias } : {}) } };
+  }
 
   /**
    * Whether the files of `inbound` would reach a customer (`ChannelHost.filesReachCustomer`): in a desk's group, only

@@ -275,10 +275,13 @@ function base(activity: Activity, reading: Reading): InboundMessage {
     user: from,
   });
   const name = from.name !== undefined && from.name.trim() !== '' ? { name: from.name.trim() } : {};
+  const address = personAddress(activity.channelId, from, conversation.id, reading.trusted);
+  // A Teams user addressed by their object id is also their Teams user id (29:…), which team.yaml may give an agent.
+  const byUserId = activity.channelId === TEAMS ? `${TEAMS}:${from.id}` : address;
   return {
     channel: CHANNEL,
     id: `${conversation.id}:${activity.id}`,
-    from: { id: personAddress(activity.channelId, from, conversation.id, reading.trusted), ...name, ...(activity.locale ? { language: activity.locale } : {}), reference },
+    from: { id: address, ...name, ...(activity.locale ? { language: activity.locale } : {}), reference, ...(byUserId !== address ? { aliases: [byUserId] } : {}) },
     at: sentAt(activity.timestamp, reading.receivedAt),
   };
 }

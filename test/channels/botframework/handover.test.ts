@@ -111,6 +111,26 @@ describe('an agent on Teams', () => {
   });
 });
 
+describe('an agent named in team.yaml by their Teams user id (msteams: 29:…), whose messages Teams sends with their object id', () => {
+  it('is that agent, not a customer: /online takes, the card reaches them, and their reply reaches Amira', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM.replace('0F8F4C7E-2B1D-4C59-9A5E-3F2D8E6B1A90', '"29:1agentOmarTeamsId"') });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    const omar = 'msteams:29:1agentOmarTeamsId';
+    expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+    await settled(bf, omar, OMAR);
+    expect(toOmar(bf).map((activity) => activity.text)).toEqual(['You are online: new conversations will come to you.']);
+    await bf.post(webchatText('I was charged twice', bf.service.serviceUrl('webchat')));
+    await settled(bf, omar);
+    expect(toOmar(bf).at(-1)!.text).toMatch(/^#1 · new conversation for Billing\nAmira on botframework/);
+    await bf.post(teamsText('Hello Amira, I can see the double charge.', teams));
+    await settled(bf, omar);
+    expect(toAmira(bf).at(-1)).toBe('Hello Amira, I can see the double charge.');
+    // Omar is no customer: only Amira is a contact.
+    expect((await bf.app.store.contacts()).map((contact) => contact.name)).toEqual(['Amira']);
+  });
+});
+
 describe('an agent on Teams whose message is longer than the 32 K characters kept', () => {
   it('reaches the customer cut, and the agent is told it was cut and where it stopped', async () => {
     const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
