@@ -237,11 +237,13 @@ function textOf(activity: Activity): string | undefined {
     const mention = mentionEntity.safeParse(entity);
     if (mention.success && mention.data.mentioned.id === recipient.id) bot.add(mention.data.text);
   }
-  const cut = text.replace(/[ \t]*(<at>([^<]*)<\/at>)[ \t]*/g, (markup: string, mention: string, name: string, at: number) => {
+  const cut = text.replace(/[ \t]*(<at>([^<]*)<\/at>)([,.;:!?،؛؟]?)([ \t]*)/g, (markup: string, mention: string, name: string, mark: string, after: string, at: number) => {
     if (!bot.has(mention)) return markup.replace(mention, () => `@${name}`);
+    // Called by name first ("@Acme Bot: /close", «@Acme Bot، مرحبا»): nothing of the call stays, its punctuation included.
+    if (text.slice(0, at).trim() === '') return '';
     // One space stays between the words either side, none before punctuation.
-    const next = text[at + markup.length];
-    return next === undefined || /[,.;:!?،؛؟]/.test(next) ? '' : ' ';
+    if (mark !== '') return `${mark}${after}`;
+    return at + markup.length === text.length ? '' : ' ';
   });
   return cut.trim();
 }

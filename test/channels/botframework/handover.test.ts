@@ -93,6 +93,26 @@ describe('an agent on Teams', () => {
     expect(conversation).toMatchObject({ status: 'closed', closingNote: 'refunded' });
   });
 
+  it('who calls the bot by name with a colon or comma after it (@Acme Bot: /close) has the command carried out, and Amira reads no stray punctuation', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    const calling = (text: string) => ({
+      ...teamsText(text, teams),
+      entities: [{ type: 'mention', text: '<at>Acme Bot</at>', mentioned: { id: '28:9f3c1f5e-3a8b-4c2d-9e7f-1a2b3c4d5e6f', name: 'Acme Bot' } }],
+    });
+    await bf.post(calling('<at>Acme Bot</at>, /online'));
+    await bf.post(webchatText('I was charged twice', bf.service.serviceUrl('webchat')));
+    await settled(bf, OMAR);
+    await bf.post(calling('<at>Acme Bot</at>, hello Amira, the refund is on its way.'));
+    await bf.post(calling('<at>Acme Bot</at>، شكرًا لصبرك'));
+    await bf.post(calling('<at>Acme Bot</at>: /close refunded'));
+    await settled(bf, OMAR);
+    expect(toAmira(bf).slice(1)).toEqual(['hello Amira, the refund is on its way.', 'شكرًا لصبرك', 'تم إغلاق هذه المحادثة. راسلنا في أي وقت.']);
+    const [conversation] = await bf.app.store.conversations();
+    expect(conversation).toMatchObject({ status: 'closed', closingNote: 'refunded' });
+  });
+
   it('who never wrote to the bot is not reached on Teams: the card fails there, naming why, and goes to their next address', async () => {
     const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM.replace('    teams: [Billing]', '    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]') });
     running.push(bf);
