@@ -75,8 +75,8 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
         );
       }
     },
-    send(to: string, message: OutboundMessage) {
-      return sender.send(to, message, host);
+    send(to: string, message: OutboundMessage, sentPart?: (id: string) => void) {
+      return sender.send(to, message, host, sentPart);
     },
     async stop() {
       while (receiving.size > 0) await Promise.allSettled([...receiving]);

@@ -2,7 +2,8 @@
 // the OpenID metadata and signing keys (JWKS) that the channels' JWTs are checked against, with a key made here;
 // Microsoft Entra's token endpoint, issuing the bot's outbound token for the right app id and secret (a new one once
 // the old is made to expire early, which the Bot Connector then refuses); and the Bot
-// Connector, recording what the bot POSTs to /v3/conversations/{id}/activities[/{id}] under any service URL path, and
+// Connector, recording what the bot POSTs to /v3/conversations/{id}/activities[/{id}] under any service URL path (under
+// /teams/, refusing one over Teams' 28 KB as Teams does), and
 // serving files (Teams' inline pictures only to the bot's token). `sign` makes the JWT a channel sends.
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,8 @@ export const APP_PASSWORD = 'app-secret~0123456789abcdef';
 /** The bot's outbound token, as the fake token endpoint issues it. */
 export const BOT_TOKEN = 'bot-token-0123456789';
 const ISSUER = 'https://api.botframework.com';
+/** What Teams takes of one activity the bot sends (about 28 KB), under the service URL path `/teams/`. */
+const TEAMS_MAX_BYTES = 28 * 1024;
 const KEY_ID = 'fake-signing-key-1';
 
 /** An activity the bot sent: where to (the service URL's path prefix and the conversation), the token, the body. */
@@ -169,6 +172,8 @@ export class FakeBotService {
       }
       const bearer = bearerOf(req);
       if (this.#tokenRequired && bearer !== this.#token) return json(res, 401, { message: 'Authorization has been denied for this request.' });
+      // Teams refuses a message over about 28 KB.
+      if (activities[1] === '/teams/' && body.length > TEAMS_MAX_BYTES) return json(res, 413, { error: { code: 'MessageSizeTooBig', message: 'Message size too big' } });
       const id = `reply-${this.#next++}`;
       this.sent.push({ service: activities[1]!, conversation: decodeURIComponent(activities[2]!), token: bearer, activity: JSON.parse(body.toString('utf8')) as Record<string, any>, id });
       return json(res, 201, { id });

@@ -174,6 +174,28 @@ describe('an agent on Teams whose message is longer than the 32 K characters kep
   });
 });
 
+describe('a Web Chat customer whose message is more than Teams takes in one message (about 28 KB)', () => {
+  it('reaches the agent on Teams whole, in parts in order, instead of never (Teams refuses it whole)', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const webchat = bf.service.serviceUrl('webchat');
+    expect((await bf.post(teamsText('/online', bf.service.serviceUrl('teams')))).status).toBe(200);
+    await bf.post(webchatText('هذا العقد الذي وقعته:', webchat));
+    await settled(bf, OMAR);
+    // 20,000 characters of Arabic: 40 KB of UTF-8, within the 32 K characters kept.
+    const contract = Array.from({ length: 1000 }, (_, i) => `البند ${i + 1}: يدفع المستأجر`).join(' ').padEnd(20_000, ' ب').slice(0, 20_000);
+    expect((await bf.post(webchatText(contract, webchat))).status).toBe(200);
+    await settled(bf, OMAR);
+    const relay = bf.service.sentTo('a:1omarPersonalChat', 'teams').slice(2).map((sent) => sent.activity.text as string);
+    expect(relay.length).toBeGreaterThan(1);
+    // (The relay sets the customer's words apart from its own with Unicode isolates, as every relay does.)
+    expect(relay.join(' ').replace(/[\u2068\u2069]/g, '').replace(/\s+/g, ' ')).toBe(`#1 Amira: ${contract}`.replace(/\s+/g, ' ').trim());
+    expect(relay.every((part) => Buffer.byteLength(part) < 28 * 1024)).toBe(true);
+    const [, , failed] = await bf.app.store.messagesOfAddress('botframework', OMAR);
+    expect(failed).toMatchObject({ status: 'sent' });
+  });
+});
+
 describe('a Web Chat customer whose message is longer than the 32 K characters kept', () => {
   it('reaches the agent on Teams cut, and the agent is told they read only its start, in English or Arabic', async () => {
     const team = OMAR_TEAM.replace('    teams: [Billing]', '    language: ar\n    teams: [Billing]');
