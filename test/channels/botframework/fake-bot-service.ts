@@ -52,6 +52,7 @@ export class FakeBotService {
   readonly #jwk: Record<string, unknown>;
   readonly #files = new Map<string, { bytes: Buffer; mime: string; needsToken: boolean }>();
   readonly #failures: Failure[] = [];
+  readonly #failuresAt = new Map<number, Failure>();
   #refuseTokens = false;
   #tokenRequired = true;
   /** The token the token endpoint issues, and the Bot Connector takes; `expireToken` replaces it. */
@@ -115,6 +116,11 @@ export class FakeBotService {
     this.#failures.push(...failures);
   }
 
+  /** The activity POST that is the `nth` from now (1: the next) is answered with `failure`. */
+  failNth(nth: number, failure: Failure): void {
+    this.#failuresAt.set(this.attempts + nth, failure);
+  }
+
   /** From now on the token endpoint refuses the app's secret, as Entra does a wrong one. */
   refuseTokens(refuse = true): void {
     this.#refuseTokens = refuse;
@@ -164,7 +170,8 @@ export class FakeBotService {
     const activities = /^(\/.*\/)v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path);
     if (req.method === 'POST' && activities) {
       this.attempts += 1;
-      const failure = this.#failures.shift();
+      const failure = this.#failuresAt.get(this.attempts) ?? this.#failures.shift();
+      this.#failuresAt.delete(this.attempts);
       if (failure) {
         res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
         res.end(JSON.stringify(failure.body ?? {}));

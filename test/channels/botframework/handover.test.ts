@@ -5,6 +5,7 @@
 // their next address.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, visitor } from '../../helpers.ts';
+import { connectorError } from './fake-bot-service.ts';
 import { ASSIGN_FLOW, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
 
 
@@ -193,7 +194,14 @@ describe('a Web Chat customer whose message is more than Teams takes in one mess
     expect(relay.every((part) => Buffer.byteLength(part) < 28 * 1024)).toBe(true);
     const [, , failed] = await bf.app.store.messagesOfAddress('botframework', OMAR);
     expect(failed).toMatchObject({ status: 'sent' });
-  });
+
+    // Throttled at its second part, the next one is sent from there once the wait is over: Omar reads each part once.
+    bf.service.failNth(2, connectorError(429, 'Throttled', 'Too many requests', { 'retry-after': '1' }));
+    expect((await bf.post(webchatText(contract, webchat))).status).toBe(200);
+    await expect.poll(() => bf.service.sentTo('a:1omarPersonalChat', 'teams').length, { timeout: 15_000 }).toBe(2 + 2 * relay.length);
+    await settled(bf, OMAR);
+    expect(bf.service.sentTo('a:1omarPersonalChat', 'teams').slice(2 + relay.length).map((sent) => sent.activity.text)).toEqual(relay);
+  }, 30_000);
 });
 
 describe('a Web Chat customer whose message is longer than the 32 K characters kept', () => {
