@@ -20,6 +20,8 @@ import { renderMessage } from './render.ts';
  * 21 KB of UTF-8, whatever the script), which leaves room for the rest of the activity.
  */
 const MAX_TEAMS_TEXT = 7000;
+/** Bytes of text that go in one message with an inline picture (at most 16 KB, 22 KB as base64) within Teams' 28 KB. */
+const MAX_TEAMS_TEXT_BESIDE_FILES = 4 * 1024;
 /** Messages whose parts sent so far are remembered for a retry. */
 const MAX_REMEMBERED = 1000;
 
@@ -120,6 +122,12 @@ export class Sender {
  * its own styles; the last keeps the choices and the files.
  */
 function teamsParts(message: OutboundMessage): OutboundMessage[] {
+  // A picture inline takes up to 22 KB of the message: a long text beside it goes first, on its own.
+  const files = (message.attachments?.length ?? 0) > 0;
+  if (files && Buffer.byteLength(message.text) > MAX_TEAMS_TEXT_BESIDE_FILES) {
+    const { choices: _choices, attachments: _attachments, ...text } = message;
+    return [...teamsParts(text), { ...message, text: '', styles: [] }].map((part) => (part.styles?.length === 0 ? withoutStyles(part) : part));
+  }
   if (message.text.length <= MAX_TEAMS_TEXT) return [message];
   const texts = splitText(message.text, MAX_TEAMS_TEXT);
   const starts = partOffsets(message.text, texts);
@@ -132,4 +140,9 @@ function teamsParts(message: OutboundMessage): OutboundMessage[] {
     const { styles: _none, ...unstyled } = part;
     return unstyled;
   });
+}
+
+function withoutStyles(message: OutboundMessage): OutboundMessage {
+  const { styles: _styles, ...plain } = message;
+  return plain;
 }

@@ -204,6 +204,26 @@ describe('a Web Chat customer whose message is more than Teams takes in one mess
   }, 30_000);
 });
 
+describe('a Web Chat customer who sends a photo with a long text', () => {
+  it('has both reach the agent on Teams, the text first, instead of neither (Teams refuses the two together, over 28 KB)', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const webchat = bf.service.serviceUrl('webchat');
+    expect((await bf.post(teamsText('/online', bf.service.serviceUrl('teams')))).status).toBe(200);
+    await bf.post(webchatText('مرحبا', webchat));
+    await settled(bf, OMAR);
+    // 3,000 Arabic characters (6 KB) and a 15 KB picture (20 KB inline): together more than Teams takes.
+    const text = 'صورة الإيصال المرفقة توضح الخصم المزدوج '.repeat(80).slice(0, 3000);
+    const photo = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(15 * 1024 - 8, 7)]);
+    const url = bf.service.addFile('/webchat/attachments/receipt.png', photo, 'image/png');
+    expect((await bf.post({ ...webchatText(text, webchat), attachments: [{ contentType: 'image/png', contentUrl: url, name: 'receipt.png' }] })).status).toBe(200);
+    await settled(bf, OMAR);
+    const [words, picture] = bf.service.sentTo('a:1omarPersonalChat', 'teams').slice(2).map((sent) => sent.activity);
+    expect(words!.text.replace(/[\u2068\u2069]/g, '')).toBe(`#1 Amira: ${text}`);
+    expect(picture!.attachments).toEqual([{ contentType: 'image/png', contentUrl: `data:image/png;base64,${photo.toString('base64')}`, name: 'receipt.png' }]);
+  });
+});
+
 describe('a Web Chat customer whose message is longer than the 32 K characters kept', () => {
   it('reaches the agent on Teams cut, and the agent is told they read only its start, in English or Arabic', async () => {
     const team = OMAR_TEAM.replace('    teams: [Billing]', '    language: ar\n    teams: [Billing]');
