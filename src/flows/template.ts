@@ -89,12 +89,43 @@ const ESCAPE = /\\([*_~`])/g;
  *     renderStyled(parseTemplate('*Thanks*, {{contact.name}}').template, contact, conversation); // { text: 'Thanks, _Layla_', styles: [{ style: 'bold', offset: 0, length: 6 }] }
  */
 export function renderStyled(template: Template, contact: Contact, conversation: Conversation, extra?: ExtraFields): { text: string; styles: TextStyle[] } {
-  // What stands at an index of `written`: a field's value, or an escaped marker, shown in its place.
-  const standIns = new Map<number, string>();
+  const { words, styles: read, slots } = readOnce(template);
+  let text = '';
+  let styles = read;
+  let last = 0;
+  for (const { at, put } of slots) {
+    text += words.slice(last, at);
+    const shown = typeof put === 'string' ? put : show(placeholderValue(put, contact, conversation, extra));
+    styles = widened(styles, text.length, shown.length - 1);
+    text += shown;
+    last = at + 1;
+  }
+  text += words.slice(last);
+  // Copies: the read styles are the template's, kept for its next message.
+  return { text, styles: styles.filter((style) => style.length > 0).map((style) => ({ ...style })) };
+}
+
+/** A template's words read out of their markup, once: what only its values change is filled in at each message. */
+interface ReadTemplate {
+  /** The words without the markers, a stand-in unit where a field's value or an escaped marker goes. */
+  words: string;
+  styles: TextStyle[];
+  /** Each stand-in's index in `words`, in order, and what shows there: a field's value, or the marker as written. */
+  slots: { at: number; put: Placeholder | string }[];
+}
+
+/** By template: a flow's are parsed once at load and read at every message that says them. */
+const readTemplates = new WeakMap<Template, ReadTemplate>();
+
+function readOnce(template: Template): ReadTemplate {
+  const known = readTemplates.get(template);
+  if (known) return known;
+  // What stands at an index of `written`: a field, or an escaped marker, shown in its place.
+  const standIns = new Map<number, Placeholder | string>();
   let written = '';
   for (const part of template.parts) {
     if (typeof part !== 'string') {
-      standIns.set(written.length, show(placeholderValue(part, contact, conversation, extra)));
+      standIns.set(written.length, part);
       written += FIELD;
       continue;
     }
@@ -108,19 +139,15 @@ export function renderStyled(template: Template, contact: Contact, conversation:
     written += part.slice(last);
   }
   const read = readMarkupWithSources(written);
-  let text = '';
-  let styles = read.styles;
+  const slots: ReadTemplate['slots'] = [];
   // By UTF-16 unit, as `sources` counts them.
   for (let index = 0; index < read.text.length; index++) {
-    const shown = standIns.get(read.sources[index]!);
-    if (shown === undefined) {
-      text += read.text[index];
-      continue;
-    }
-    styles = widened(styles, text.length, shown.length - 1);
-    text += shown;
+    const put = standIns.get(read.sources[index]!);
+    if (put !== undefined) slots.push({ at: index, put });
   }
-  return { text, styles: styles.filter((style) => style.length > 0) };
+  const made = { words: read.text, styles: read.styles, slots };
+  readTemplates.set(template, made);
+  return made;
 }
 
 /** `styles` once the one unit at `at` became `grown` + 1 units: a style over it grows (or shrinks) with it, those after it move. */
