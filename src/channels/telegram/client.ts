@@ -1,8 +1,9 @@
 // The Bot API's HTTP client: grammY's own (node-fetch through an http.Agent) cost about as much CPU per call as a
 // whole bare webhook→reply round trip under load, so grammY is given a `fetch` on undici instead. JSON calls (every
-// send) go through undici's `request` on one keep-alive pool per API root; the rare multipart upload through
+// send) go through the undici agent's `request` on one keep-alive pool per API root, each URL's origin and path read
+// once (undici's `request(url)` parsed the URL at every call); the rare multipart upload through
 // undici's `fetch`, which takes grammY's streamed form body.
-import { Agent, fetch as undiciFetch, request } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 /** The part of a fetch response grammY reads. */
 interface BotApiResponse {
@@ -33,12 +34,14 @@ export interface BotApiClient {
  */
 export function createBotApiClient(): BotApiClient {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+  const targets: Targets = new Map();
   let closing: Promise<void> | undefined;
   return {
     async fetch(url, options = {}) {
       const { method = 'GET', headers, body, signal } = options;
       if (body === undefined || typeof body === 'string') {
-        const response = await request(url, { method: method as 'POST', headers, body: body as string | undefined, signal, dispatcher });
+        const { origin, path } = targetOf(targets, url);
+        const response = await dispatcher.request({ origin, path, method: method as 'POST', headers, body: body as string | undefined, signal });
         return { ok: response.statusCode < 300, status: response.statusCode, json: () => response.body.json() };
       }
       // grammY's signal comes from its own AbortController, which undici's fetch does not take: a native one follows it.
@@ -54,4 +57,20 @@ export function createBotApiClient(): BotApiClient {
       return closing;
     },
   };
+}
+
+/** The origin and path of each URL called, as undici's `request(url)` reads them: one per method, read once, not at every send. */
+type Targets = Map<string, { origin: string; path: string }>;
+
+function targetOf(targets: Targets, url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${parsed.protocol} is not an HTTP address`);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // Bot API URLs are one per method: a client handed other URLs keeps only the latest few hundred.
+    if (targets.size >= 256) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
 }
