@@ -292,7 +292,8 @@ export class Outbox {
     if (message.styles) outbound.styles = message.styles;
     // Each part's id, over the attempts (a retry resumes after the parts that went out).
     const parts: string[] = [];
-    const sentPart = (id: string): void => void parts.push(id);
+    // Not an arrow function: under tsx (`npm start`) each one made would be named at run time (esbuild's `keepNames`).
+    const sentPart: (id: string) => void = parts.push.bind(parts);
     let toldDelay = false;
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;

@@ -69,35 +69,41 @@ export const doneBy = (actorId: string): Pick<TimelineEvent, 'by' | 'detail'> =>
 /** A conversation's timeline keeps at most this many moments (a conversation bounced between teams all day). */
 const MAX_EVENTS = 200;
 
+/**
+ * A moment of a conversation. Not a closure over `at` in `momentOf`: under tsx (`npm start`) each arrow function made
+ * at a call is named at run time (esbuild's `keepNames`), some microseconds every event.
+ */
+function made(at: string, conversationId: number, type: TimelineEvent['type'], parts: Omit<TimelineEvent, 'at' | 'type'>): { conversationId: number; moment: TimelineEvent } {
+  return { conversationId, moment: { at, type, ...parts } };
+}
+
 /** The moment an event records, and the conversation it concerns; undefined for events that are no such moment. */
 function momentOf(event: DomainEvent, at: string): { conversationId: number; moment: TimelineEvent } | undefined {
-  type Parts = Omit<TimelineEvent, 'at' | 'type'>;
-  const make = (conversationId: number, type: TimelineEvent['type'], parts: Parts) => ({ conversationId, moment: { at, type, ...parts } });
   switch (event.type) {
-    case 'conversation.opened': return make(event.payload.conversation.id, 'opened', doneBy(event.payload.source));
+    case 'conversation.opened': return made(at, event.payload.conversation.id, 'opened', doneBy(event.payload.source));
     case 'intent.classified': {
       const { intent } = event.payload;
-      return make(event.payload.conversation.id, 'classified', intent ? { intent, detail: intent } : {});
+      return made(at, event.payload.conversation.id, 'classified', intent ? { intent, detail: intent } : {});
     }
     case 'conversation.queued': {
       const { id, team } = event.payload.conversation;
       // Put back by the away rule (AWAY_REQUEUE_AFTER): nobody's move, as an auto-close is.
       const { from, because } = event.payload;
       const by = event.payload.by !== undefined ? { by: actorOf(event.payload.by), ...(from !== undefined ? { from } : {}), ...(because !== undefined ? { because } : {}) } : {};
-      return make(id, 'queued', team ? { team, detail: event.payload.by !== undefined ? `${team} by ${event.payload.by}` : team, ...by } : by);
+      return made(at, id, 'queued', team ? { team, detail: event.payload.by !== undefined ? `${team} by ${event.payload.by}` : team, ...by } : by);
     }
     case 'conversation.assigned': {
       const { id, agentId } = event.payload.conversation;
-      return make(id, 'assigned', agentId ? { agentId, detail: agentId } : {});
+      return made(at, id, 'assigned', agentId ? { agentId, detail: agentId } : {});
     }
     case 'conversation.transferred': {
       const { conversation, to, agentId, from, because } = event.payload;
-      return make(conversation.id, 'transferred', { to, by: actorOf(agentId), ...(from !== undefined ? { from } : {}), ...(because !== undefined ? { because } : {}), detail: `to ${to} by ${agentId}` });
+      return made(at, conversation.id, 'transferred', { to, by: actorOf(agentId), ...(from !== undefined ? { from } : {}), ...(because !== undefined ? { because } : {}), detail: `to ${to} by ${agentId}` });
     }
-    case 'conversation.handedBack': return make(event.payload.conversation.id, 'handed back', doneBy(event.payload.agentId));
+    case 'conversation.handedBack': return made(at, event.payload.conversation.id, 'handed back', doneBy(event.payload.agentId));
     case 'conversation.closed': {
       const { id, closedBy } = event.payload.conversation;
-      return make(id, 'closed', closedBy ? doneBy(closedBy) : {});
+      return made(at, id, 'closed', closedBy ? doneBy(closedBy) : {});
     }
     default: return undefined;
   }

@@ -42,7 +42,14 @@ export function createBotApiClient(): BotApiClient {
       if (body === undefined || typeof body === 'string') {
         const { origin, path } = targetOf(targets, url);
         const response = await dispatcher.request({ origin, path, method: method as 'POST', headers, body: body as string | undefined, signal });
-        return { ok: response.statusCode < 300, status: response.statusCode, json: () => response.body.json() };
+        // `json()` a method, not an arrow function: under tsx each one made would be named at run time (esbuild's `keepNames`).
+        return {
+          ok: response.statusCode < 300,
+          status: response.statusCode,
+          json() {
+            return response.body.json();
+          },
+        };
       }
       // grammY's signal comes from its own AbortController, which undici's fetch does not take: a native one follows it.
       const controller = new AbortController();

@@ -113,6 +113,9 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // Each person's messages in the order they come, however many requests Telegram's webhook makes at once.
   const senders = new Map<string, Promise<unknown>>();
 
+  // Made once, not at each update: under tsx (`npm start`) each arrow function made is named at run time (esbuild's `keepNames`).
+  const isDesk = (chatId: string): boolean => (options.deskChats?.() ?? []).includes(chatId);
+
   function receive(update: unknown): Promise<string | undefined> {
     if (!host) return Promise.reject(new Error('the Telegram channel is not started'));
     return receiveUpdate(update, {
@@ -121,7 +124,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       api,
       host,
       log,
-      isDesk: (chatId) => (options.deskChats?.() ?? []).includes(chatId),
+      isDesk,
       files: {
         apiRoot: options.apiRoot,
         token: options.token,
