@@ -115,7 +115,7 @@ export interface StartOptions {
    * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
-  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'showQr' | 'root'>;
+  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'sendTimeoutMs' | 'showQr' | 'root'>;
   /** The outbox's delays between attempts at a send (`OutboxOptions`); tests give short ones, a clock they move tells the age. */
   outbox?: Pick<OutboxOptions, 'retryDelaysMs' | 'longWaitMs'>;
   /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */

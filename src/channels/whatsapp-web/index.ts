@@ -54,6 +54,8 @@ export interface WhatsAppWebOptions {
   downAfterMs?: number;
   /** Pause before trying again to store a message that could not be (default 1000 ms, then doubled). */
   deliverRetryMs?: number;
+  /** How long one send may take before it fails for now (default 120 s): WhatsApp Web's page may stop answering. */
+  sendTimeoutMs?: number;
   /** Shows a new QR code in the terminal (default: drawn on stderr). */
   showQr?: (qr: string) => void;
   /** Chromium runs without its sandbox as root (default: whether this process runs as root). */
@@ -117,6 +119,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     known: (address) => known.has(address),
     seen,
     media: () => host?.media,
+    ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}),
   });
 
   return {

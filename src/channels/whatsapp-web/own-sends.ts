@@ -12,6 +12,8 @@ interface Pending {
   chatId: string;
   fingerprint: string;
   claimed: boolean;
+  /** The id of the `message_create` that claimed it: the send went out, whatever became of its promise. */
+  id?: string;
 }
 
 /**
@@ -56,10 +58,16 @@ export class OwnSends {
     for (const pending of this.#pending) {
       if (pending.claimed || pending.chatId !== message.to || pending.fingerprint !== fingerprint) continue;
       pending.claimed = true;
+      pending.id = message.id;
       this.#remember(message.id);
       return true;
     }
     return false;
+  }
+
+  /** The id WhatsApp Web reported for the send `mark` stands for (its `message_create`), when it did. */
+  reported(mark: object): string | undefined {
+    return (mark as Pending).id;
   }
 
   clear(): void {

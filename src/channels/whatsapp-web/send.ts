@@ -5,12 +5,14 @@
 import { ChannelSendError, type MediaStore, type OutboundMessage } from '../../types.ts';
 import { chatIdOf } from './address.ts';
 import type { ChoiceMemory } from './choices.ts';
-import type { WhatsAppClient } from './client.ts';
+import type { OutgoingContent, WhatsAppClient } from './client.ts';
 import type { OwnSends } from './own-sends.ts';
 import { renderMessage } from './render.ts';
 
 /** Messages the outbox gave up on are never sent again: past this many, the oldest memories are dropped. */
 const MAX_REMEMBERED = 1000;
+/** How long one part's send may take by default: a file's upload on a slow line included. */
+const SEND_TIMEOUT_MS = 120_000;
 
 export interface SenderOptions {
   /** The client when it is ready; otherwise why not, for the error. */
@@ -22,6 +24,11 @@ export interface SenderOptions {
   seen: (address: string) => void;
   /** The host's media store; undefined before the channel started. */
   media: () => MediaStore | undefined;
+  /**
+   * How long one part's `sendMessage` may take (default 120 s). WhatsApp Web's page can stop answering without
+   * failing: a send that never settled held the customer's later messages behind it for good.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -69,7 +76,7 @@ export class Sender {
       let id: string | undefined;
       try {
         // The first part answers the message the reply quotes (an agent's Reply on its relay), as WhatsApp shows it.
-        id = await client.sendMessage(chatId, part, index === 0 ? message.replyTo : undefined);
+        id = await this.#sendPart(client, chatId, part, index === 0 ? message.replyTo : undefined, mark);
       } finally {
         own.settle(mark, id);
       }
@@ -84,6 +91,28 @@ export class Sender {
     if (message.id !== undefined) this.#done.delete(message.id);
     this.#options.choices.offered(address, message.choices);
     return last!;
+  }
+
+  /**
+   * One part's send, bounded by `timeoutMs`. When it does not settle in time but WhatsApp Web reported the message
+   * (its `message_create`), it went out: that id is taken, so the outbox's retry does not send it twice. Otherwise it
+   * failed for now.
+   */
+  async #sendPart(client: WhatsAppClient, chatId: string, part: OutgoingContent, quoted: string | undefined, mark: object): Promise<string | undefined> {
+    const ms = this.#options.timeoutMs ?? SEND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<{ late: true }>((done) => {
+      timer = setTimeout(() => done({ late: true }), ms);
+    });
+    try {
+      const result = await Promise.race([client.sendMessage(chatId, part, quoted).then((id) => ({ id })), late]);
+      if (!('late' in result)) return result.id;
+      const reported = this.#options.own.reported(mark);
+      if (reported !== undefined) return reported;
+      throw new ChannelSendError(`WhatsApp Web did not answer the send within ${Math.round(ms / 1000)} s`, { permanent: false });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A number nobody on WhatsApp has fails for good; asked once per number, and not for one that wrote to us. */

@@ -56,7 +56,7 @@ interface SetUp {
   shownQrs: string[];
 }
 
-async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const shownQrs: string[] = [];
   const dir = await dataDirWith({ 'inbound.yaml': flow });
@@ -72,6 +72,7 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
       maxRetryMs: (options.retryMs ?? 30) * 4,
       readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
       deliverRetryMs: 10,
+      ...(options.sendTimeoutMs !== undefined ? { sendTimeoutMs: options.sendTimeoutMs } : {}),
       showQr: (qr) => shownQrs.push(qr),
       root: false,
     },
@@ -345,6 +346,32 @@ describe('WhatsApp Web channel', () => {
     expect(lines.find((line) => /not ready/.test(String(line.msg)))).toMatchObject({ level: 50 });
     expect((await whatsappHealth(app))?.reason).toMatch(/linked, but not ready/);
     await eventually(() => whatsapp.clients.length === 4);
+  });
+
+  it('answers a customer whose first reply WhatsApp Web never finished sending, once each: sent again when it did not go out, not again when it did', async () => {
+    const { app, whatsapp } = await linked({ sendTimeoutMs: 300 });
+    const client = whatsapp.current;
+    const send = client.sendMessage.bind(client);
+    // The page stops answering: the first send never settles, and nothing went out.
+    let hangs = 1;
+    client.sendMessage = (chatId, content, quoted) => (hangs-- > 0 ? new Promise(() => undefined) : send(chatId, content, quoted));
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2, 15_000);
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
+
+    // Now it goes out (WhatsApp Web reports it) but the send's promise never settles: it is not sent twice.
+    const SAM = '15552223333@c.us';
+    client.sendMessage = (chatId, content, quoted) => {
+      client.sendMessage = send;
+      void send(chatId, content, quoted);
+      return new Promise(() => undefined);
+    };
+    client.emit('message', incoming(SAM, 'Hello', { notifyName: 'Sam' }));
+    await eventually(() => whatsapp.textsTo(SAM).length >= 2, 15_000);
+    await until(async () => (await app.store.messagesOfAddress('whatsapp-web', '15552223333')).every((message) => message.direction === 'in' || message.status === 'sent'));
+    expect(whatsapp.textsTo(SAM)).toEqual(['Hi Sam!', 'Which team?\n\n1. Billing\n2. Sales']);
+    // Its late report was known for the bot's own send, not taken for the phone's owner writing.
+    expect((await app.store.conversations()).map((conversation) => conversation.takenOver)).toEqual([undefined, undefined]);
   });
 
   it('keeps serving the web chat when Chromium cannot start, says so in the log and in /healthz, and tries again', async () => {
