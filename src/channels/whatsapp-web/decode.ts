@@ -45,6 +45,8 @@ const EDITABLE_TYPES = new Set(['chat', 'image', 'video', 'document']);
 const FILE_KINDS: Record<string, { kind: AttachmentKind; mime: string; voice?: true }> = {
   image: { kind: 'image', mime: 'image/jpeg' },
   video: { kind: 'video', mime: 'video/mp4' },
+  // A video note (the round video the app records), which whatsapp-web.js's MessageTypes do not list.
+  ptv: { kind: 'video', mime: 'video/mp4' },
   audio: { kind: 'audio', mime: 'audio/mpeg' },
   ptt: { kind: 'audio', mime: 'audio/ogg', voice: true },
   document: { kind: 'document', mime: 'application/octet-stream' },

@@ -552,3 +552,18 @@ describe('WhatsApp Web channel: edits', () => {
     expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([]);
   });
 });
+
+describe('WhatsApp Web channel: video notes', () => {
+  it('relays a customer\'s video note (WhatsApp\'s round video, type ptv) to the agent as the video it is', async () => {
+    const { app, whatsapp, client } = await omarHoldsLayla();
+    const video = Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom fake video note', 'latin1');
+    const note = incoming(LAYLA, '', { type: 'ptv', hasMedia: true, media: { size: video.byteLength, mimetype: 'video/mp4' } });
+    whatsapp.files.set(note.id, { data: video.toString('base64'), mimetype: 'video/mp4' });
+    client.emit('message', note);
+    await eventually(() => whatsapp.sent.some((sent) => sent.chatId === OMAR && sent.content.kind === 'media'));
+    expect(whatsapp.sent.find((sent) => sent.chatId === OMAR && sent.content.kind === 'media')?.content).toMatchObject({ kind: 'media', mimetype: 'video/mp4', data: video.toString('base64') });
+    expect(whatsapp.textsTo(OMAR).filter((text) => text.includes('cannot be shown'))).toEqual([]);
+    const stored = await app.store.messageByChannelId('whatsapp-web', note.id);
+    expect(stored?.attachments).toMatchObject([{ kind: 'video', mime: 'video/mp4', size: video.byteLength }]);
+  });
+});
