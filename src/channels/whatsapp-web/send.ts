@@ -94,9 +94,10 @@ export class Sender {
   }
 
   /**
-   * One part's send, bounded by `timeoutMs`. When it does not settle in time but WhatsApp Web reported the message
-   * (its `message_create`), it went out: that id is taken, so the outbox's retry does not send it twice. Otherwise it
-   * failed for now.
+   * One part's send, bounded by `timeoutMs`. When it fails or does not settle in time but WhatsApp Web reported the
+   * message (its `message_create`: WhatsApp Web keeps such a message and sends it once connected), it went out: that
+   * id is taken, so the outbox's retry does not send it twice (a page reloading under a send, a dropped connection).
+   * Otherwise it failed for now.
    */
   async #sendPart(client: WhatsAppClient, chatId: string, part: OutgoingContent, quoted: string | undefined, mark: object): Promise<string | undefined> {
     const ms = this.#options.timeoutMs ?? SEND_TIMEOUT_MS;
@@ -104,15 +105,20 @@ export class Sender {
     const late = new Promise<{ late: true }>((done) => {
       timer = setTimeout(() => done({ late: true }), ms);
     });
+    let result: { id: string | undefined } | { late: true };
     try {
-      const result = await Promise.race([client.sendMessage(chatId, part, quoted).then((id) => ({ id })), late]);
-      if (!('late' in result)) return result.id;
+      result = await Promise.race([client.sendMessage(chatId, part, quoted).then((id) => ({ id })), late]);
+    } catch (error) {
       const reported = this.#options.own.reported(mark);
       if (reported !== undefined) return reported;
-      throw new ChannelSendError(`WhatsApp Web did not answer the send within ${Math.round(ms / 1000)} s`, { permanent: false });
+      throw error;
     } finally {
       clearTimeout(timer);
     }
+    if (!('late' in result)) return result.id;
+    const reported = this.#options.own.reported(mark);
+    if (reported !== undefined) return reported;
+    throw new ChannelSendError(`WhatsApp Web did not answer the send within ${Math.round(ms / 1000)} s`, { permanent: false });
   }
 
   /** A number nobody on WhatsApp has fails for good; asked once per number, and not for one that wrote to us. */

@@ -374,6 +374,25 @@ describe('WhatsApp Web channel', () => {
     expect((await app.store.conversations()).map((conversation) => conversation.takenOver)).toEqual([undefined, undefined]);
   });
 
+  it('does not send a reply twice when the connection dropped as it went out: WhatsApp Web had reported it', async () => {
+    const { app, whatsapp } = await linked();
+    const first = whatsapp.current;
+    const send = first.sendMessage.bind(first);
+    // The message goes out (WhatsApp Web reports it), then the page goes away under the send, as on a disconnect.
+    first.sendMessage = async (chatId, content, quoted) => {
+      first.sendMessage = send;
+      void send(chatId, content, quoted);
+      first.emit('disconnected', 'NAVIGATION');
+      throw new Error('Protocol error (Runtime.callFunctionOn): Target closed.');
+    };
+    first.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.current.initialized);
+    whatsapp.current.link();
+    await eventually(() => whatsapp.textsTo(LAYLA).length >= 2, 15_000);
+    await until(async () => (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).every((message) => message.direction === 'in' || message.status === 'sent'), 15_000);
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
+  });
+
   it('keeps serving the web chat when Chromium cannot start, says so in the log and in /healthz, and tries again', async () => {
     const { log, lines } = recordingLog();
     const whatsapp = new FakeWhatsApp();
