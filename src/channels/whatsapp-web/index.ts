@@ -120,6 +120,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     seen,
     media: () => host?.media,
     ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}),
+    unanswered: () => void session.check(),
   });
 
   return {

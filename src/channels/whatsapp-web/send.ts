@@ -29,6 +29,8 @@ export interface SenderOptions {
    * failing: a send that never settled held the customer's later messages behind it for good.
    */
   timeoutMs?: number;
+  /** Told when a send went unanswered and WhatsApp Web did not report it either: the page may be stuck. */
+  unanswered?: () => void;
 }
 
 /**
@@ -118,6 +120,7 @@ export class Sender {
     if (!('late' in result)) return result.id;
     const reported = this.#options.own.reported(mark);
     if (reported !== undefined) return reported;
+    this.#options.unanswered?.();
     throw new ChannelSendError(`WhatsApp Web did not answer the send within ${Math.round(ms / 1000)} s`, { permanent: false });
   }
 

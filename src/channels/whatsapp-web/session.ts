@@ -6,6 +6,7 @@
 // a start, or a reconnection after the connection dropped, takes its seconds (see `downAfterMs`).
 import type { Logger } from '../../shared/log.ts';
 import type { ClientSettings, WhatsAppClient, WhatsAppClientFactory } from './client.ts';
+import { withTimeout } from './identities.ts';
 
 export type SessionState =
   /** Chromium and WhatsApp Web are starting. */
@@ -69,6 +70,8 @@ export interface SessionOptions {
 
 /** How long a client's destroy (closing Chromium) is waited for. */
 const DESTROY_TIMEOUT_MS = 10_000;
+/** How long a ready client may take to tell its state when a send went unanswered. */
+const STATE_TIMEOUT_MS = 10_000;
 /** How long a start or a reconnection may take before the session counts as down: Chromium, the page and the chats load. */
 export const DOWN_AFTER_MS = 60_000;
 
@@ -139,6 +142,27 @@ export class Session {
       ...(this.#state === 'waiting-for-scan' && this.#qr !== undefined ? { qr: this.#qr } : {}),
       ...(this.#state === 'waiting-for-scan' && this.#pairingCode !== undefined ? { pairingCode: this.#pairingCode } : {}),
     };
+  }
+
+  /**
+   * Asks the ready client for its state after a send it left unanswered: WhatsApp Web's page can hang while the session
+   * still looks ready. A client that does not answer either is replaced, as a disconnected one is.
+   *
+   *     new Sender({ …, unanswered: () => void session.check() });
+   */
+  async check(): Promise<void> {
+    const client = this.#client;
+    const generation = this.#generation;
+    if (!client || this.#state !== 'ready') return;
+    try {
+      await withTimeout(client.getState(), STATE_TIMEOUT_MS);
+    } catch (error) {
+      if (generation !== this.#generation || this.#state !== 'ready') return;
+      this.#problem = 'WhatsApp Web stopped answering';
+      this.#failing = false;
+      this.#options.log.warn({ err: describe(error), retryInMs: this.#delay }, 'WhatsApp Web left a send unanswered and does not answer either; starting a new client');
+      this.#rebuild(generation);
+    }
   }
 
   /** Closes the client and cancels any retry; safe to call twice. */

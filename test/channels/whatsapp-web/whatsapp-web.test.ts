@@ -374,6 +374,25 @@ describe('WhatsApp Web channel', () => {
     expect((await app.store.conversations()).map((conversation) => conversation.takenOver)).toEqual([undefined, undefined]);
   });
 
+  it('replaces a client whose page stopped answering while it still looked ready, and answers the customer through the new one', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await linked({ log, sendTimeoutMs: 300, retryMs: 400 });
+    const stuck = whatsapp.current;
+    // WhatsApp Web's page hangs: sends never settle, and it cannot tell its state either.
+    stuck.sendMessage = () => new Promise(() => undefined);
+    stuck.getState = () => Promise.reject(new Error('Runtime.callFunctionOn timed out'));
+    stuck.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    // The admin sees why, and that a new client is on its way.
+    await until(async () => /WhatsApp Web stopped answering/.test((await whatsappHealth(app))?.reason ?? ''), 10_000);
+    expect((await whatsappHealth(app))?.up).toBe(false);
+    expect(lines.some((line) => line.level === 40 && /left a send unanswered/.test(String(line.msg)))).toBe(true);
+    expect(stuck.destroyed).toBe(true);
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.current.initialized);
+    whatsapp.current.link();
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2, 15_000);
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
+  });
+
   it('does not send a reply twice when the connection dropped as it went out: WhatsApp Web had reported it', async () => {
     const { app, whatsapp } = await linked();
     const first = whatsapp.current;
