@@ -170,6 +170,10 @@ export function decodeRevoke(message: WaMessage, context: { receivedAt: Date }):
 export function decodeReaction(message: WaMessage, context: { receivedAt: Date }): Decoded {
   if (message.fromMe) return ignored('a reaction of the business');
   if (!message.reaction || blank(message.reaction.emoji)) return ignored('a reaction taken back');
+  // A reaction comes from whoever reacted (`from`) wherever they did (`to`, the reaction's chat): in a group it is
+  // still that person's, but no part of their chat with the business.
+  const where = chatKind(message.to);
+  if (where !== 'person') return ignored(`a reaction in a ${where} chat`);
   const chat = personChat(message, false);
   if (typeof chat === 'string') return ignored(chat);
   const inbound: InboundMessage = {

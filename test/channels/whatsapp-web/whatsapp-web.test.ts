@@ -527,6 +527,29 @@ describe('WhatsApp Web channel: reactions', () => {
   });
 });
 
+describe('WhatsApp Web channel: reactions in groups', () => {
+  it('takes neither a customer\'s nor an agent\'s reaction in a group for one in their chat with the business', async () => {
+    const { app, whatsapp, client } = await omarHoldsLayla();
+    const toLayla = whatsapp.textsTo(LAYLA).length;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    const stored = (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).length;
+    // whatsapp-web.js's message_reaction in a group: from whoever reacted, in the group's chat (the reaction's id.remote).
+    const GROUP = '120363000000000001@g.us';
+    const inGroup = (from: string, emoji: string, n: number) => ({
+      id: `false_${GROUP}_GR${n}_${from}`, from, to: GROUP, fromMe: false, type: 'reaction', body: '', hasMedia: false, reaction: { emoji, to: `false_${GROUP}_PARTY_${from}` },
+    });
+    client.emit('message_reaction', inGroup(LAYLA, '😂', 1));
+    client.emit('message_reaction', inGroup(OMAR, '👍', 2));
+    // A message after each, from the same person, shows it was handled (a sender's messages go in order).
+    client.emit('message', incoming(LAYLA, 'Any news?'));
+    client.emit('message', incoming(OMAR, 'Checking now.'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('Any news?')) && whatsapp.textsTo(LAYLA).includes('Checking now.'));
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla: Any news?']);
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['Checking now.']);
+    expect((await app.store.messagesOfAddress('whatsapp-web', '15551234567')).slice(stored).map((message) => message.text).sort()).toEqual(['Any news?', 'Checking now.']);
+  });
+});
+
 describe('WhatsApp Web channel: edits', () => {
   it('tells the agent once what a customer corrected, and takes neither a message being filled in nor the business\'s own edit for one', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
