@@ -25,8 +25,9 @@ export interface SenderOptions {
   /** The host's media store; undefined before the channel started. */
   media: () => MediaStore | undefined;
   /**
-   * How long one part's `sendMessage` may take (default 120 s). WhatsApp Web's page can stop answering without
-   * failing: a send that never settled held the customer's later messages behind it for good.
+   * How long one part's `sendMessage`, or the lookup of a number before the first send to it, may take (default 120 s).
+   * WhatsApp Web's page can stop answering without failing: a send that never settled held the customer's later
+   * messages behind it for good.
    */
   timeoutMs?: number;
   /** Told when a send went unanswered and WhatsApp Web did not report it either: the page may be stuck. */
@@ -103,21 +104,15 @@ export class Sender {
    */
   async #sendPart(client: WhatsAppClient, chatId: string, part: OutgoingContent, quoted: string | undefined, mark: object): Promise<string | undefined> {
     const ms = this.#options.timeoutMs ?? SEND_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<{ late: true }>((done) => {
-      timer = setTimeout(() => done({ late: true }), ms);
-    });
-    let result: { id: string | undefined } | { late: true };
+    let result: { value: string | undefined } | 'late';
     try {
-      result = await Promise.race([client.sendMessage(chatId, part, quoted).then((id) => ({ id })), late]);
+      result = await within(client.sendMessage(chatId, part, quoted), ms);
     } catch (error) {
       const reported = this.#options.own.reported(mark);
       if (reported !== undefined) return reported;
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
-    if (!('late' in result)) return result.id;
+    if (result !== 'late') return result.value;
     const reported = this.#options.own.reported(mark);
     if (reported !== undefined) return reported;
     this.#options.unanswered?.();
@@ -127,8 +122,28 @@ export class Sender {
   /** A number nobody on WhatsApp has fails for good; asked once per number, and not for one that wrote to us. */
   async #checkNumber(client: WhatsAppClient, address: string): Promise<void> {
     if (address.startsWith('lid:') || this.#options.known(address)) return;
-    if ((await client.numberId(address)) === undefined) throw new ChannelSendError(`+${address} is not on WhatsApp`, { permanent: true, known: 'noChat' });
+    // Bounded as a send is: a page that stopped answering would hold the message, and those after it, for good.
+    const ms = this.#options.timeoutMs ?? SEND_TIMEOUT_MS;
+    const found = await within(client.numberId(address), ms);
+    if (found === 'late') {
+      this.#options.unanswered?.();
+      throw new ChannelSendError(`WhatsApp Web did not answer whether +${address} is on WhatsApp within ${Math.round(ms / 1000)} s`, { permanent: false });
+    }
+    if (found.value === undefined) throw new ChannelSendError(`+${address} is not on WhatsApp`, { permanent: true, known: 'noChat' });
     this.#options.seen(address);
+  }
+}
+
+/** `work`'s value, or `'late'` when it has not settled within `ms` (a rejection within it is thrown). */
+async function within<T>(work: Promise<T>, ms: number): Promise<{ value: T } | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((done) => {
+    timer = setTimeout(() => done('late'), ms);
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ value })), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -17,13 +17,14 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function started(options: { agents?: string[]; deliver?: Deliver; maxBytes?: number; log?: Logger; link?: boolean; whatsapp?: FakeWhatsApp } = {}) {
+async function started(options: { agents?: string[]; deliver?: Deliver; maxBytes?: number; log?: Logger; link?: boolean; whatsapp?: FakeWhatsApp; sendTimeoutMs?: number } = {}) {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const delivered: InboundMessage[] = [];
   const host = hostFor(options.deliver ?? (async (message) => void delivered.push(message)), { ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
   const channel = createWhatsAppWebChannel({
     dataDir: '/nonexistent/whatsapp-web', log: options.log ?? quietLog, createClient: whatsapp.create, agentNumbers: () => options.agents ?? [],
     retryMs: 10, deliverRetryMs: 5, startTimeoutMs: 100, showQr: () => undefined, root: false,
+    ...(options.sendTimeoutMs !== undefined ? { sendTimeoutMs: options.sendTimeoutMs } : {}),
   });
   running.push(channel);
   await channel.start(host);
@@ -240,6 +241,21 @@ describe('WhatsApp Web channel: what goes out', () => {
     await expect(channel.send('15551234567', message)).rejects.toMatchObject({ name: 'ChannelSendError', permanent: false });
     await channel.send('15551234567', message);
     expect(whatsapp.sent.map((sent) => sent.content.kind)).toEqual(['text', 'location']);
+  });
+
+  it('fails for now, and has the client checked, when WhatsApp Web does not answer whether a number is on WhatsApp', async () => {
+    const { channel, whatsapp } = await started({ sendTimeoutMs: 200 });
+    const client = whatsapp.current;
+    // The page hangs: the lookup before the first send to a number that never wrote never settles.
+    client.numberId = () => new Promise(() => undefined);
+    let asked = 0;
+    client.getState = async () => {
+      asked++;
+      return 'CONNECTED';
+    };
+    await expect(channel.send('15552223333', { text: 'Your order shipped.' })).rejects.toMatchObject({ name: 'ChannelSendError', permanent: false, message: expect.stringContaining('did not answer') });
+    expect(asked).toBe(1);
+    expect(whatsapp.sent).toEqual([]);
   });
 
   it('fails for now while not connected, and for good for a number not on WhatsApp or an address that is not WhatsApp\'s', async () => {
