@@ -256,6 +256,8 @@ export interface ChannelHost {
   commandsIn?: (language: string) => readonly CommandDescription[];
   /** Hands an identity change to the runtime; resolves once it is stored. */
   updateIdentity(update: IdentityUpdate): Promise<void>;
+  /** The channel is back (its connection restored): what waits to be sent through it is tried at once. */
+  up?: () => void;
   /**
    * The person at `address` left the chat for good (the web chat's New visitor): their open conversation closes and
    * its agent is told. Resolves once stored, with the number of the conversation closed (none open: undefined).

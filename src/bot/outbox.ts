@@ -124,6 +124,8 @@ export class Outbox {
   readonly #waiting = new Map<number, { channel: string; since: number; reason: string }>();
   /** The store's record of each message waiting (`#keepWaiting`), its last write under way. */
   readonly #kept = new Map<number, Promise<void>>();
+  /** The waits before a message's next try, by channel: cut short when the channel is back (`wake`). */
+  readonly #sleepers = new Map<string, Set<() => void>>();
   #claiming: Promise<void> | undefined;
   #again = false;
   /**
@@ -206,6 +208,16 @@ export class Outbox {
         this.kick();
       }
     });
+  }
+
+  /**
+   * Tries now the messages of `channel` waiting to be tried again: it is back (a session reconnected), so they need
+   * not wait out a pause that may have grown to minutes.
+   *
+   *     host.up = () => outbox.wake('whatsapp-web');
+   */
+  wake(channel: string): void {
+    for (const woken of [...(this.#sleepers.get(channel) ?? [])]) woken();
   }
 
   /**
@@ -341,7 +353,7 @@ export class Outbox {
           toldDelay = true;
           for (const listener of this.#listeners) listener.delayed?.(message, reason, wait, failure?.briefly ? failure.known : undefined);
         }
-        if (!(await this.#wait(wait))) {
+        if (!(await this.#wait(wait, message.channel))) {
           // Stopping: it was not sent, so it is pending again, not in doubt.
           await store.retryOutbound([message.id]).catch((failed: unknown) => log.error({ message: message.id, err: describe(failed) }, 'could not put an unsent message back'));
           return;
@@ -414,20 +426,26 @@ export class Outbox {
     }
   }
 
-  /** Waits `ms`; false when the outbox stopped meanwhile. */
-  #wait(ms: number): Promise<boolean> {
+  /** Waits `ms`, or until `channel` is back (`wake`); false when the outbox stopped meanwhile. */
+  #wait(ms: number, channel?: string): Promise<boolean> {
     const signal = this.#stopping.signal;
     if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const done = (): void => {
+      const end = (tryNow: boolean): void => {
         clearTimeout(timer);
-        resolve(false);
+        signal.removeEventListener('abort', stopped);
+        if (channel !== undefined) this.#sleepers.get(channel)?.delete(woken);
+        resolve(tryNow);
       };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', done);
-        resolve(true);
-      }, ms);
-      signal.addEventListener('abort', done, { once: true });
+      const stopped = (): void => end(false);
+      const woken = (): void => end(true);
+      const timer = setTimeout(woken, ms);
+      signal.addEventListener('abort', stopped, { once: true });
+      if (channel !== undefined) {
+        const sleepers = this.#sleepers.get(channel) ?? new Set();
+        sleepers.add(woken);
+        this.#sleepers.set(channel, sleepers);
+      }
     });
   }
 

@@ -484,6 +484,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await channel.start({
         deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         left: (address) => running.left(channel.name, address),
+        up: () => outbox.wake(channel.name),
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
         // Read before a delivery (a Web Chat visitor's earlier address, say): the store out of reach is a 503 there too.

@@ -102,6 +102,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
     ...(options.downAfterMs !== undefined ? { downAfterMs: options.downAfterMs } : {}),
     showQr: options.showQr ?? drawQr,
+    ready: () => host?.up?.(),
     attach: (client: WhatsAppClient) => {
       client.on('message', (message) => receiver?.received(client, message));
       client.on('message_create', (message) => receiver?.created(client, message));

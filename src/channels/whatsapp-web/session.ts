@@ -65,6 +65,8 @@ export interface SessionOptions {
   attach: (client: WhatsAppClient) => void;
   /** Shows a new QR code to whoever watches the terminal. */
   showQr?: (qr: string) => void;
+  /** Told each time the session becomes ready: what waited for it can go. */
+  ready?: () => void;
   now?: () => Date;
 }
 
@@ -257,6 +259,7 @@ export class Session {
       this.#qrShown = false;
       this.#set('ready');
       log.info({ account: client.ownId() }, 'WhatsApp Web is ready');
+      this.#options.ready?.();
     });
     client.on('auth_failure', (message) => {
       if (!current()) return;

@@ -56,7 +56,7 @@ interface SetUp {
   shownQrs: string[];
 }
 
-async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; outboxDelaysMs?: number[]; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const shownQrs: string[] = [];
   const dir = await dataDirWith({ 'inbound.yaml': flow });
@@ -66,6 +66,7 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
     log: options.log ?? quietLog,
     watch: false,
     sweepEveryMs: 0,
+    ...(options.outboxDelaysMs ? { outbox: { retryDelaysMs: options.outboxDelaysMs } } : {}),
     whatsappWeb: {
       createClient: whatsapp.create,
       retryMs: options.retryMs ?? 30,
@@ -389,6 +390,24 @@ describe('WhatsApp Web channel', () => {
     expect(stuck.destroyed).toBe(true);
     await eventually(() => whatsapp.clients.length === 2 && whatsapp.current.initialized);
     whatsapp.current.link();
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2, 15_000);
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
+  });
+
+  it('sends the replies that waited for WhatsApp Web as soon as it is ready again, not at their next try', async () => {
+    // The outbox's next try after the second is a minute away: far beyond this test's waits.
+    const { log, lines } = recordingLog();
+    const { whatsapp } = await linked({ log, retryMs: 50, outboxDelaysMs: [50, 60_000] });
+    whatsapp.current.emit('disconnected', 'NAVIGATION');
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.current.initialized);
+    const client = whatsapp.current;
+    // WhatsApp Web hands over what came meanwhile before it is ready: the bot's answers cannot go out yet.
+    client.emit('authenticated');
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    // Tried twice: the next try is the one a minute away.
+    await eventually(() => lines.some((line) => line.msg === 'send failed, trying again' && line.attempt === 2));
+    expect(whatsapp.textsTo(LAYLA)).toEqual([]);
+    client.emit('ready');
     await eventually(() => whatsapp.textsTo(LAYLA).length === 2, 15_000);
     expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales']);
   });
