@@ -823,7 +823,7 @@ function kindsAr(kinds: string): string {
 const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
   poll: 'استطلاع رأي', dice: 'نرد', game: 'لعبة', story: 'قصة', invoice: 'فاتورة', giveaway: 'سحب على جوائز', giveaway_winners: 'نتائج سحب',
   paid_media: 'وسائط مدفوعة', checklist: 'قائمة مهام', order: 'طلب شراء', product: 'منتج', payment: 'دفعة', 'group invitation': 'دعوة إلى مجموعة',
-  event: 'دعوة إلى حدث', 'shared link': 'رابط مشارَك', 'story mention': 'إشارة في قصة', 'ig reel': 'مقطع Reel', unsupported: 'نوع غير معروف', unknown: 'نوع غير معروف',
+  event: 'دعوة إلى حدث', 'shared link': 'رابط مشارَك', 'story mention': 'إشارة في قصة', 'ig reel': 'مقطع Reel', 'unreadable message': 'رسالة تعذّر فكّ تشفيرها', unsupported: 'نوع غير معروف', unknown: 'نوع غير معروف',
 };
 
 /** The kinds of message a line names where nothing can show them (`poll`…), for what reads such lines as worded (a search). */

@@ -96,6 +96,8 @@ export interface WhatsAppEvents {
   message_revoke_everyone: (message: WaMessage) => void;
   /** A reaction added, changed or taken back, as a message of type `reaction` from whoever reacted (`reaction`). */
   message_reaction: (message: WaMessage) => void;
+  /** A message still not decrypted after the library's recovery attempt (type `ciphertext`); it may decrypt later. */
+  message_ciphertext_failed: (message: WaMessage) => void;
 }
 
 /**

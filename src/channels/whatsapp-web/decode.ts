@@ -187,6 +187,27 @@ export function decodeReaction(message: WaMessage, context: { receivedAt: Date }
 }
 
 /**
+ * A message still not decrypted after whatsapp-web.js's recovery attempt (`message_ciphertext_failed`): kept as a kind
+ * nobody here can read, so the person is answered and their agent told, instead of it vanishing. Named apart from the
+ * message (`undecrypted:<id>`): should it decrypt after all, it arrives as itself and is no repeat.
+ *
+ *     decodeUndecrypted(message, { receivedAt: new Date() }); // inbound: { id: 'undecrypted:false_1555…', unsupported: 'unreadable message' }
+ */
+export function decodeUndecrypted(message: WaMessage, context: { receivedAt: Date }): Decoded {
+  if (message.fromMe) return ignored('an undecrypted message of the business');
+  const chat = personChat(message, false);
+  if (typeof chat === 'string') return ignored(chat);
+  const inbound: InboundMessage = {
+    channel: 'whatsapp-web',
+    id: `undecrypted:${message.id}`,
+    from: { id: chat.address, ...(message.notifyName ? { name: message.notifyName } : {}) },
+    unsupported: 'unreadable message',
+    at: sentAt(message.timestamp, context.receivedAt),
+  };
+  return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/**
  * The id of the message `message` quotes, as the client names messages (`<fromMe>_<chat>_<stanza id>`): in a 1:1 chat
  * it was written by the same side as `message` when its author is the sender, else by the other side (the business's
  * relay an agent answers, say), which is also taken when WhatsApp names no author.

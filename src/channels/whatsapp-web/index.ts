@@ -110,6 +110,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       client.on('message_edit', (message, newBody, prevBody) => receiver?.edited(client, message, newBody, prevBody));
       client.on('message_revoke_everyone', (message) => receiver?.revoked(client, message));
       client.on('message_reaction', (message) => receiver?.reacted(client, message));
+      client.on('message_ciphertext_failed', (message) => receiver?.undecrypted(client, message));
     },
   });
 

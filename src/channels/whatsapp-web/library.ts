@@ -72,7 +72,7 @@ class LibraryClient implements WhatsAppClient {
 
   on<E extends keyof WhatsAppEvents>(event: E, listener: WhatsAppEvents[E]): void {
     const call = listener as (...args: unknown[]) => void;
-    if (event === 'message' || event === 'message_create' || event === 'message_ack' || event === 'message_edit' || event === 'message_revoke_everyone') {
+    if (event === 'message' || event === 'message_create' || event === 'message_ack' || event === 'message_edit' || event === 'message_revoke_everyone' || event === 'message_ciphertext_failed') {
       this.client.on(event, (message: wwebjs.Message, ...rest: unknown[]) => call(this.#plain(message), ...rest));
     } else if (event === 'message_reaction') {
       this.client.on(event, (reaction: wwebjs.Reaction) => call(plainReaction(reaction)));

@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/log.ts';
 import { MediaRefusedError, describeBytes } from '../../store/media.ts';
 import type { ChoiceMemory } from './choices.ts';
 import type { WaMessage, WhatsAppClient } from './client.ts';
-import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, type Decoded, type PendingFile } from './decode.ts';
+import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, decodeUndecrypted, type Decoded, type PendingFile } from './decode.ts';
 import { withTimeout, type Identities } from './identities.ts';
 import type { OwnSends } from './own-sends.ts';
 
@@ -76,6 +76,11 @@ export class Receiver {
   /** A reaction someone added to a message, in line with the chat's messages. */
   reacted(client: WhatsAppClient, message: WaMessage): void {
     this.#enqueue(message.from, () => this.#handle(client, message, decodeReaction(message, { receivedAt: new Date() }), false));
+  }
+
+  /** A message WhatsApp Web could not decrypt: the person wrote something nobody here can read. */
+  undecrypted(client: WhatsAppClient, message: WaMessage): void {
+    this.#enqueue(message.from, () => this.#handle(client, message, decodeUndecrypted(message, { receivedAt: new Date() }), false));
   }
 
   /** A sent message's acknowledgement: delivered, read (or played), or failed. */

@@ -647,3 +647,18 @@ describe('WhatsApp Web channel: video notes', () => {
     expect(stored?.attachments).toMatchObject([{ kind: 'video', mime: 'video/mp4', size: video.byteLength }]);
   });
 });
+
+describe('WhatsApp Web channel: messages WhatsApp Web cannot decrypt', () => {
+  it('tells the agent a customer wrote something WhatsApp Web could not decrypt, and still relays it if it decrypts later', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    // whatsapp-web.js's message_ciphertext_failed: the message is still ciphertext after its recovery attempt.
+    const locked = incoming(LAYLA, '', { type: 'ciphertext' });
+    client.emit('message_ciphertext_failed', locked);
+    await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla: [a message that cannot be shown here (unreadable message): ask the customer to write it]']);
+    // Decrypted after all, under the same id: it is no repeat of the notice, and reaches Omar.
+    client.emit('message', { ...locked, type: 'chat', body: 'My card was charged twice' });
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('My card was charged twice')));
+  });
+});
