@@ -3,16 +3,19 @@
 
 const ARABIC_INDIC_ZERO = 0x0660;
 const EXTENDED_ARABIC_INDIC_ZERO = 0x06f0;
+const FULLWIDTH_ZERO = 0xff10;
 
 /**
- * Turns Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits into ASCII ones, so "٤٢" reads as 42.
+ * Turns Arabic-Indic (٠-٩), Extended Arabic-Indic (۰-۹) and full-width (０-９, as Japanese and Chinese keyboards type
+ * them) digits into ASCII ones, so "٤٢" and "４２" read as 42. One character stays one, so places found in the result
+ * are the text's.
  *
  *     asciiDigits('٢٠٢٤-٠٣-١٥'); // '2024-03-15'
  */
 export function asciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (digit) => {
+  return text.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (digit) => {
     const code = digit.charCodeAt(0);
-    const zero = code >= EXTENDED_ARABIC_INDIC_ZERO ? EXTENDED_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
+    const zero = code >= FULLWIDTH_ZERO ? FULLWIDTH_ZERO : code >= EXTENDED_ARABIC_INDIC_ZERO ? EXTENDED_ARABIC_INDIC_ZERO : ARABIC_INDIC_ZERO;
     return String(code - zero);
   });
 }

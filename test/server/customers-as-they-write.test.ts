@@ -1,0 +1,75 @@
+// Customers of a flow that asks an email, an order number and a need, then routes it, writing as they do rather than
+// as the questions expect, through the real server's web chat: what they read, and what the conversation keeps.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
+
+const FLOW = `
+flow: inbound
+trigger: { on: conversation.opened, source: contact }
+language: en
+steps:
+  - say: { en: "Hi! Thanks for writing.", ar: "مرحبًا! شكرًا لتواصلك." }
+  - ask: { en: "What's your email address?", ar: "ما عنوان بريدك الإلكتروني؟" }
+    expect: email
+    save: contact.email
+    label: { en: Email, ar: البريد الإلكتروني }
+    skip_if_known: true
+  - ask: { en: "What's your order number?", ar: "ما رقم طلبك؟" }
+    expect: regex:\\d{5}
+    example: "12345"
+    save: conversation.order
+    label: { en: Order number, ar: رقم الطلب }
+    skip_if_known: true
+  - set: { conversation.need: "{{conversation.first_message}}" }
+  - ask: { en: "How can we help?", ar: "كيف يمكننا مساعدتك؟" }
+    save: conversation.need
+    skip_if_known: true
+  - classify: conversation.need
+    routes:
+      billing: { team: Billing, title: { en: Billing, ar: الفواتير } }
+      tech_support: { team: Support, title: { en: Support, ar: الدعم الفني } }
+      sales: { team: Sales, title: { en: Sales, ar: المبيعات } }
+    threshold: 0.45
+    clarify: { en: "Is this about billing, a technical problem, or a purchase?", ar: "هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟" }
+  - assign: { team: "{{conversation.team | Support}}" }
+    queued: { en: "You are in line for {{conversation.team}}.", ar: "أنت في قائمة انتظار {{conversation.team}}." }
+`;
+
+let app: Switchboard;
+beforeAll(async () => {
+  const dir = await shippedDataDir();
+  await writeFile(join(dir, 'flows', 'inbound.yaml'), FLOW);
+  app = await start(dir);
+}, 120_000);
+afterAll(async () => {
+  await app.stop();
+  await cleanupDirs();
+});
+
+/** Writes `texts` one at a time, each once the bot has said `replies[i]` (its last words before the next text). */
+async function talk(who: string, turns: [text: string, reply: string][]) {
+  const customer = visitor(app.url, who);
+  for (const [text, reply] of turns) {
+    const before = (await customer.botTexts()).length;
+    expect((await customer.say(text)).status).toBeLessThan(300);
+    await expect.poll(async () => (await customer.botTexts()).slice(before).at(-1), { timeout: 20_000 }).toBe(reply);
+  }
+  const contact = await app.store.contactByIdentity('webchat', (await customer.credentials()).session);
+  const conversation = (await app.store.conversations()).find((c) => c.contactId === contact?.id);
+  return { customer, contact, conversation };
+}
+
+it('reads full-width digits as digits: an order number and a clarify button typed on a Japanese keyboard', async () => {
+  // Before: "That doesn't look right. Please write it like 12345." and "Please pick one of the options…".
+  const { conversation } = await talk('kenji', [
+    ['hello', "What's your email address?"],
+    ['kenji@example.com', "What's your order number?"],
+    ['１２３４５', 'How can we help?'],
+    ['hmm', 'Is this about billing, a technical problem, or a purchase?'],
+    ['２', 'You are in line for Support.'],
+  ]);
+  expect(conversation).toMatchObject({ stage: 'queued', team: 'Support', fields: { order: '12345' } });
+}, 90_000);
