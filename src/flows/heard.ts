@@ -125,20 +125,26 @@ function dateWithin(expect: Expect, text: string): { value: FieldValue; rest: st
 
 /**
  * Whether a text reads as the customer correcting something they said: "sorry, I meant 12346", "correction: it's
- * sam@example.org", «أقصد ١٢٣٤٦». Only these words: "no, order 12346 broke too" is a new need, not a correction.
+ * sam@example.org", "sorry, my email is sam@example.org", "no wait, order 12346", «أقصد ١٢٣٤٦». Only these words, and
+ * not beside one that adds: "no, order 12346 broke too" and "sorry, order 12346 is missing too" are a new need.
  *
  *     readsAsCorrection('oops, typo: 12346'); // true
  */
 export function readsAsCorrection(text: string): boolean {
   const words = fold(text).split(/[^\p{L}\p{N}'’]+/u).filter((word) => word !== '');
-  return words.length <= LONGEST_CORRECTION && words.some((word, index) => CORRECTION_WORDS.has(word) || (word === 'i' && CORRECTION_AFTER_I.has(words[index + 1] ?? '')));
+  if (words.length > LONGEST_CORRECTION || words.some((word) => ADDING_WORDS.has(word))) return false;
+  return words.some((word, index) => CORRECTION_WORDS.has(word) || (word === 'i' && CORRECTION_AFTER_I.has(words[index + 1] ?? '')));
 }
 
 /** A correction is short: "sorry, I meant 12346, not 12345". */
 const LONGEST_CORRECTION = 12;
 const CORRECTION_WORDS: ReadonlySet<string> = new Set([
-  'meant', 'correction', 'typo', 'oops', 'woops', 'whoops', 'mistyped', 'misspelled', 'typed',
-  'اقصد', 'قصدي', 'قصدت', 'اعني', 'تصحيح', 'الصحيح', 'الصح', 'غلطت', 'غلط', 'عفوا', 'اسف', 'اسفه',
+  'meant', 'correction', 'typo', 'oops', 'woops', 'whoops', 'mistyped', 'misspelled', 'typed', 'sorry', 'wait', 'actually',
+  'اقصد', 'قصدي', 'قصدت', 'اعني', 'تصحيح', 'الصحيح', 'الصح', 'غلطت', 'غلط', 'عفوا', 'اسف', 'اسفه', 'انتظر', 'استنى',
+].map(fold));
+/** Words that add to what was said rather than change it: "order 12346 is missing too" is another order. */
+const ADDING_WORDS: ReadonlySet<string> = new Set([
+  'too', 'also', 'another', 'second', 'both', 'ايضا', 'كمان', 'برضو', 'برضه', 'اخر', 'ثاني', 'تاني',
 ].map(fold));
 /** "I mean 12346": "mean" alone says other things ("what do you mean"). */
 const CORRECTION_AFTER_I: ReadonlySet<string> = new Set(['mean']);

@@ -73,3 +73,33 @@ it('reads full-width digits as digits: an order number and a clarify button type
   ]);
   expect(conversation).toMatchObject({ stage: 'queued', team: 'Support', fields: { order: '12345' } });
 }, 90_000);
+
+it.each([
+  { who: 'sam', said: 'sorry, my email is sam2@example.com', told: "Thanks, I've changed the email to sam2@example.com.", email: 'sam2@example.com', order: '12345' },
+  { who: 'tom', said: 'no wait, order 12346', told: "Thanks, I've changed the order number to 12346.", email: 'tom@example.com', order: '12346' },
+  { who: 'rami', said: 'انتظر، الطلب ١٢٣٤٦', told: 'شكرًا، عدّلتُ \u2068رقم الطلب\u2069 إلى \u206812346\u2069.', email: 'rami@example.com', order: '12346' },
+])('takes "$said" to "How can we help?" as the correction it is, not as the need ($who)', async ({ who, said, told, email, order }) => {
+  const arabic = /[\u0600-\u06ff]/u.test(said);
+  const help = arabic ? 'كيف يمكننا مساعدتك؟' : 'How can we help?';
+  // Before: the correction became the need, and the clarify question followed; the old answer stayed.
+  const { customer, contact, conversation } = await talk(who, [
+    [arabic ? 'مرحبا' : 'hello', arabic ? 'ما عنوان بريدك الإلكتروني؟' : "What's your email address?"],
+    [`${who}@example.com`, arabic ? 'ما رقم طلبك؟' : "What's your order number?"],
+    ['12345', help],
+    [said, help],
+  ]);
+  expect((await customer.botTexts()).slice(-2)).toEqual([told, help]);
+  expect(contact?.fields.email).toBe(email);
+  expect(conversation?.fields).toMatchObject({ order });
+  expect(conversation?.fields.need ?? null).toBe(null);
+}, 90_000);
+
+it('keeps "sorry, order 12346 is missing too" as the need: another order, no correction', async () => {
+  const { conversation } = await talk('lena', [
+    ['hello', "What's your email address?"],
+    ['lena@example.com', "What's your order number?"],
+    ['12345', 'How can we help?'],
+    ['sorry, order 12346 is missing too', 'Is this about billing, a technical problem, or a purchase?'],
+  ]);
+  expect(conversation?.fields).toMatchObject({ order: '12345', need: 'sorry, order 12346 is missing too' });
+}, 90_000);
