@@ -77,9 +77,12 @@ function patternWithin(expect: Extract<Expect, { type: 'regex' }>, text: string)
   const whole = checkAnswer(expect, { text });
   if (whole.ok && /\p{Nd}/u.test(text)) return { value: whole.value, rest: '' };
   let found: { value: FieldValue; word: string } | undefined;
-  for (const word of text.split(/[\s,;:،؛()[\]{}"«»]+/u)) {
+  const words = text.split(/[\s,;:،؛()[\]{}"«»]+/u);
+  for (const [index, word] of words.entries()) {
     // Not an email address's digits, nor a word without any: a pattern that takes any word would take "hi".
     if (word.includes('@') || !/\p{Nd}/u.test(word)) continue;
+    // Nor an amount: "I paid AED 12345 for order 54321" gives the order 54321.
+    if (isAmount(word, words[index - 1], words[index + 1])) continue;
     const bare = trimPunctuation(word);
     // "#12345" for \d{5}, or as written for a pattern that has the mark: #\d{5}.
     const answer = [bare, word].map((candidate) => checkAnswer(expect, { text: candidate })).find((tried) => tried.ok);
@@ -91,6 +94,30 @@ function patternWithin(expect: Extract<Expect, { type: 'regex' }>, text: string)
   const at = text.indexOf(found.word);
   return { value: found.value, rest: text.slice(0, at) + text.slice(at + found.word.length) };
 }
+
+/**
+ * Whether `word`, a word with digits, is an amount of money: a currency's sign or code on it ("$12345", "12345€",
+ * "AED12345") or beside it ("AED 12345", "12345 dirhams", «١٢٣٤٥ درهم»).
+ */
+function isAmount(word: string, before: string | undefined, after: string | undefined): boolean {
+  if (/^\p{Sc}|\p{Sc}$/u.test(trimEnds(word))) return true;
+  const attached = fold(trimPunctuation(word)).match(/^(\p{L}+)\p{Nd}|\p{Nd}(\p{L}+)$/u);
+  if (attached && CURRENCIES.has(attached[1] ?? attached[2]!)) return true;
+  return [before, after].some((beside) => beside !== undefined && (CURRENCIES.has(fold(trimPunctuation(beside))) || /^\p{Sc}+$/u.test(beside)));
+}
+
+/** A word without the punctuation around it that is no currency sign: "($12345)." → $12345. */
+function trimEnds(word: string): string {
+  return word.replace(/^[^\p{L}\p{N}\p{Sc}]+|[^\p{L}\p{N}\p{Sc}]+$/gu, '');
+}
+
+/** Currency codes and names customers write beside an amount (signs are read as such: `\p{Sc}`). */
+const CURRENCIES: ReadonlySet<string> = new Set([
+  'aed', 'usd', 'eur', 'gbp', 'sar', 'egp', 'kwd', 'qar', 'omr', 'bhd', 'jod', 'inr', 'pkr', 'chf', 'cad', 'aud',
+  'dh', 'dhs', 'dirham', 'dirhams', 'riyal', 'riyals', 'rial', 'rials', 'dollar', 'dollars', 'euro', 'euros',
+  'pound', 'pounds', 'bucks', 'dinar', 'dinars', 'rupees', 'lira',
+  'درهم', 'دراهم', 'ريال', 'ريالات', 'جنيه', 'جنيهات', 'دينار', 'دنانير', 'دولار', 'دولارات', 'يورو', 'ليرة', 'روبية',
+].map(fold));
 
 /**
  * The one phone number written in a text ("call me on +44 7400 123456 after 5"), as `expect: phone` reads it in an

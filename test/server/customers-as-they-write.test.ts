@@ -103,3 +103,30 @@ it('keeps "sorry, order 12346 is missing too" as the need: another order, no cor
   ]);
   expect(conversation?.fields).toMatchObject({ order: '12345', need: 'sorry, order 12346 is missing too' });
 }, 90_000);
+
+it.each([
+  { who: 'omar', first: 'hi, I paid AED 12345 for order 54321 and it never came', order: '54321' },
+  { who: 'dana', first: 'order 54321 placed 2025-03-12, total $12345, never arrived', order: '54321' },
+  { who: 'yusuf', first: 'دفعت ١٢٣٤٥ درهم للطلب ٥٤٣٢١ ولم يصل', order: '54321' },
+])('does not take an amount for the order number given up front ($who)', async ({ who, first, order }) => {
+  const arabic = /[\u0600-\u06ff]/u.test(first);
+  // Before: two numbers, so the order number was asked; or the amount taken for it.
+  const { customer, conversation } = await talk(who, [
+    [first, arabic ? 'ما عنوان بريدك الإلكتروني؟' : "What's your email address?"],
+    [`${who}@example.com`, arabic ? 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟' : 'Is this about billing, a technical problem, or a purchase?'],
+  ]);
+  expect(await customer.botTexts()).not.toContain(arabic ? 'ما رقم طلبك؟' : "What's your order number?");
+  expect(conversation?.fields).toMatchObject({ order });
+}, 90_000);
+
+it('asks again when the answer to the order number is an amount', async () => {
+  // Before: "I paid AED 12345 and nothing came" saved 12345 as the order number.
+  const { customer, conversation } = await talk('hana', [
+    ['hello', "What's your email address?"],
+    ['hana@example.com', "What's your order number?"],
+    ['I paid AED 12345 and nothing came', "That doesn't look right. Please write it like 12345."],
+    ['54321', 'How can we help?'],
+  ]);
+  expect(await customer.botTexts()).toContain("That doesn't look right. Please write it like 12345.");
+  expect(conversation?.fields).toMatchObject({ order: '54321' });
+}, 90_000);
