@@ -130,3 +130,30 @@ it('asks again when the answer to the order number is an amount', async () => {
   expect(await customer.botTexts()).toContain("That doesn't look right. Please write it like 12345.");
   expect(conversation?.fields).toMatchObject({ order: '54321' });
 }, 90_000);
+
+it.each([
+  { who: 'nils', need: 'I have a technical issue', help: 'How can we help?', queued: 'You are in line for Support.' },
+  { who: 'samir', need: 'مشكلة فنية', help: 'كيف يمكننا مساعدتك؟', queued: 'أنت في قائمة انتظار الدعم الفني.' },
+])('routes a technical problem said in so many words to Support ($who)', async ({ who, need, help, queued }) => {
+  const arabic = help !== 'How can we help?';
+  // Before: "Is this about billing, a technical problem, or a purchase?": the words of its own question.
+  const { conversation } = await talk(who, [
+    [arabic ? 'مرحبا' : 'hello', arabic ? 'ما عنوان بريدك الإلكتروني؟' : "What's your email address?"],
+    [`${who}@example.com`, arabic ? 'ما رقم طلبك؟' : "What's your order number?"],
+    ['12345', help],
+    [need, queued],
+  ]);
+  expect(conversation).toMatchObject({ stage: 'queued', team: 'Support' });
+}, 120_000);
+
+it('understands "technical problem", the clarify question\'s own words, typed instead of its button', async () => {
+  // Before: "Please pick one of the options (you can also type its number)."
+  const { conversation } = await talk('ines', [
+    ['hello', "What's your email address?"],
+    ['ines@example.com', "What's your order number?"],
+    ['12345', 'How can we help?'],
+    ['hmm', 'Is this about billing, a technical problem, or a purchase?'],
+    ['technical problem', 'You are in line for Support.'],
+  ]);
+  expect(conversation).toMatchObject({ stage: 'queued', team: 'Support' });
+}, 120_000);
