@@ -123,8 +123,31 @@ function choiceAlone(choices: readonly FlowChoice[], text: string): FlowChoice |
   // "no thanks", "yes please", «لا شكرًا»: the choice said politely.
   const plain = withoutCourtesy(text);
   const polite = plain !== '' && plain !== fold(text) ? typedChoice(choices, plain) : undefined;
-  return polite ?? yesOrNo(choices, plain);
+  return polite ?? yesOrNo(choices, plain) ?? pointedAt(choices, plain);
 }
+
+/**
+ * The choice an answer points at by its place, as people name a line of a list: "option 2", "number 2", "the 2nd",
+ * "the first one", «الخيار ٢», «الخيار الثاني», «الثاني». After the titles, so a choice titled "First" is said by its title.
+ */
+function pointedAt(choices: readonly FlowChoice[], text: string): FlowChoice | undefined {
+  const found = POINTED.exec(text)?.groups;
+  if (!found) return undefined;
+  const number = found.number ?? found.nth;
+  const place = number !== undefined ? Number(number) : (ORDINALS.indexOf(found.word!) % 10) + 1;
+  return choices[place - 1];
+}
+
+// Folded (English lower case, Arabic without its hamza) and with Western digits, as `choiceAlone` gets the text.
+const ORDINALS = [
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth',
+  'الاول', 'الثاني', 'الثالث', 'الرابع', 'الخامس', 'السادس', 'السابع', 'الثامن', 'التاسع', 'العاشر',
+];
+const POINTED = new RegExp(
+  '^(?:the\\s+)?(?:(?:option|number|choice|button|الخيار|خيار|رقم|الرقم)\\s*#?\\s*(?<number>\\d+)'
+    + `|(?<nth>\\d+)(?:st|nd|rd|th)|(?:(?:option|choice|الخيار)\\s+)?(?<word>${ORDINALS.join('|')}))(?:\\s+(?:one|option|choice))?$`,
+  'u',
+);
 
 /**
  * The words a choice is said with, each phrase as bare words: its titles (see `titleWords`), and for the one choice

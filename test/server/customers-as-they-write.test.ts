@@ -157,3 +157,21 @@ it('understands "technical problem", the clarify question\'s own words, typed in
   ]);
   expect(conversation).toMatchObject({ stage: 'queued', team: 'Support' });
 }, 120_000);
+
+it.each([
+  { who: 'alex', typed: 'option 2', queued: 'You are in line for Support.', team: 'Support' },
+  { who: 'beth', typed: 'the first one', queued: 'You are in line for Billing.', team: 'Billing' },
+  { who: 'carl', typed: '3rd', queued: 'You are in line for Sales.', team: 'Sales' },
+  { who: 'maha', typed: 'الخيار الثاني', queued: 'أنت في قائمة انتظار الدعم الفني.', team: 'Support' },
+])('takes "$typed" to the clarify buttons as the choice at that place ($who)', async ({ who, typed, queued, team }) => {
+  const arabic = /[\u0600-\u06ff]/u.test(typed);
+  // Before: "Please pick one of the options (you can also type its number)."
+  const { conversation } = await talk(who, [
+    [arabic ? 'مرحبا' : 'hello', arabic ? 'ما عنوان بريدك الإلكتروني؟' : "What's your email address?"],
+    [`${who}@example.com`, arabic ? 'ما رقم طلبك؟' : "What's your order number?"],
+    ['12345', arabic ? 'كيف يمكننا مساعدتك؟' : 'How can we help?'],
+    [arabic ? 'همم' : 'hmm', arabic ? 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟' : 'Is this about billing, a technical problem, or a purchase?'],
+    [typed, queued],
+  ]);
+  expect(conversation).toMatchObject({ stage: 'queued', team });
+}, 120_000);
