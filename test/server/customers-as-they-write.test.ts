@@ -42,7 +42,8 @@ let app: Switchboard;
 beforeAll(async () => {
   const dir = await shippedDataDir();
   await writeFile(join(dir, 'flows', 'inbound.yaml'), FLOW);
-  app = await start(dir);
+  // More visitors than one address may open sessions for in an hour by default.
+  app = await start(dir, { config: { WEBCHAT_SESSION_LIMIT: [{ count: 100, perMs: 3_600_000 }] } });
 }, 120_000);
 afterAll(async () => {
   await app.stop();
@@ -175,3 +176,21 @@ it.each([
   ]);
   expect(conversation).toMatchObject({ stage: 'queued', team });
 }, 120_000);
+
+it.each([
+  { who: 'pia', turns: [['hello', "What's your email address?"], ['my email is pia@example.com and my order is 12345', 'How can we help?']] },
+  { who: 'rob', turns: [['hi, my email is rob@example.com and order number 12345', 'How can we help?']] },
+])('asks the need of a customer who gave only their email and order number, at once ($who)', async ({ who, turns }) => {
+  // Before: "my order is 12345" became the need, and the clarify buttons came instead of "How can we help?".
+  const { conversation } = await talk(who, turns as [string, string][]);
+  expect(conversation?.fields).toMatchObject({ order: '12345' });
+  expect(conversation?.fields.first_message).toBeUndefined();
+}, 90_000);
+
+it('keeps the need said beside the order number', async () => {
+  const { conversation } = await talk('tara', [
+    ['hello', "What's your email address?"],
+    ['tara@example.com, order 12345 never arrived', 'Is this about billing, a technical problem, or a purchase?'],
+  ]);
+  expect(conversation?.fields).toMatchObject({ order: '12345', need: 'order 12345 never arrived' });
+}, 90_000);

@@ -103,6 +103,7 @@ export const askStep = defineStep({
         if (written !== undefined) {
           ctx.write(spec.save, written.value);
           needBesideOpening(spec, ctx, written.text);
+          noNeedInAnswer(spec, ctx, written.value);
           return 'next';
         }
         if (isKnown(ctx.read(spec.save))) return 'next';
@@ -361,6 +362,30 @@ function needBesideOpening(spec: AskStep, ctx: StepContext, opening: string): vo
   const need = besideAnswer(spec.expect, opening, ctx.run.contact.name);
   if (need !== undefined) ctx.write(FIRST_MESSAGE, need);
   else delete ctx.run.conversation.fields.first_message;
+}
+
+/**
+ * "my email is sam@example.com and my order is 12345": the need kept beside the email ("my order is 12345") was this
+ * question's answer and nothing more, so it is no need (the need is asked). What the first message says once the
+ * answer is out of it is read without the words of this question and its label ("order", "number", «رقم», «طلبي»).
+ */
+function noNeedInAnswer(spec: AskStep, ctx: StepContext, value: FieldValue): void {
+  const first = ctx.read(FIRST_MESSAGE);
+  if (typeof first !== 'string') return;
+  const found = answerWithin(spec.expect, first);
+  if (found === undefined || found.value !== value) return;
+  const label = spec.save && ctx.flow.labels.get(spec.save.path);
+  const sources = [...spec.question.variants.values(), spec.question.fallback].map((template) => template.source);
+  if (label) sources.push(...label.variants.values(), label.fallback);
+  const questionWords = sources.join(' ').split(/[^\p{L}]+/u).flatMap(wordForms);
+  if (!saysMoreThanHello(found.rest, [ctx.run.contact.name ?? '', ...questionWords].join(' '))) delete ctx.run.conversation.fields.first_message;
+}
+
+/** A question's word as the customer may write it: «طلبك» ("your order") is «طلبي», «طلب», «الطلب» in their mouth. */
+function wordForms(word: string): string[] {
+  if (!/[\u0600-\u06ff]/u.test(word)) return [word];
+  const stem = word.replace(/^ال/u, '').replace(/(?:كم|ك|ي)$/u, '');
+  return [word, stem, `${stem}ي`, `ال${stem}`];
 }
 
 function say(said: { text: string; styles?: TextStyle[] }, spec: AskStep, ctx: StepContext): void {
