@@ -110,8 +110,9 @@ function clauses(text: string): string[][] {
 }
 
 const CONNECTORS: ReadonlySet<string> = new Set(['and', 'but', 'و']);
-// After a letter or digit: the lone dot of "maya @ example . com" ends nothing.
-const CLAUSE_END = /[\p{L}\p{N}][,;.!?،؛؟]+$/u;
+// After a letter or digit, or a closing bracket or quote after one ("(sam@example.com),", "<sam@example.com>."): the
+// lone dot of "maya @ example . com" ends nothing.
+const CLAUSE_END = /[\p{L}\p{N}][)\]}>"'»”’]*[,;.!?،؛؟]+$/u;
 
 /** The text without the commas and semicolons that ended a clause left out: "I need a refund," → I need a refund. */
 function trimSeparators(text: string): string {

@@ -42,8 +42,9 @@ let app: Switchboard;
 beforeAll(async () => {
   const dir = await shippedDataDir();
   await writeFile(join(dir, 'flows', 'inbound.yaml'), FLOW);
-  // More visitors than one address may open sessions for in an hour by default.
-  app = await start(dir, { config: { WEBCHAT_SESSION_LIMIT: [{ count: 100, perMs: 3_600_000 }] } });
+  // More visitors, and messages, than one address may send by default: every visitor here writes from 127.0.0.1.
+  const many = { count: 1000, perMs: 10_000 };
+  app = await start(dir, { config: { WEBCHAT_SESSION_LIMIT: [many], WEBCHAT_RATE_LIMIT: [many, many] } });
 }, 120_000);
 afterAll(async () => {
   await app.stop();
@@ -193,4 +194,13 @@ it('keeps the need said beside the order number', async () => {
     ['tara@example.com, order 12345 never arrived', 'Is this about billing, a technical problem, or a purchase?'],
   ]);
   expect(conversation?.fields).toMatchObject({ order: '12345', need: 'order 12345 never arrived' });
+}, 90_000);
+
+it.each([
+  { who: 'ugo', first: 'hi, my email is <ugo@example.com>. Order 12345 never arrived', need: 'Order 12345 never arrived' },
+  { who: 'vera', first: 'Hi, I am Vera (vera@example.com), my order 12345 has not arrived', need: 'my order 12345 has not arrived' },
+])('keeps the need of a first message whose email is in brackets ($who)', async ({ who, first, need }) => {
+  // Before: "How can we help?", as if the first message had said no need.
+  const { conversation } = await talk(who, [[first, 'Is this about billing, a technical problem, or a purchase?']]);
+  expect(conversation?.fields).toMatchObject({ order: '12345', need });
 }, 90_000);
