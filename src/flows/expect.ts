@@ -81,6 +81,16 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
 }
 
 /**
+ * A text as an email address is read in it: Arabic-Indic and full-width digits as ASCII ones, and the full-width "＠"
+ * and "．" a Japanese or Chinese keyboard may type as "@" and ".". One character stays one.
+ *
+ *     emailText('sam＠example．com'); // 'sam@example.com'
+ */
+export function emailText(text: string): string {
+  return asciiDigits(text).replace(/[＠．]/gu, (mark) => (mark === '＠' ? '@' : '.'));
+}
+
+/**
  * The address an answer gives, in lower case: the whole answer, or the one address among its words, as customers
  * write it in a sentence ("It's mona@example.com", "بريدي هو mona@example.com", "<mona@example.com>."), or the whole
  * answer spaced out or spoken (`spacedAddress`). Two different addresses give none: which one to keep is the
@@ -91,7 +101,7 @@ export function checkAnswer(expect: Expect, input: FlowInput): Answer {
  */
 function emailAnswer(typed: string): Answer {
   if (typed.length > LONGEST_EMAIL_ANSWER) return refused;
-  const text = asciiDigits(typed);
+  const text = emailText(typed);
   // Without an "@" zod's refusal (an issue object and its message) is work for nothing: such answers are common.
   if (text.includes('@') && email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
   const found = addressesIn(text);

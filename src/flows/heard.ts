@@ -5,7 +5,7 @@ import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import type { FieldValue, FlowPosition } from '../store/types.ts';
 import { editDistance } from '../shared/suggest.ts';
 import { asciiDigits, fold, isolate, shortQuote } from '../shared/text.ts';
-import { checkAnswer, trimPunctuation, type Expect } from './expect.ts';
+import { checkAnswer, emailText, trimPunctuation, type Expect } from './expect.ts';
 import { byLanguage, localize, variantIn, type Localized } from './language.ts';
 import { PatternTooSlowError } from './patterns.ts';
 import { isKnown, type FieldRead, type FieldRef } from './fields.ts';
@@ -59,7 +59,7 @@ export function answerWithin(expect: Expect, text: string): { value: FieldValue;
     if (expect.type === 'email') {
       const answer = checkAnswer(expect, { text });
       if (!answer.ok || typeof answer.value !== 'string') return undefined;
-      const at = asciiDigits(text).toLowerCase().indexOf(answer.value);
+      const at = emailText(text).toLowerCase().indexOf(answer.value);
       return { value: answer.value, rest: at < 0 ? '' : text.slice(0, at) + text.slice(at + answer.value.length) };
     }
     if (expect.type === 'regex') return patternWithin(expect, text);

@@ -204,3 +204,12 @@ it.each([
   const { conversation } = await talk(who, [[first, 'Is this about billing, a technical problem, or a purchase?']]);
   expect(conversation?.fields).toMatchObject({ order: '12345', need });
 }, 90_000);
+
+it('takes an email address typed with a full-width "＠" and "．"', async () => {
+  // Before: "That doesn't look like an email address. Please write it like name@example.com."
+  const { contact } = await talk('yuki', [
+    ['hello', "What's your email address?"],
+    ['yuki＠example．com', "What's your order number?"],
+  ]);
+  expect(contact?.fields.email).toBe('yuki@example.com');
+}, 90_000);
