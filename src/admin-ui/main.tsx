@@ -130,7 +130,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   );
 }
 
-type Auth = { state: 'checking' } | { state: 'out'; reason?: string } | { state: 'in' } | { state: 'off'; reason: string };
+/**
+ * `kept`: the sign-in ended under a page (a 401: signed out in another tab, its 12 hours over); the page stays
+ * mounted, hidden, below the sign-in form, so that an editor's unpublished text is there again once signed in.
+ */
+type Auth = { state: 'checking' } | { state: 'out'; reason?: string; kept?: true } | { state: 'in' } | { state: 'off'; reason: string };
 
 function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
@@ -139,7 +143,7 @@ function App() {
   useEffect(() => {
     const signedOut = () => {
       disconnectLive();
-      setAuth({ state: 'out' });
+      setAuth((now) => now.state === 'in' || (now.state === 'out' && now.kept) ? { state: 'out', kept: true } : { state: 'out' });
     };
     whenUnauthorized(signedOut);
     whenLiveUnauthorized(signedOut);
@@ -165,7 +169,8 @@ function App() {
 
   if (auth.state === 'checking') return <p class="loading">{t('loading')}</p>;
   if (auth.state === 'off') return <div class="login"><h1>{t('appName')}</h1><Notice kind="warn">{t('apiOff')}</Notice><LanguageSwitch /></div>;
-  if (auth.state === 'out') {
+  const kept = auth.state === 'out' && auth.kept === true;
+  if (auth.state === 'out' && !kept) {
     return (
       <Login
         reason={auth.reason}
@@ -174,7 +179,13 @@ function App() {
       />
     );
   }
-  return <Shell onSignOut={signOut} />;
+  // The shell at the same place in both cases, so that signing in again finds its pages as they were.
+  return (
+    <>
+      {kept ? <Login reason={t('sessionEnded')} language={<LanguageSwitch />} onSignedIn={() => setAuth({ state: 'in' })} /> : null}
+      <div hidden={kept}><Shell onSignOut={signOut} /></div>
+    </>
+  );
 }
 
 applyLang();

@@ -1,0 +1,72 @@
+// The admin's sign-in ends while they edit a flow (signed out in another tab, or its 12 hours over): the dashboard
+// asks them to sign in again above the page, and what they typed is still in the editor after, to publish. Against
+// a real Switchboard, in Chromium, two tabs of one browser, in English and Arabic; screenshots go to
+// test-results/admin-ui/. Skipped, saying so, without Chromium.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/server/switchboard.ts';
+import { cleanupDirs, shippedDataDir, start } from '../helpers.ts';
+import { hasChromium, inChromium, launch, shot } from '../admin-ui/scenario.ts';
+
+const TOKEN = 'session-ends-token-0123456789abcdef';
+
+describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits a flow, in Chromium'), () => {
+  let browser: Browser;
+  const running: Switchboard[] = [];
+
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const app of running) await app.stop();
+    await cleanupDirs();
+  });
+
+  for (const [locale, width, words] of [
+    ['en', 1280, { ended: 'Your sign-in ended', signOut: 'Sign out' }],
+    ['ar', 390, { ended: 'انتهى تسجيل دخولك', signOut: 'تسجيل الخروج' }],
+  ] as const) {
+    it(`keeps the unpublished edit through signing in again, and publishes it (${locale}, ${width} px)`, async () => {
+      const dir = await shippedDataDir();
+      const app = await start(dir, { adminToken: TOKEN });
+      running.push(app);
+      const context = await browser.newContext({ locale, viewport: { width, height: 900 } });
+      const editing = await context.newPage();
+      await editing.goto(`${app.url}/admin`);
+      await editing.fill('#token', TOKEN);
+      await editing.locator('form button[type="submit"]').click();
+      await editing.goto(`${app.url}/admin#/flows/inbound`);
+      await editing.locator('.editor .cm-content').waitFor();
+      await editing.locator('.editor .cm-content').click();
+      await editing.keyboard.press('Control+End');
+      await editing.keyboard.type('# an hour of careful work');
+
+      // The same admin signs out in another tab of the same browser.
+      const other = await context.newPage();
+      await other.goto(`${app.url}/admin#/queue`);
+      await other.locator('header button.secondary').click();
+      await other.locator('#token').waitFor();
+
+      // Publishing in the first tab finds the sign-in gone: the form asks, saying why.
+      await editing.locator('.toolbar button.primary').click();
+      await editing.locator('#token').waitFor();
+      expect(await editing.locator('.login').innerText()).toContain(words.ended);
+      await shot(editing, `session-ended-while-editing-${locale}`);
+      await editing.fill('#token', TOKEN);
+      await editing.locator('form button[type="submit"]').click();
+
+      // Back in the editor, with the edit, which publishes.
+      await editing.locator('#token').waitFor({ state: 'detached' });
+      await expect.poll(() => editing.locator('.editor .cm-content').innerText()).toContain('# an hour of careful work');
+      await editing.locator('.toolbar button.primary').click();
+      await expect.poll(() => readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8'), { timeout: 15_000 }).toContain('# an hour of careful work');
+      await shot(editing, `session-ended-published-${locale}`);
+      expect(await editing.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await context.close();
+    }, 120_000);
+  }
+});
