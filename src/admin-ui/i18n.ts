@@ -493,6 +493,7 @@ const en = {
   waitingNow: 'Waiting now',
   longestWait: 'longest {time}',
   noData: 'No data in this period.',
+  chartsFrom: 'The charts draw the last {count} days of the period, from {day}; the figures and the tables above and below count the whole period, and the CSV has a row for each of those days.',
   perTeam: 'By team',
   perAgent: 'By agent',
   // nlp
@@ -1067,6 +1068,7 @@ const ar: Record<StringKey, string> = {
   waitingNow: 'في الانتظار الآن',
   longestWait: 'الأطول {time}',
   noData: 'لا توجد بيانات في هذه الفترة.',
+  chartsFrom: 'ترسم الرسوم البيانية آخر {count} يومًا من الفترة، من {day}؛ أما الأرقام والجداول أعلاه وأدناه فتحسب الفترة كلها، وفي ملف CSV صف لكل يوم منها.',
   perTeam: 'حسب الفريق',
   perAgent: 'حسب الموظف',
   nlpTitle: 'النوايا',

@@ -325,6 +325,10 @@ export function ReportsPage() {
               {waiting.length > 0 ? (
                 <p class="waiting-now">{t('waitingNow')}: {waiting.map(([team, queue]) => `${named(teamShown(team))} ${queue.waiting} (${t('longestWait', { time: duration(queue.longestWaitSeconds) })})`).join(' · ')}</p>
               ) : null}
+              {/* A period longer than the server draws by day (366 days): the charts start later than it, and say so. */}
+              {series && series.days.length > 0 && series.days[0]! > applied.from ? (
+                <p class="charts-from notice info">{t('chartsFrom', { count: series.days.length, day: reportDay(series.days[0]!, 'whole') })}</p>
+              ) : null}
               {!series || series.days.length === 0 ? <p class="muted">{t('noData')}</p> : (
                 <div class="charts">
                   <ChartBox title={t('conversationsByTeam')} note={t('byTeamByDayExplained')} config={{ type: 'bar', data: { labels: series.days, datasets: datasets(series.conversationsByTeam, (team) => (team === NO_TEAM ? t('noTeam') : teamShown(team)), drawn.teams) } }} />
