@@ -251,6 +251,8 @@ const en = {
   fieldNameCase: (path: string, field: string) => `${path}: flows save this field as contact.${field} and read it by that name only, so a question about it would be asked again: name it ${field}`,
   // An admin's edit of a contact's name that holds only spaces or invisible characters (direction marks, zero-width spaces).
   blankContactName: () => 'name: it shows nothing (only spaces or invisible characters); type the name agents should read. Nothing was changed',
+  // Two admins (or an admin and the bot) changing the same field of a contact: the later edit names what changed since it was read.
+  contactChangedSince: (changed: string) => `someone changed ${changed} of this contact since you opened it; nothing was saved: look at the new value, then save yours again`,
   eraseNotDone: () => 'the erase did not happen (the store failed); the contact is still there with their conversations, messages and files: erase them again',
   rollbackStale: (version: string) => `someone published this flow since you looked at its versions (it is at version ${version} now); look at what changed before rolling back`,
   // A file that was not kept (too large, gone from the platform): relayed to the agent or thread in the customer's
@@ -558,6 +560,7 @@ const ar: Wording = {
   reservedFieldName: (path, field) => `${isolate(path)}: الاسم «${isolate(field)}» تحجزه لغة JavaScript لنفسها، فلا تستطيع مسارات المحادثة قراءته (غيّر اسم الحقل، أو احذفه بإرسال ${isolate('null')})`,
   fieldNameCase: (path, field) => `${isolate(path)}: تحفظ مسارات المحادثة هذا الحقل باسم ${isolate(`contact.${field}`)} ولا تقرؤه إلا بهذا الاسم، فيُطرح السؤال عنه من جديد: سمِّه ${isolate(field)}`,
   blankContactName: () => 'الاسم: لا يظهر منه شيء (مسافات أو أحرف غير مرئية فقط)؛ اكتب الاسم الذي يقرؤه الموظفون. لم يتغيّر شيء',
+  contactChangedSince: (changed) => `غيّر شخص آخر ${isolate(changed)} في جهة الاتصال هذه منذ فتحتها؛ لم يُحفظ شيء: اطّلع على القيمة الجديدة ثم احفظ قيمتك مرة أخرى`,
   eraseNotDone: () => 'لم يتم المحو (تعذّر الوصول إلى المخزن)؛ ما زالت جهة الاتصال موجودة بمحادثاتها ورسائلها وملفاتها: امحُها مرة أخرى',
   rollbackStale: (version) => `نشر شخص آخر هذا المسار منذ اطّلعت على إصداراته (هو الآن في الإصدار ${isolate(version)})؛ راجع ما تغيّر قبل الرجوع`,
   fileNotReceived: (name, kind, reason, refusal, voice) => `[تعذّر استلام ${name ? `الملف ${isolate(name)}` : kind === 'audio' && voice ? 'رسالة صوتية' : KINDS_AR[kind]}: ${refusalAr(reason, refusal)}]`,

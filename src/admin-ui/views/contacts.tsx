@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import { api, ApiError, query, type Contact, type ConversationSummary } from '../api.ts';
-import { back, channelName, contactName, named, t, when } from '../i18n.ts';
+import { back, channelName, contactName, lang, named, t, when } from '../i18n.ts';
 import { ConfirmButton, errorMessage, Loading, Notice, useLoad, usePaged } from '../ui.tsx';
 import { ConversationRows } from './conversations.tsx';
 
@@ -79,12 +79,16 @@ export function ContactDetail({ id }: { id: string }) {
   const loaded = useLoad(() => api<{ contact: Contact; conversations: ConversationSummary[] }>('GET', `/api/contacts/${encodeURIComponent(id)}`), [id]);
   const [name, setName] = useState('');
   const [rows, setRows] = useState<Row[]>([]);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string; loadTheirs?: true } | undefined>();
   const [erased, setErased] = useState<string | undefined>();
+  // The contact as the server answered a save refused because someone changed it meanwhile: saved again, the admin's
+  // edit goes over that, having seen it; until then, over what the page loaded.
+  const [current, setCurrent] = useState<Contact | undefined>();
   useEffect(() => {
     if (!loaded.data) return;
     setName(loaded.data.contact.name ?? '');
     setRows(rowsOf(loaded.data.contact));
+    setCurrent(undefined);
   }, [loaded.data]);
   if (erased) return <div><h1>{t('contactsTitle')}</h1><Notice kind="ok">{erased}</Notice><p><a href="#/contacts">{back()} {t('contactsTitle')}</a></p></div>;
 
@@ -103,11 +107,28 @@ export function ContactDetail({ id }: { id: string }) {
       if (!key) continue;
       if (fieldText(contact.fields, key) !== row.value) fields[key] = row.value === '' ? null : row.value;
     }
+    // What the admin read of what they change: the server refuses the edit if someone changed it since.
+    const read = current ?? contact;
+    const renamed = name !== (contact.name ?? '');
+    const seen = {
+      ...(renamed ? { name: read.name ?? null } : {}),
+      fields: Object.fromEntries(Object.keys(fields).map((key) => [key, Object.hasOwn(read.fields, key) ? read.fields[key] : null])),
+    };
     try {
-      await api('PATCH', `/api/contacts/${encodeURIComponent(id)}`, { ...(name !== (contact.name ?? '') ? { name } : {}), fields });
+      await api('PATCH', `/api/contacts/${encodeURIComponent(id)}`, { ...(renamed ? { name } : {}), fields, seen });
       setNotice({ kind: 'ok', text: t('saved') });
       loaded.reload();
     } catch (error) {
+      const changedSince = error instanceof ApiError && error.status === 409 && error.body.kind === 'changedSince' ? (error.body as { changed: string[]; contact: Contact }) : undefined;
+      if (changedSince) {
+        setCurrent(changedSince.contact);
+        const now = changedSince.changed.map((key) => {
+          const value = key === 'name' ? changedSince.contact.name : fieldText(changedSince.contact.fields, key);
+          const field = named(key === 'name' ? t('name') : key);
+          return value === undefined ? t('contactRemovedNow', { field }) : t('contactNow', { field, value: named(value) });
+        });
+        return setNotice({ kind: 'error', text: t('contactChangedSince', { changed: now.join(lang() === 'ar' ? '، ' : '; ') }), loadTheirs: true });
+      }
       setNotice({ kind: 'error', text: error instanceof ApiError && error.body.errors ? error.body.errors.map((each) => each.message).join('; ') : errorMessage(error) });
     }
   };
@@ -132,7 +153,12 @@ export function ContactDetail({ id }: { id: string }) {
               {data.contact.tags.map((tag) => <bdi class="badge tag">{tag}</bdi>)}
               <span class="muted">{t('created')}: {when(data.contact.createdAt)}</span>
             </p>
-            {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
+            {notice ? (
+              <Notice kind={notice.kind}>
+                {notice.text}
+                {notice.loadTheirs ? <> <button type="button" class="secondary" onClick={() => { setNotice(undefined); loaded.reload(); }}>{t('contactLoadTheirs')}</button></> : null}
+              </Notice>
+            ) : null}
             <form class="contact-form" onSubmit={save}>
               <label for="contact-name">{t('name')}</label>
               <input id="contact-name" dir="auto" value={name} onInput={(e) => setName(e.currentTarget.value)} />

@@ -59,10 +59,41 @@ const nameEdit = z.string().max(200).transform((name, ctx) => {
   if (shown === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a name needs a visible character', params: { blankName: true } });
   return shown ?? z.NEVER;
 });
+/**
+ * What the admin read before their edit, for what they change: `name` (null: none), and each field's value (null:
+ * none). An edit over a value someone changed since is refused (409), never written over it unseen.
+ */
+const seenBody = z.object({
+  name: z.string().nullable().optional(),
+  fields: z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object of field names and the values you read').optional(),
+}).strict();
 const patchBody = z.object({
   name: nameEdit.optional(),
   fields: fieldEdits.optional(),
+  seen: seenBody.optional(),
 }).strict();
+
+/** The same value, a missing one as null: fields hold strings, numbers and booleans (and what an older store kept). */
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * What `edit` changes that someone changed since the admin read it (`edit.seen`), and to other than the admin's
+ * value: `name` and the fields' names.
+ *
+ *     changedSince(contact, { fields: [['email', 'b@x.com']], seen: { fields: { email: 'old@x.com' } } }); // ['email'] when it is a@x.com now
+ */
+function changedSince(contact: Contact, edit: z.infer<typeof patchBody>): string[] {
+  const { seen } = edit;
+  if (!seen) return [];
+  const changed: string[] = [];
+  if (edit.name !== undefined && seen.name !== undefined && !sameValue(contact.name, seen.name) && !sameValue(contact.name, edit.name)) changed.push('name');
+  for (const [key, value] of edit.fields ?? []) {
+    if (!seen.fields || !Object.hasOwn(seen.fields, key)) continue;
+    const now = Object.hasOwn(contact.fields, key) ? contact.fields[key] : null;
+    if (!sameValue(now, seen.fields[key]) && !sameValue(now, value)) changed.push(key);
+  }
+  return changed;
+}
 
 /**
  * Why an edit was refused, in the admin's language: a value for a reserved field name worded as the dashboard words
@@ -182,9 +213,11 @@ export function mountContacts(router: Router, context: AdminContext): void {
     if (!known) return;
     const identity = known.identities[0];
     // On the customer's key, so the edit takes its place among their messages.
-    const updated = await store.transaction(identity ? `${identity.channel}:${identity.id}` : `contact:${known.id}`, async (tx) => {
+    const outcome = await store.transaction(identity ? `${identity.channel}:${identity.id}` : `contact:${known.id}`, async (tx): Promise<Contact | { changed: string[]; contact: Contact } | undefined> => {
       const contact = await tx.contact(known.id);
       if (!contact) return undefined;
+      const changed = changedSince(contact, body.data);
+      if (changed.length > 0) return { changed, contact };
       if (body.data.name !== undefined) contact.name = body.data.name;
       for (const [key, value] of body.data.fields ?? []) {
         if (value === null) delete contact.fields[key];
@@ -194,7 +227,10 @@ export function mountContacts(router: Router, context: AdminContext): void {
       tx.putContact(contact);
       return contact;
     });
-    if (!updated) return void res.status(404).json({ error: word(line('noSuchContact'), pageLanguage(req)) });
+    if (!outcome) return void res.status(404).json({ error: word(line('noSuchContact'), pageLanguage(req)) });
+    // `kind` and `changed` for the page that words it in its own language; `contact` as it is now.
+    if ('changed' in outcome) return void res.status(409).json({ error: word(line('contactChangedSince', outcome.changed.join(', ')), pageLanguage(req)), kind: 'changedSince', changed: outcome.changed, contact: outcome.contact });
+    const updated = outcome;
     context.log.info({ contact: updated.id, fields: (body.data.fields ?? []).map(([key]) => key), name: body.data.name !== undefined, by: nameOf(res) }, 'contact edited from the admin API');
     res.json({ contact: updated });
   });
