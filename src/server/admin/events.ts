@@ -1,7 +1,7 @@
 // `GET /api/events`: the live change feed as server-sent events (`conversation`, `agents`, `flows`), whether the store
 // refuses every call (`store`), which channels are down (`channels`) and the replies waiting for theirs (`waiting`), each at once and then at each change, with a
 // heartbeat comment so proxies keep the stream open and a dead client is noticed.
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { LiveChange } from '../../bot/live.ts';
 import type { AdminContext, KnownRefusal } from './context.ts';
 import type { StoreOutage } from '../../store/types.ts';
@@ -22,7 +22,7 @@ const HEARTBEAT_MS = 20_000;
 const MAX_STREAMS = 100;
 
 /** Mounts the event stream on the admin router. */
-export function mountEvents(router: Router, context: AdminContext, { outages, channelsDown, waiting }: Watches, options: { heartbeatMs?: number } = {}): void {
+export function mountEvents(router: Router, context: AdminContext, { outages, channelsDown, waiting }: Watches, options: { heartbeatMs?: number; signedIn?: (req: Request) => boolean } = {}): void {
   let streams = 0;
   router.get('/events', (req, res) => {
     if (streams >= MAX_STREAMS) return void res.status(503).json({ error: `too many event streams are open (${MAX_STREAMS}); close some dashboard tabs`, kind: 'tooManyStreams' } satisfies KnownRefusal & { error: string });
@@ -40,9 +40,17 @@ export function mountEvents(router: Router, context: AdminContext, { outages, ch
     const offChannels = channelsDown.subscribe((down) => res.write(`event: channels\ndata: ${JSON.stringify({ down: down ?? [] })}\n\n`));
     // `{ waiting: [] }` once every reply went (or failed): that banner goes.
     const offWaiting = waiting.subscribe((replies) => res.write(`event: waiting\ndata: ${JSON.stringify({ waiting: replies ?? [] })}\n\n`));
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+    // A sign-in that ended since the stream opened (signed out in another tab, its 12 hours over, a new token) ends
+    // it: the dashboard's reconnection is then refused (401) and shows the sign-in form, not changes it may no longer see.
+    const heartbeat = setInterval(() => {
+      if (options.signedIn && !options.signedIn(req)) return void res.end();
+      res.write(': heartbeat\n\n');
+    }, options.heartbeatMs ?? HEARTBEAT_MS);
     heartbeat.unref();
+    let ended = false;
     const closed = () => {
+      if (ended) return;
+      ended = true;
       off();
       offOutage();
       offChannels();
@@ -51,5 +59,6 @@ export function mountEvents(router: Router, context: AdminContext, { outages, ch
       streams -= 1;
     };
     req.once('close', closed);
+    res.once('close', closed);
   });
 }

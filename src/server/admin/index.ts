@@ -107,7 +107,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   }, options.waitingLookMs !== undefined ? { everyMs: options.waitingLookMs } : {});
   // A reply began or stopped waiting, in any process: the banners read it again now, not at the next look.
   options.feed.subscribe((change) => change.type === 'delivery' && change.data.waiting && waiting.changed());
-  mountEvents(router, options, { outages, channelsDown, waiting }, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  mountEvents(router, options, { outages, channelsDown, waiting }, { signedIn: (req) => auth.signedIn(req), ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}) });
   router.use((_req, res) => void res.status(404).json({ error: 'no such admin API route', kind: 'notFound' } satisfies ServerRefusal));
   // A page refused because the store is out of reach: the dashboards' banner says why now, not at the next look.
   router.use(((error, _req, _res, next) => {
