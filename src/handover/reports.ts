@@ -561,6 +561,7 @@ export interface Series {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** The longest period a series covers. */
 export const MAX_SERIES_DAYS = 366;
 const NO_TEAM = '(no team)';
@@ -611,9 +612,17 @@ function dayIn(ms: number, timeZone: string): string {
 export function midnightIn(day: string, timeZone: string): number {
   const utc = Date.parse(day);
   if (timeZone === 'UTC') return utc;
+  const offsetAt = (ms: number) => wallClock(ms, timeZone) - ms;
   // The zone's offset at the guess, then again at the instant it gives, in case a clock change lies between.
-  const guess = utc - (wallClock(utc, timeZone) - utc);
-  return utc - (wallClock(guess, timeZone) - guess);
+  const guess = utc - offsetAt(utc);
+  const midnight = utc - offsetAt(guess);
+  if (wallClock(midnight, timeZone) === utc) return midnight;
+  // No midnight that day: by each offset the zone has around it, the earliest instant that falls on the day. Where
+  // the change skips midnight (Santiago's 00:00 to 01:00), the offset after it gives 23:00 the day before, and the
+  // one before it the change itself, the day's first moment.
+  const candidates = [utc - HOUR_MS * 14, utc, guess, utc + HOUR_MS * 14].map((at) => utc - offsetAt(at));
+  const onTheDay = candidates.filter((at) => dayIn(at, timeZone) === day);
+  return onTheDay.length > 0 ? Math.min(...onTheDay) : midnight;
 }
 
 /** The index of the day among `starts` (each day's beginning, then the next's) that `ms` falls on; -1 when none. */

@@ -263,6 +263,38 @@ describe('the reports of an admin whose day is not UTC\'s', () => {
   });
 });
 
+describe('the reports of a day whose midnight a clock change skips', () => {
+  it('begin Santiago\'s 6 September 2026 at 01:00 there (its clocks go from 00:00 to 01:00), not at 23:00 the evening before', async () => {
+    let current = Date.parse('2026-09-06T03:30:00Z');
+    const app = await start(await shippedDataDir(), { now: () => new Date(current), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    const opens = async (name: string, at: string) => {
+      current = Date.parse(at);
+      const customer = visitor(app.url, name.toLowerCase(), name);
+      for (const text of ['hello', `${name.toLowerCase()}@example.com`, 'I was charged twice']) await customer.say(text);
+    };
+    try {
+      // Tom writes at 23:30 on 5 September in Santiago (UTC-4 until midnight), Layla at 10:00 on the 6th (UTC-3 then).
+      await opens('Tom', '2026-09-06T03:30:00Z');
+      await opens('Layla', '2026-09-06T13:00:00Z');
+      type Answer = Report & { series: { days: string[]; conversationsByTeam: Record<string, number[]> } };
+      const sixth = (await admin.get<Answer>('/reports?from=2026-09-06&to=2026-09-07&tz=America/Santiago')).body;
+      expect(sixth).toMatchObject({ from: '2026-09-06T04:00:00.000Z', to: '2026-09-07T03:00:00.000Z', total: { opened: 1 } });
+      expect(sixth.series.days).toEqual(['2026-09-06']);
+      expect(sixth.series.conversationsByTeam.Billing).toEqual([1]);
+      // Tom on the 5th, where his evening is.
+      const both = (await admin.get<Answer>('/reports?from=2026-09-05&to=2026-09-07&tz=America/Santiago')).body;
+      expect(both.series.days).toEqual(['2026-09-05', '2026-09-06']);
+      expect(both.series.conversationsByTeam.Billing).toEqual([1, 1]);
+      const csv = await admin.get<string>('/reports.csv?from=2026-09-06&to=2026-09-07&tz=America/Santiago');
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="switchboard-report-2026-09-06.csv"');
+      expect(csv.body.split('\r\n')[1]).toBe('2026-09-06,all,1,0,0,,,0,0,0,1,0,0,');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('the reports as an Arabic admin reads them', () => {
   it('titles the intents as their routes do in the page\'s language, and words the CSV\'s header in Arabic, readable in a spreadsheet', async () => {
     const current = Date.parse('2026-11-24T09:00:00Z');
