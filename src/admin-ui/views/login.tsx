@@ -8,11 +8,14 @@ import { errorMessage, Notice } from '../ui.tsx';
 export function Login({ onSignedIn, reason, language }: { onSignedIn: () => void; reason?: string | undefined; language: ComponentChildren }) {
   const [token, setToken] = useState('');
   const [name, setName] = useState(adminName());
-  const [error, setError] = useState<string | undefined>(reason);
+  const [error, setError] = useState<string | undefined>();
+  // Why the form is shown (the sign-in ended…), as the page words it now, in the language switched to, until a try.
+  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
+    setTried(true);
     setError(undefined);
     try {
       setAdminName(name);
@@ -40,7 +43,7 @@ export function Login({ onSignedIn, reason, language }: { onSignedIn: () => void
         <label for="admin-name">{t('yourName')}</label>
         <input id="admin-name" name="name" autocomplete="name" dir="auto" maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />
         <p class="muted small">{t('yourNameHelp')}</p>
-        {error ? <Notice kind="error">{error}</Notice> : null}
+        {error ?? (tried ? undefined : reason) ? <Notice kind="error">{error ?? reason}</Notice> : null}
         <button type="submit" disabled={busy || !token}>{t('signIn')}</button>
       </form>
     </div>
