@@ -42,6 +42,17 @@ export class RateLimit {
     return Math.ceil((1 - bucket.tokens) / rate);
   }
 
+  /**
+   * Gives back the token `take` took for `key`: the message turned out to be one already stored (a platform delivering
+   * it again), which is not the person writing.
+   *
+   *     if (repeated) limit.giveBack('telegram:5001');
+   */
+  giveBack(key: string): void {
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.options.capacity, bucket.tokens + 1);
+  }
+
   /** Buckets refilled to the brim say nothing a new bucket would not: dropped, so memory follows the active senders. */
   #forgetFull(now: number): void {
     const { capacity, perMs } = this.options;

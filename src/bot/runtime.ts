@@ -238,15 +238,29 @@ export class Runtime {
     const message = this.#asAgentAlias(given);
     // Customers only: agents type fast, and history or the business's own messages are not a person writing now.
     const customer = !this.#desk.agentOf(message.channel, message.from.id);
-    if (!message.history && !message.echo && customer) {
+    const key = `${message.channel}:${message.from.id}`;
+    const counted = !message.history && !message.echo && customer;
+    if (counted) {
       // The runtime's clock, as for the rest of what it decides: a flood is one however long storing each message takes.
-      const wait = this.#rate.take(`${message.channel}:${message.from.id}`, this.#now().getTime());
-      if (wait > 0) return Promise.reject(new RateLimited(`too many messages at once; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterMs: wait }));
+      const wait = this.#rate.take(key, this.#now().getTime());
+      if (wait > 0) return this.#refuseUnlessStored(message, wait);
     }
     // A customer's message opens a conversation when they have none open: the store may take its id with its first read.
-    const key = `${message.channel}:${message.from.id}`;
-    return refuseWhileUnavailable(this.#track(this.#transactions.run(key, (tx, fx) => this.#intake.decide(tx, message, fx), { opening: customer }))).then(() => undefined);
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(key, (tx, fx) => this.#intake.decide(tx, message, fx), { opening: customer }))).then((handled) => {
+      // Nothing of it stored (a platform delivering it again, found by the dedup the message goes through anyway): the
+      // person did not write it, and a platform's retries must not spend their allowance for their next messages.
+      if (counted && !handled) this.#rate.giveBack(key);
+    });
   };
+
+  /**
+   * A customer's message past their allowance: refused with the wait, unless it is one stored already (a platform
+   * delivering it again while they write fast), which is acknowledged as done, as the dedup would. Read only on this path.
+   */
+  async #refuseUnlessStored(message: InboundMessage, waitMs: number): Promise<void> {
+    const stored = await refuseWhileUnavailable(this.#options.store.messageByChannelId(message.channel, message.id));
+    if (stored?.direction !== 'in') throw new RateLimited(`too many messages at once; try again in ${Math.ceil(waitMs / 1000)} s`, { retryAfterMs: waitMs });
+  }
 
   /**
    * `inbound` from the address team.yaml gives its agent, when it names them by one of the sender's `aliases` (a Teams

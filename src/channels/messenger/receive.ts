@@ -104,8 +104,7 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, side: Pl
   const person = inbound.from.id;
   const key = `in:${platform.channel}:${inbound.id}`;
   // One this process stored already is not handed over again when Meta sends its batch again: the runtime would find
-  // it stored, but only after counting it against the person's CONTACT_RATE_LIMIT, so a fast writer's batch longer
-  // than their allowance spent it all on its first messages at every try, and the rest never got in.
+  // it stored (and not count it against the person's CONTACT_RATE_LIMIT), but only after its files and a transaction.
   if (context.memory.has(key)) return;
   const waiting = side.referrals.get(person);
   if (inbound.referral === undefined && waiting !== undefined) inbound.referral = waiting;

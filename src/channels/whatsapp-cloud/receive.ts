@@ -75,8 +75,7 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context:
   const { inbound, media, alsoKnownAs } = item;
   const key = `${inbound.echo ? 'echo' : inbound.history ? 'history' : 'in'}:${inbound.id}`;
   // One this process stored already is not handed over again when Meta sends its batch again: the runtime would find
-  // it stored, but only after counting it against the person's CONTACT_RATE_LIMIT, so a fast writer's batch longer
-  // than their allowance spent it all on its first messages at every try, and the rest never got in.
+  // it stored (and not count it against the person's CONTACT_RATE_LIMIT), but only after its files and a transaction.
   if (!memory.has(key)) {
     // The bytes go into the media store first: a delivered message names them by ref.
     if (media) {
