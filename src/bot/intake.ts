@@ -117,7 +117,7 @@ export class Intake {
       const pressedOnIt = inbound.choice !== undefined && !inbound.menu && latest !== undefined
         && (inbound.replyTo === undefined || (await tx.messageByChannelId(inbound.channel, inbound.replyTo))?.conversationId === latest.id);
       const surveyWaits = latest?.flow?.waiting !== undefined && !latest.flow.done && (recentlyClosed || pressedOnIt) && writtenAfter && !inbound.menu;
-      if (latest && surveyWaits && (inbound.unsupported !== undefined || (await turns.takesAnswer(latest, answerOf(inbound))))) conversation = latest;
+      if (latest && surveyWaits && (onlyUnshown(inbound) || (await turns.takesAnswer(latest, answerOf(inbound))))) conversation = latest;
       else {
         if (latest && surveyWaits) this.#passOver(tx, latest);
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
@@ -182,7 +182,7 @@ export class Intake {
     }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
     // What the customer typed may answer the flow's questions before they are asked; a button or a menu's press answers none.
-    const said = menu || inbound.choice !== undefined || inbound.unsupported !== undefined ? undefined : inbound.text;
+    const said = menu || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : inbound.text;
     const opening = { ...(album !== undefined ? { album } : {}), ...(said !== undefined ? { said } : {}) };
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
@@ -196,11 +196,13 @@ export class Intake {
       // A kind nothing here can show is named to the agent in their words, not the transcript's; the agent asks for it.
       await desk.relay(tx, conversation, contact, {
         ...(corrected ? { corrected } : {}),
-        ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text, ...(inbound.text !== undefined && inbound.styles ? { styles: inbound.styles } : {}) }),
+        // Beside words or files (a card with a text), the words and files come with that line.
+        ...(inbound.unsupported !== undefined ? { text: inbound.text ?? '', unsupported: inbound.unsupported } : { text }),
+        ...(inbound.text !== undefined && inbound.styles ? { styles: inbound.styles } : {}),
         ...(inbound.attachments ? { attachments: inbound.attachments } : {}), relayOf: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
-        ...(inbound.forwarded ? { forwarded: true as const } : {}), ...(inbound.textCut !== undefined && inbound.unsupported === undefined ? { textCut: inbound.textCut } : {}),
+        ...(inbound.forwarded ? { forwarded: true as const } : {}), ...(inbound.textCut !== undefined ? { textCut: inbound.textCut } : {}),
       }, fx);
-    } else if (inbound.unsupported !== undefined) {
+    } else if (onlyUnshown(inbound)) {
       // Not an answer, nor a wrong one: the question stays as it was, and the customer knows why nothing moved.
       if (waiting) turn.say({ text: byLanguage({ en: 'Sorry, that kind of message cannot be read here. Could you write your answer?', ar: 'عذرًا، لا يمكن قراءة هذا النوع من الرسائل هنا. هل يمكنك كتابة إجابتك؟' }, contact.language) });
       // Waiting for an agent, it would wait in the conversation for one who cannot see it either.
@@ -219,6 +221,8 @@ export class Intake {
     } else if (conversation.stage === 'queued' && conversation.status === 'open') {
       // A correction puts right the answer the agent who takes it reads on the card.
       if (said !== undefined) await turns.correctWithPeople(turn, said);
+      // A card beside their words would wait for an agent who cannot see it either.
+      if (inbound.unsupported !== undefined) turn.say({ text: notShownToTeam(contact.language) });
       // What a queued customer writes waits in the conversation, for the agent who takes it (on the card); after a
       // while without news of their place (or at once, for a button pressed), they hear it again rather than silence.
       await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });
@@ -676,6 +680,14 @@ async function offeredChoice(tx: Tx, conversationId: number, inbound: InboundMes
     if (offered) return offered;
   }
   return undefined;
+}
+
+/**
+ * Whether all a message brings is a kind nothing here can read (a poll, a card): beside words or files, those are
+ * read (an answer, a relay) and the kind is a line beside them.
+ */
+function onlyUnshown(inbound: InboundMessage): boolean {
+  return inbound.unsupported !== undefined && inbound.text === undefined && (inbound.attachments?.length ?? 0) === 0;
 }
 
 /** The line a message without text stands for in the transcript: a reaction, a kind the channel cannot read. */

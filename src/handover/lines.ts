@@ -827,6 +827,7 @@ const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
   poll: 'استطلاع رأي', dice: 'نرد', game: 'لعبة', story: 'قصة', invoice: 'فاتورة', giveaway: 'سحب على جوائز', giveaway_winners: 'نتائج سحب',
   paid_media: 'وسائط مدفوعة', checklist: 'قائمة مهام', order: 'طلب شراء', product: 'منتج', payment: 'دفعة', 'group invitation': 'دعوة إلى مجموعة',
   event: 'دعوة إلى حدث', 'shared link': 'رابط مشارَك', 'story mention': 'إشارة في قصة', 'ig reel': 'مقطع Reel', 'unreadable message': 'رسالة تعذّر فكّ تشفيرها', unsupported: 'نوع غير معروف', unknown: 'نوع غير معروف',
+  'a card': 'بطاقة', 'a card\'s form': 'نموذج بطاقة', template: 'قالب',
 };
 
 /** The kinds of message a line names where nothing can show them (`poll`…), for what reads such lines as worded (a search). */

@@ -161,7 +161,9 @@ function fromMessage(activity: Activity, reading: Reading): Decoded {
     else if (files.length < MAX_FILES) files.push(read);
     else refused.push({ ...read.attachment, refused: `only the first ${MAX_FILES} files of a message are kept` });
   }
-  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text, ...textCut } : {}), ...(refused.length > 0 ? { attachments: refused } : {}) }, activity, files);
+  // A card beside the text or the files is named beside them, not dropped: the agent knows something else came.
+  const unshown = unreadable.length > 0 ? { unsupported: unreadable.join(', ') } : {};
+  if (text !== undefined || files.length > 0) return message({ ...inbound, ...(text !== undefined ? { text, ...textCut } : {}), ...(refused.length > 0 ? { attachments: refused } : {}), ...unshown }, activity, files);
   if (unreadable.length > 0) return message({ ...inbound, unsupported: unreadable.join(', ') }, activity);
   // A card's form submitted (an Adaptive Card of someone else's making).
   if (activity.value !== undefined) return message({ ...inbound, unsupported: 'a card\'s form' }, activity);

@@ -346,8 +346,9 @@ function contentOf(message: Message, platform: Platform): Content {
     ...(pressed?.of !== undefined ? { choiceOf: pressed.of } : {}),
     ...(message.reply_to?.mid !== undefined ? { replyTo: message.reply_to.mid } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
-    // Only when nothing else can be read: a text beside a shared link is an answer like any other.
-    ...(!readable ? { unsupported: [...new Set(unread)].join(', ') } : {}),
+    // Beside a text or files too (a template with a text): those are read, an answer like any other, and the agent
+    // is told something else came.
+    ...(unread.length > 0 ? { unsupported: [...new Set(unread)].join(', ') } : {}),
   };
 }
 

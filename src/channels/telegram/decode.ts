@@ -189,7 +189,8 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   const { file, attachment } = attachmentOf(message);
   // Something the person sent that cannot be read here (a poll, a dice, a forwarded story…): kept as a line naming it,
   // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
-  const unreadable = text === undefined && !file && !attachment ? UNREADABLE_KINDS.find((kind) => Object.hasOwn(rawMessage, kind)) : undefined;
+  // Beside a caption too (paid media): the caption is read, and the kind named beside it.
+  const unreadable = !file && !attachment ? UNREADABLE_KINDS.find((kind) => Object.hasOwn(rawMessage, kind)) : undefined;
   if (text === undefined && !file && !attachment && unreadable === undefined) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
   // A channel post has no sender; in a private chat the chat is the person.
   const from: User = message.from ?? { id: chat.id };

@@ -399,6 +399,18 @@ describe('files customers send', () => {
     expect(messenger.graph.saidTo(PSID)).toContain('Sorry, your photo could not be received (Messenger did not share this file). Could you send it again?');
   });
 
+  it('takes a text sent with a template as the answer, and keeps the template as a line beside it, where the template was dropped or the text refused', async () => {
+    const messenger = await server();
+    expect((await messenger.post(batch([textEvent('hi', { mid: 'm_HI' })]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).length === 1);
+    const template = { type: 'template', payload: { template_type: 'generic', elements: [{ title: 'Blue dress' }] } };
+    const event = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid: 'm_TPL', text: 'is this one in stock?', attachments: [template] } };
+    expect((await messenger.post(batch([event]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).length === 2);
+    expect(messenger.graph.saidTo(PSID)[1]).toBe('Noted: is this one in stock?');
+    expect((await inboundOf(messenger))[1]).toMatchObject({ text: 'is this one in stock?', unsupported: 'template' });
+  });
+
   it('takes a shared link as text: its title and address, after what the person wrote; one without an address as a line naming it', async () => {
     const messenger = await server();
     const event = (mid: string, message: Record<string, unknown>) => ({ sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, message: { mid, ...message } });
