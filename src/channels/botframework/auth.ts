@@ -4,6 +4,7 @@
 // grant, the same request MSAL makes for a secret; done here so that the login URL can point anywhere (a national
 // cloud, or a test's fake on plain http, which MSAL refuses), and so that a refused secret is told apart from a
 // network failure.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import { handsRetriesToOutbox, type ConnectorFactory } from './pipeline.ts';
 
@@ -163,9 +164,13 @@ export class BotAdapter extends CloudAdapter {
     this.#authentication = authentication;
   }
 
-  /** Checks the request's `Authorization` header against the activity; rejects when it does not prove a channel sent it. */
+  /**
+   * Checks the request's `Authorization` header against the activity; rejects when it does not prove a channel sent it.
+   * What botbuilder prints meanwhile is dropped (`quietTokenChecks`): the webhook logs the refusal itself.
+   */
   authenticate(activity: Activity, authorization: string): Promise<AuthenticatedRequest> {
-    return this.#authentication.authenticateRequest(activity, authorization);
+    quietTokenChecks();
+    return checkingToken.run(true, () => this.#authentication.authenticateRequest(activity, authorization));
   }
 
   /** Runs `logic` on an authenticated activity; resolves to an invoke's answer, if the activity was one. */
@@ -206,4 +211,23 @@ export function createAdapter(options: AuthOptions): { adapter: BotAdapter; toke
     new AppCredentialsFactory(appId, tokens),
   );
   return { adapter: new BotAdapter(authentication), tokens };
+}
+
+/** Set while botbuilder checks a request's token, through its awaits. */
+const checkingToken = new AsyncLocalStorage<true>();
+let quieted = false;
+
+/**
+ * botbuilder prints to console.error, for each token it cannot verify, the Bot Framework's whole public signing key
+ * (and an expired token's error): anyone could flood the server's output with forged tokens. What it prints while
+ * checking a token is dropped; anything else printed goes on as before. Installed once, on the first check.
+ */
+function quietTokenChecks(): void {
+  if (quieted) return;
+  quieted = true;
+  const print = console.error;
+  console.error = (...args: unknown[]): void => {
+    if (checkingToken.getStore() === true) return;
+    print.apply(console, args);
+  };
 }

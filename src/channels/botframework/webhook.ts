@@ -29,6 +29,7 @@ export interface WebhookOptions {
  */
 export function mountWebhook(app: Express, options: WebhookOptions): void {
   const { adapter, log } = options;
+  const refusals = new RefusalLines(REFUSAL_LINE_EVERY_MS);
 
   // No token, no reading: a stranger's request costs no parsing.
   function checkToken(req: Request, res: Response, next: () => void): void {
@@ -61,7 +62,8 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
         res.status(503).set('retry-after', retryAfter(UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the Bot Framework\'s signing keys could not be loaded; please retry', kind: 'unavailable' } satisfies WebhookRefusal);
         return;
       }
-      log.warn({ ip: req.ip, err: describe(error) }, 'Bot Framework activity refused: its token does not prove a channel sent it');
+      const more = refusals.take(Date.now());
+      if (more !== undefined) log.warn({ ip: req.ip, err: describe(error).slice(0, 200), ...(more > 0 ? { moreRefusedSince: more } : {}) }, 'Bot Framework activity refused: its token does not prove a channel sent it');
       res.status(401).json({ error: 'the token does not prove a Bot Framework channel sent this activity', kind: 'unauthorized' } satisfies WebhookRefusal);
       return;
     }
@@ -99,6 +101,32 @@ function keysUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { statusCode, name } = error as { statusCode?: unknown; name?: unknown };
   return (typeof statusCode === 'number' && statusCode >= 500) || name === 'FetchError';
+}
+
+/** At most one line a second about refused tokens: a stranger sending forged ones does not flood the log. */
+const REFUSAL_LINE_EVERY_MS = 1_000;
+
+/**
+ * When a refusal gets its log line: the first at once, then one every `everyMs`, which counts those left unsaid.
+ *
+ *     const more = lines.take(Date.now()); // undefined: say nothing; else log it, with `more` refused since the last line
+ */
+class RefusalLines {
+  #lastAt = -Infinity;
+  #unsaid = 0;
+
+  constructor(private readonly everyMs: number) {}
+
+  take(now: number): number | undefined {
+    if (now - this.#lastAt < this.everyMs) {
+      this.#unsaid++;
+      return undefined;
+    }
+    const more = this.#unsaid;
+    this.#lastAt = now;
+    this.#unsaid = 0;
+    return more;
+  }
 }
 
 function describe(error: unknown): string {

@@ -39,8 +39,6 @@ describe('authentication', () => {
     const serviceUrl = bf.service.serviceUrl('webchat');
     const activity = webchatText('hello', serviceUrl);
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    // botbuilder prints each refused token to the console.
-    vi.spyOn(console, 'error').mockImplementation(() => {});
     for (const token of [
       bf.service.sign(serviceUrl, { key: stranger }),
       bf.service.sign(serviceUrl, { audience: '00000000-0000-0000-0000-000000000000' }),
