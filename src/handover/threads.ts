@@ -13,7 +13,8 @@ import { cardOf } from './card-of.ts';
 import { close, unseenInApp } from './closing.ts';
 import { line, word, type Line, type ThreadCommand } from './lines.ts';
 import { act, type AgentAction, type HandBack } from './actions.ts';
-import { closingNote, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
+import { agentState, saveAgentState } from './agent-state.ts';
+import { closingNote, commandText, endingStyles, parseAgentCommand, type AgentCommand, type AgentCommandName } from './commands.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { closingOf, holderOf, mayTouch, notOpen, threadLanguage, threadZone } from './lookups.ts';
 import { correctForCustomer, fromAgentToCustomer, relayedIn } from './relay.ts';
@@ -54,6 +55,8 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   });
   const reply = (answer: string) => toThread(ctx, tx, conversation, answer, fx);
   const language = threadLanguage(ctx, conversation);
+  // The rest of an album held for a command in a caption: kept, sent to no one, the topic told once already.
+  if (inbound.album !== undefined && (await agentState(tx, agent, stamp(ctx))).heldAlbum === inbound.album) return;
   if (conversation.status !== 'open') {
     // Who closed it and when, by name (the whole team reads the thread): a command about it is answered each time, as
     // in the agent's chat with the bot.
@@ -71,6 +74,15 @@ export async function agentInThread(ctx: DeskContext, tx: Tx, agent: Agent, inbo
   }
   if (!mayTouch(conversation, agent)) return reply(word(line('notInThreadTeam', agent.name, conversation.team === undefined ? undefined : ctx.directory.titled(conversation.team)), language));
   const command = parseAgentCommand(text, language);
+  // A command in a file's caption is neither carried out nor is the file sent, as in the agent's chat with the bot.
+  if (command && (inbound.attachments?.length ?? 0) > 0) {
+    if (inbound.album !== undefined) {
+      const state = await agentState(tx, agent, stamp(ctx));
+      state.heldAlbum = inbound.album;
+      saveAgentState(tx, agent, state);
+    }
+    return reply(word(line('commandWithFile', commandText(text).split(/\s/)[0] ?? ''), language));
+  }
   if (command && 'error' in command) return reply(command.error);
   if (command) return commandInThread(ctx, tx, agent, inbound, thread, conversation, command, fx, handBack);
   if (!text.trim() && !inbound.attachments?.length) {

@@ -242,6 +242,59 @@ describe('an agent on Telegram writes a command as a photo\'s caption', () => {
   });
 });
 
+describe('an agent in a team desk\'s topic sends a photo whose caption is a command', () => {
+  it('does nothing, and the topic says so in the team\'s language, as his chat with the bot does, rather than close and drop the photo', async () => {
+    for (const [language, said] of [
+      ['', 'Nothing was sent or done: a command does not go with a file. Send the file on its own for the customer, then /close again.'],
+      ['    language: ar\n', 'لم يُرسَل شيء ولم يُنفَّذ شيء: لا يُرسَل أمر مع ملف. أرسل الملف وحده إلى العميل، ثم أعد إرسال \u2068/close\u2069.'],
+    ] as const) {
+      const { app, api } = await takenByOmar(servers.setUp, language);
+      api.addFile('receipt', Buffer.from('\xff\xd8\xff\xe0 receipt', 'latin1'));
+      const before = deskMessages(api).length;
+      const laylaGot = api.callsOf('sendPhoto').length + api.callsOf('sendDocument').length;
+      const photo = inTopic({ id: OMAR, name: 'Omar' }, '');
+      delete photo.message.text;
+      Object.assign(photo.message, { photo: [{ file_id: 'receipt', file_unique_id: 'r', width: 800, height: 600, file_size: 13 }], caption: '/close refunded' });
+      expect(await post(app, photo)).toBe(200);
+      await eventually(() => deskMessages(api).length > before).catch(() => {
+        throw new Error(`the topic was not told; conversation #1 is ${JSON.stringify(app.store.conversation(1))}`);
+      });
+      // On the code before: "Closed #1 (refunded)." in the topic, and the receipt reached no one.
+      expect(deskMessages(api).slice(before)).toEqual([{ topic: 55, text: said, answers: undefined }]);
+      expect((await app.store.conversation(1))?.status).toBe('open');
+      expect(api.callsOf('sendPhoto').length + api.callsOf('sendDocument').length).toBe(laylaGot);
+    }
+  });
+});
+
+describe('an agent in a team desk\'s topic sends an album whose first photo has a command as its caption', () => {
+  it('holds the whole album, and the topic is told once, rather than Layla getting the photos after the first', async () => {
+    const { app, api } = await takenByOmar(servers.setUp);
+    const before = deskMessages(api).length;
+    const toLayla = () => api.calls.filter((call) => String(call.params.chat_id) === String(LAYLA)).length;
+    const laylaGot = toLayla();
+    // Telegram posts an album's updates at once, the captioned first photo first.
+    const updates = [0, 1, 2].map((index) => {
+      api.addFile(`held-${index}`, Buffer.from(`\xff\xd8\xff\xe0 receipt ${index}`, 'latin1'));
+      const photo = inTopic({ id: OMAR, name: 'Omar' }, '');
+      delete photo.message.text;
+      Object.assign(photo.message, {
+        media_group_id: 'closing', photo: [{ file_id: `held-${index}`, file_unique_id: `u-held-${index}`, width: 800, height: 600, file_size: 15 }],
+        ...(index === 0 ? { caption: '/close refunded' } : {}),
+      });
+      return photo;
+    });
+    expect(await Promise.all(updates.map((update) => post(app, update)))).toEqual([200, 200, 200]);
+    // A last plain message, so that whatever the album set off has left before it is read.
+    expect(await post(app, inTopic({ id: OMAR, name: 'Omar' }, 'Thanks for waiting'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('Thanks for waiting'));
+    // On the code before: Layla got the album's two other photos, then the text.
+    expect(api.calls.filter((call) => String(call.params.chat_id) === String(LAYLA)).slice(laylaGot).map((call) => call.method)).toEqual(['sendMessage']);
+    expect(toLayla()).toBe(laylaGot + 1);
+    expect(deskMessages(api).slice(before).map((said) => said.text)).toEqual(['Nothing was sent or done: a command does not go with a file. Send the file on its own for the customer, then /close again.']);
+  });
+});
+
 describe('an agent on Telegram sends an album whose first photo has a command as its caption', () => {
   it('holds the whole album, and tells Omar once, rather than send Sheena the photos after the first', async () => {
     const { api, cloud, omar, toldOmar } = await desk();
