@@ -204,6 +204,38 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('refuses a file over the limit in the page, before sending any of it, in the same words as the server, in English and in Arabic', async () => {
+    for (const [lang, said] of [
+      ['en', 'video.mp4 was not sent: the file is larger than 200 KB, the largest this chat takes'],
+      ['ar', 'لم يُرسل video.mp4: الملف أكبر من 200 كيلوبايت، وهو أقصى ما تقبله هذه الدردشة'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+      await page.goto(`${chat.url}/?lang=${lang}`);
+      await page.fill('#name', 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+      const posted: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/messages')) posted.push(request.url());
+      });
+      const delivered = chat.delivered.length;
+      await page.fill('#text', 'the whole tour');
+      const chooser = page.waitForEvent('filechooser');
+      await page.click('#attach');
+      await (await chooser).setFiles({ name: 'video.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(2 * 1024 * 1024) });
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('video.mp4'));
+      expect(await page.locator('#status').innerText()).toBe(said);
+      // The caption waits in the box for a smaller file.
+      expect(await page.inputValue('#text')).toBe('the whole tour');
+      await page.screenshot({ path: `/tmp/switchboard-webchat-too-large-${lang}.png` });
+      // On the code before: the page posted the 2 MB, and the server's 413 said the same words.
+      expect(posted).toEqual([]);
+      expect(chat.delivered.length).toBe(delivered);
+      await page.close();
+    }
+  }, 60_000);
+
   it('keeps showing pictures and opening files in tabs left open past their addresses\' lifetime: new addresses come without a reload', async () => {
     // Addresses that open their file for 4 s stand for a day's.
     const short = await webchatHarness({ openSessions: false, fileLinkMs: 4_000 });

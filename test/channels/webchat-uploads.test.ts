@@ -158,6 +158,40 @@ describe('web chat files', () => {
     expect((await chat.mediaFiles()).sort()).toEqual([chat.delivered[0]!.attachments![0]!.ref, `${chat.delivered[0]!.attachments![0]!.ref}.json`].sort());
   });
 
+  it('refuses a file its Content-Length says is over the limit before any of it is sent, in the same words', async () => {
+    chat = await webchatHarness({ maxBytes: 64 * 1024 });
+    const { port } = new URL(chat.url);
+    // A phone starting a 50 MB upload: its headers and the file part's head, then it waits for an answer before
+    // sending more (as a slow network makes it wait).
+    const answer = await new Promise<{ status: number; body: string } | 'no answer'>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/webchat/v-1/messages', headers: { 'content-type': 'multipart/form-data; boundary=big', 'content-length': String(50 * 1024 * 1024) } });
+      const waited = setTimeout(() => {
+        req.destroy();
+        resolve('no answer');
+      }, 5_000);
+      req.on('error', () => undefined);
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += String(chunk)));
+        res.on('end', () => {
+          clearTimeout(waited);
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.write('--big\r\ncontent-disposition: form-data; name="file"; filename="video.mp4"\r\ncontent-type: video/mp4\r\n\r\n');
+    });
+    // On the code before: no answer until 64 KB of the file had come.
+    expect(answer).not.toBe('no answer');
+    const { status, body } = answer as { status: number; body: string };
+    expect({ status, ...JSON.parse(body) }).toEqual({ status: 413, error: 'the file is larger than 64 KB, the largest this chat takes', kind: 'tooLarge', maxBytes: 64 * 1024 });
+    // A file at the limit, with the longest caption and name, still goes.
+    const full = form({ bytes: new Uint8Array(64 * 1024), type: 'image/png', name: 'just.png' }, { text: 'x'.repeat(20_000), name: 'ش'.repeat(100) });
+    expect((await upload(chat.url, 'v-1', full)).status).toBe(202);
+    expect(chat.delivered).toHaveLength(1);
+    expect(await chat.mediaFiles()).toHaveLength(2);
+  });
+
   it('refuses an empty file, one of no valid MIME type, two files, no file and unknown fields with 400 and what it is, keeping nothing', async () => {
     chat = await webchatHarness();
     const two = form({ bytes: png, type: 'image/png', name: 'a.png' });

@@ -810,6 +810,9 @@ function scheduleRead() {
 document.addEventListener('visibilitychange', scheduleRead);
 window.addEventListener('online', () => void flush());
 
+/** The largest file the chat takes (the server's `MAX_ATTACHMENT_MB`); 0 where the page was not told. */
+const MAX_FILE_BYTES = Number(document.querySelector('meta[name="switchboard-max-file-bytes"]')?.content) || 0;
+
 /** The longest wait between two tries of a file while offline or while the server fails. */
 const MAX_UPLOAD_WAIT_MS = 15_000;
 
@@ -832,6 +835,11 @@ function backOnline(ms) {
 async function upload(file) {
   const current = chat;
   const input = $('text');
+  // Over the largest file the chat takes: said at once, rather than after the phone sent it whole for nothing.
+  if (MAX_FILE_BYTES > 0 && file.size > MAX_FILE_BYTES) {
+    setStatus(words.fileNotSent(file.name, words.tooLargeToSend(describeBytes(MAX_FILE_BYTES, words.units))));
+    return false;
+  }
   const caption = input.value;
   const form = new FormData();
   if (caption.trim()) form.append('text', caption);

@@ -606,7 +606,7 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     mount(app: Express) {
       const router = express.Router();
       // The page drops a stream silent for three keep-alives: it went dead without a close.
-      mountPages(router, { streamSilenceMs: 3 * heartbeatMs, ...options.pages });
+      mountPages(router, { streamSilenceMs: 3 * heartbeatMs, ...options.pages }, () => host?.media.maxBytes);
       options.signIn.mount(router);
       router.post('/webchat/sessions', express.json({ limit: '4kb' }), createSession);
       router.post('/webchat/:session/messages', admit, limitPosts, used, express.json({ limit: '256kb' }), post);

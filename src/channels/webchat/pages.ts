@@ -51,11 +51,12 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * Mounts `/`, `/agent`, `/widget.js` and `/assets/*`.
+ * Mounts `/`, `/agent`, `/widget.js` and `/assets/*`. `maxFileBytes` is the largest file the chat takes, once known
+ * (the media store's): the page refuses a larger one before sending any of it.
  *
- *     mountPages(router, { title: 'Acme', embedOrigins: ['https://shop.example'] });
+ *     mountPages(router, { title: 'Acme', embedOrigins: ['https://shop.example'] }, () => host?.media.maxBytes);
  */
-export function mountPages(router: Router, given: Partial<PageOptions>): void {
+export function mountPages(router: Router, given: Partial<PageOptions>, maxFileBytes: () => number | undefined = () => undefined): void {
   const options = { ...DEFAULT_PAGE_OPTIONS, ...given };
   const chat = file('page.html')
     .replaceAll('{{title}}', escapeHtml(options.title))
@@ -78,7 +79,7 @@ export function mountPages(router: Router, given: Partial<PageOptions>): void {
     const embedded = req.query.embed === '1';
     // The widget's iframe: framed by the origins configured, so the frame rule is in the policy alone.
     if (embedded) res.removeHeader('x-frame-options');
-    html(res, chat.replace('{{embed}}', embedded ? 'embed' : ''), embedded ? embedAncestors : "'none'");
+    html(res, chat.replace('{{embed}}', embedded ? 'embed' : '').replace('{{maxFileBytes}}', String(maxFileBytes() ?? '')), embedded ? embedAncestors : "'none'");
   });
   router.get('/agent', (_req: Request, res: Response) => {
     html(res, console, "'none'");

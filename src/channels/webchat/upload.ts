@@ -57,6 +57,13 @@ export interface UploadOptions<T> {
  */
 export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, options: UploadOptions<T>): Promise<{ fields: T; media: StoredMedia }> {
   return new Promise((resolve, reject) => {
+    // A body its Content-Length says is longer than the largest file with the most its fields and part headers can
+    // take holds a file over the limit: refused before a byte of it is read, rather than once the limit was reached.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isSafeInteger(declared) && declared > mostBodyBytes(req, media.maxBytes, options)) {
+      reject(tooLarge(media.maxBytes));
+      return;
+    }
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -158,6 +165,19 @@ export function dropRest(req: IncomingMessage, ms = 5_000): void {
   req.resume();
 }
 
+/**
+ * The longest multipart body that may hold a file of `maxBytes` and the fields taken: each part's boundary line, its
+ * headers (busboy reads at most 16 KB of them) and, for a field, its longest value. Browsers send no preamble.
+ */
+function mostBodyBytes(req: IncomingMessage, maxBytes: number, options: Pick<UploadOptions<unknown>, 'fields' | 'maxFieldBytes'>): number {
+  const boundary = Buffer.byteLength(req.headers['content-type'] ?? '') + 8;
+  const parts = options.fields.length + 1;
+  return maxBytes + options.fields.length * options.maxFieldBytes + parts * (PART_HEADER_BYTES + boundary) + boundary;
+}
+
+/** The most of a part's headers busboy reads. */
+const PART_HEADER_BYTES = 16 * 1024;
+
 /** The file's bytes as they arrive, then a wait for the verdict on the whole request. */
 async function* bytesThen(stream: Readable, verdict: Promise<void>): AsyncIterable<Uint8Array> {
   for await (const chunk of stream) yield chunk as Uint8Array;
@@ -167,8 +187,12 @@ async function* bytesThen(stream: Readable, verdict: Promise<void>): AsyncIterab
 function toRefusal(error: unknown, maxBytes: number): Error {
   if (error instanceof UploadRefused) return error;
   if (error instanceof MediaRefusedError) {
-    if (error.reason === 'too-large') return new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 'tooLarge', maxBytes);
+    if (error.reason === 'too-large') return tooLarge(maxBytes);
     return new UploadRefused(error.message, error.reason === 'empty' ? 'empty' : 'fileType');
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function tooLarge(maxBytes: number): UploadRefused {
+  return new UploadRefused(`the file is larger than ${describeBytes(maxBytes)}, the largest this chat takes`, 'tooLarge', maxBytes);
 }
