@@ -393,6 +393,60 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('on a slow network sends what the visitor sent in the order they sent it: words after a picture still on its way go after it, words before it first', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    await page.goto(`${chat.url}/`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    const before = chat.delivered.length;
+    // A phone's slow upload: a file takes 2 s to reach the server, words go at once.
+    let slowed = 0;
+    await page.route('**/messages', async (route) => {
+      if (route.request().method() === 'POST' && (route.request().headers()['content-type'] ?? '').startsWith('multipart/')) {
+        slowed++;
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+      await route.continue();
+    });
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await chooser).setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png(64, 48) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('receipt.png'));
+    await page.fill('#text', 'that is the receipt from Monday');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => chat.delivered.length - before, { timeout: 20_000 }).toBe(2);
+    // On the code before: the words reached the agent first, the picture they speak of after them.
+    expect(chat.delivered.slice(before).map((message) => message.text ?? message.attachments?.[0]?.name)).toEqual(['receipt.png', 'that is the receipt from Monday']);
+    expect(slowed).toBe(1);
+    await page.locator('.msg.contact').nth(1).waitFor();
+    expect(await page.locator('.msg.contact').evaluateAll((shown) => shown.map((one) => one.querySelector('img.thumb') ? 'picture' : one.textContent))).toEqual(['picture', expect.stringContaining('that is the receipt from Monday')]);
+
+    // Now the words are slow (the server busy: 503 twice), and a picture is chosen right after them: it goes after them.
+    await page.unroute('**/messages');
+    let busy = 2;
+    await page.route('**/messages', async (route) => {
+      if (route.request().method() === 'POST' && (route.request().headers()['content-type'] ?? '').startsWith('application/json') && busy > 0) {
+        busy--;
+        await route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '1' }, body: JSON.stringify({ error: 'starting', kind: 'unavailable' }) });
+        return;
+      }
+      await route.continue();
+    });
+    await page.fill('#text', 'and the one from Tuesday:');
+    await page.press('#text', 'Enter');
+    const again = page.waitForEvent('filechooser');
+    await page.click('#attach');
+    await (await again).setFiles({ name: 'tuesday.png', mimeType: 'image/png', buffer: png(64, 48) });
+    await expect.poll(() => chat.delivered.length - before, { timeout: 20_000 }).toBe(4);
+    // On the code before: the picture went while the words waited for the server, and came first.
+    expect(chat.delivered.slice(before + 2).map((message) => message.text ?? message.attachments?.[0]?.name)).toEqual(['and the one from Tuesday:', 'tuesday.png']);
+    await page.locator('.msg.contact img.thumb').nth(1).waitFor();
+    await page.screenshot({ path: '/tmp/switchboard-webchat-slow-order.png' });
+    await page.close();
+  }, 60_000);
+
   it('shows an agent\'s answer that came while its event stream had gone silent: the page drops a stream that says nothing, not even a keep-alive, and connects again', async () => {
     const proxy = await freezingProxy(new URL(chat.url).port);
     const page = await browser.newPage({ viewport: { width: 390, height: 760 } });

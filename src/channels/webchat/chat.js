@@ -606,38 +606,48 @@ function send(body, text) {
   void flush();
 }
 
-let flushing = false;
+/**
+ * Files chosen and not sent yet: a reload or closing the tab would lose them (the browser holds them), so it asks
+ * first; and words sent after them wait for them.
+ */
+let uploading = 0;
+/** The sending under way, if any: one at a time, so what waits goes in order. */
+let flushing;
 let retryTimer;
 
-/** Sends what waits, in order; stops at the first that cannot go now, and tries again later. */
-async function flush() {
-  if (flushing || !chat) return;
-  flushing = true;
+/**
+ * Sends what waits, in order; stops at the first that cannot go now, and tries again later. While a file is on its
+ * way, words sent after it wait for it: only those in `ahead` (sent before the file was chosen) go.
+ */
+function flush(ahead) {
+  if (!chat) return Promise.resolve();
+  if (!flushing) flushing = sendPending(ahead).finally(() => (flushing = undefined));
+  return flushing;
+}
+
+async function sendPending(ahead) {
   clearTimeout(retryTimer);
   const current = chat;
-  try {
-    while (pending.length > 0) {
-      const item = pending[0];
-      const outcome = await post(current, item);
-      // The visitor left this chat meanwhile (here or in another tab): what it answered is no longer shown.
-      if (chat !== current) return;
-      if (outcome.lost) return lost(words.ended);
-      if (outcome.retry) {
-        setStatus(outcome.status);
-        retryTimer = setTimeout(() => void flush(), outcome.retry);
-        return;
-      }
-      forget(item.clientId);
-      if (outcome.refused) {
-        setMark(item.clientId, 'failed', words.notSent(outcome.refused));
-        setStatus(words.notSent(outcome.refused));
-      } else {
-        setMark(item.clientId, 'sent');
-        setStatus('');
-      }
+  while (pending.length > 0) {
+    const item = pending[0];
+    if (uploading > 0 && !ahead?.has(item.clientId)) return;
+    const outcome = await post(current, item);
+    // The visitor left this chat meanwhile (here or in another tab): what it answered is no longer shown.
+    if (chat !== current) return;
+    if (outcome.lost) return lost(words.ended);
+    if (outcome.retry) {
+      setStatus(outcome.status);
+      retryTimer = setTimeout(() => void flush(), outcome.retry);
+      return;
     }
-  } finally {
-    flushing = false;
+    forget(item.clientId);
+    if (outcome.refused) {
+      setMark(item.clientId, 'failed', words.notSent(outcome.refused));
+      setStatus(words.notSent(outcome.refused));
+    } else {
+      setMark(item.clientId, 'sent');
+      setStatus('');
+    }
   }
 }
 
@@ -878,18 +888,36 @@ async function upload(file) {
   return false;
 }
 
-/** Files being sent now: a reload or closing the tab would lose them (the browser holds them), so it asks first. */
-let uploading = 0;
 window.addEventListener('beforeunload', (event) => {
   if (uploading > 0) event.preventDefault();
 });
 
+/** Files go one choice after another, each after the words sent before it was chosen, and before those sent after. */
+let fileLane = Promise.resolve();
+
 async function uploadAll(files) {
   uploading++;
-  try {
+  const ahead = new Set(pending.map((item) => item.clientId));
+  const run = fileLane.then(async () => {
+    await sentAhead(ahead);
     for (const file of files) if (!(await upload(file))) return;
+  });
+  fileLane = run.catch(() => undefined);
+  try {
+    await run;
   } finally {
     uploading--;
+    void flush();
+  }
+}
+
+/** Resolves once the words in `ahead` are sent (or refused), trying again while the connection is away. */
+async function sentAhead(ahead) {
+  const current = chat;
+  const waiting = () => chat === current && pending.some((item) => ahead.has(item.clientId));
+  while (waiting()) {
+    await flush(ahead);
+    if (waiting()) await backOnline(1000);
   }
 }
 
