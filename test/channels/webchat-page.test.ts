@@ -326,6 +326,26 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('sends nothing for a box holding only a direction mark, as for one holding only spaces, rather than an empty-looking message to the agent', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    await page.goto(`${chat.url}/?lang=ar`);
+    await page.fill('#name', 'ليلى');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    const before = chat.delivered.length;
+    await page.fill('#text', '\u200f \u200b');
+    await page.press('#text', 'Enter');
+    await page.fill('#text', 'مرحبا');
+    await page.press('#text', 'Enter');
+    // Sent in order: once "مرحبا" is stored, anything sent before it is too.
+    await page.locator('.msg.contact:has-text("مرحبا") .mark.sent').waitFor();
+    // On the code before: an empty bubble, and an empty message for the agent, before "مرحبا".
+    expect(chat.delivered.slice(before).map((message) => message.text)).toEqual(['مرحبا']);
+    expect(await page.locator('.msg.contact').count()).toBe(1);
+    await page.close();
+  }, 60_000);
+
   it('links an address an agent writes without the punctuation after it, in Arabic as in English: every link opens the page meant', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 760 }, locale: 'ar' });
     await page.goto(`${chat.url}/?lang=ar`);

@@ -119,6 +119,8 @@ describe('web chat', () => {
       ['unknown field', { body: '{"txt":"hello"}' }, /unknown field "txt"/],
       ['wrong type', { body: '{"text": 42}' }, /text: Expected string/],
       ['empty text', { body: '{"text":"   "}' }, /text is empty/],
+      // What an Arabic keyboard may leave in an emptied box: the agent would get an empty message.
+      ['only invisible marks', { body: JSON.stringify({ text: '\u200f \u200b\u200e' }) }, /text is empty/],
       ['too long', { body: JSON.stringify({ text: 'x'.repeat(20_001) }) }, /longer than 20000/],
       ['not an object', { body: '[1,2]' }, /JSON object/],
     ];

@@ -952,13 +952,15 @@ $('send').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('text');
   const text = input.value;
-  if (!text.trim() || !fits()) return;
+  if (BLANK.test(text) || !fits()) return;
   setBox('');
   const quoted = replyTo;
   replyTo = undefined;
   quote.hidden = true;
   send({ text, ...(quoted ? { replyTo: quoted } : {}) }, text);
 });
+/** Nothing visible: spaces, and marks an emptied box may keep (a direction mark an Arabic keyboard put in). */
+const BLANK = /^[\s\p{Cf}]*$/u;
 const picker = $('file');
 $('attach').onclick = () => picker.click();
 picker.onchange = async () => {

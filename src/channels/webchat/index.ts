@@ -12,7 +12,7 @@ import type { Message, TextStyle, TextStyleName } from '../../store/types.ts';
 import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Fanout } from '../../shared/fanout.ts';
 import type { Logger } from '../../shared/log.ts';
-import { storable } from '../../shared/text.ts';
+import { blank, storable } from '../../shared/text.ts';
 import { kindOf, setMediaHeaders, toWebchatAttachment, type WebchatAttachment } from './attachments.ts';
 import { hashToken, newSession, refuse, SessionGate, type Admitted, type AgentSignIn, type Refusal, type WebchatAgents, type WebchatSessions } from './auth.ts';
 import { fileLink, plainLink } from './file-links.ts';
@@ -63,7 +63,8 @@ const postBody = z
   })
   .strict()
   .refine((body) => (body.text === undefined) !== (body.choice === undefined), 'send exactly one of "text" or "choice"')
-  .refine((body) => body.text === undefined || body.text.trim().length > 0, 'text is empty');
+  // Nothing visible (spaces, a direction mark a keyboard put in, a zero-width space) would reach the agent as an empty message.
+  .refine((body) => body.text === undefined || !blank(body.text), 'text is empty');
 
 /** A file's caption and the sender's details, as multipart form fields (all text). */
 const uploadFields = z
