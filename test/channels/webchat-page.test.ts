@@ -326,6 +326,32 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.close();
   }, 60_000);
 
+  it('sends the other files dropped with one too large, and says which did not go, each on its own line', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
+    await page.goto(`${chat.url}/`);
+    await page.fill('#name', 'Layla');
+    await page.click('#start');
+    await page.locator('#text').waitFor();
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+    const before = chat.delivered.length;
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['first page'], 'page-1.txt', { type: 'text/plain' }));
+      transfer.items.add(new File([new Uint8Array(300 * 1024)], 'scan.pdf', { type: 'application/pdf' }));
+      transfer.items.add(new File([new Uint8Array(0)], 'empty.txt', { type: 'text/plain' }));
+      transfer.items.add(new File(['second page'], 'page-2.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+    await expect.poll(() => chat.delivered.length - before, { timeout: 20_000 }).toBe(2);
+    // On the code before: page-1.txt went, and nothing after scan.pdf.
+    expect(chat.delivered.slice(before).map((message) => message.attachments?.[0]?.name)).toEqual(['page-1.txt', 'page-2.txt']);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('empty.txt'));
+    expect(await page.locator('#status').innerText()).toBe('scan.pdf was not sent: the file is larger than 200 KB, the largest this chat takes\nempty.txt was not sent: the file is empty');
+    await page.screenshot({ path: '/tmp/switchboard-webchat-dropped-some-refused.png' });
+    await page.close();
+  }, 60_000);
+
   it('sends nothing for a box holding only a direction mark, as for one holding only spaces, rather than an empty-looking message to the agent', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 760 } });
     await page.goto(`${chat.url}/?lang=ar`);

@@ -839,17 +839,15 @@ function backOnline(ms) {
   });
 }
 
-// A file, with what is in the text box as its caption. Not kept across a reload (the browser holds the file, and asks
-// before one while it is sent: `uploading`). Offline, it waits for the connection as a text does, however long that
-// takes; the server failing it is tried a few times.
+// A file, with what is in the text box as its caption: true once sent, the line saying why when refused for what it
+// is, false when nothing more can go now (the chat ended, the server failing). Not kept across a reload (the browser
+// holds the file, and asks before one while it is sent: `uploading`). Offline, it waits for the connection as a text
+// does, however long that takes; the server failing it is tried a few times.
 async function upload(file) {
   const current = chat;
   const input = $('text');
   // Over the largest file the chat takes: said at once, rather than after the phone sent it whole for nothing.
-  if (MAX_FILE_BYTES > 0 && file.size > MAX_FILE_BYTES) {
-    setStatus(words.fileNotSent(file.name, words.tooLargeToSend(describeBytes(MAX_FILE_BYTES, words.units))));
-    return false;
-  }
+  if (MAX_FILE_BYTES > 0 && file.size > MAX_FILE_BYTES) return words.fileNotSent(file.name, words.tooLargeToSend(describeBytes(MAX_FILE_BYTES, words.units)));
   const caption = input.value;
   const form = new FormData();
   if (caption.trim()) form.append('text', caption);
@@ -879,7 +877,9 @@ async function upload(file) {
         await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(res.headers.get('retry-after')) || 3)));
         continue;
       }
-      if (res.status < 500 || ++failures >= 5) return false;
+      // Refused for what it is (too large, empty…): the visitor's other files still go.
+      if (res.status < 500) return words.fileNotSent(file.name, reason);
+      if (++failures >= 5) return false;
     } catch {
       setStatus(words.offlineRetrying);
     }
@@ -900,7 +900,14 @@ async function uploadAll(files) {
   const ahead = new Set(pending.map((item) => item.clientId));
   const run = fileLane.then(async () => {
     await sentAhead(ahead);
-    for (const file of files) if (!(await upload(file))) return;
+    const refused = [];
+    for (const file of files) {
+      const outcome = await upload(file);
+      if (outcome === false) return;
+      if (outcome !== true) refused.push(outcome);
+    }
+    // Each file refused, on a line of its own, after the others went.
+    if (refused.length > 0) setStatus(refused.join('\n'));
   });
   fileLane = run.catch(() => undefined);
   try {
