@@ -38,7 +38,7 @@ describe('web chat sessions', () => {
 
   it('refuses a session name, or anything but a name, in the body: no one picks their session, an agent\'s least of all', async () => {
     const app = await start(await shippedDataDir());
-    for (const body of ['{"session":"agent-omar"}', '{"name":"Omar","session":"agent-omar"}', '[]', '{"name":""}']) {
+    for (const body of ['{"session":"agent-omar"}', '{"name":"Omar","session":"agent-omar"}', '[]', '{"name":""}', JSON.stringify({ name: '\u200f \u200b' })]) {
       const res = await fetch(`${app.url}/webchat/sessions`, { method: 'POST', headers: json(), body });
       expect(res.status, body).toBe(400);
     }

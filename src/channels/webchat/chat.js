@@ -153,12 +153,15 @@ function askName(note = '') {
   $('name').focus();
 }
 
+/** Nothing visible: spaces, and marks an emptied box may keep (a direction mark an Arabic keyboard put in). */
+const BLANK = /^[\s\p{Cf}]*$/u;
+
 $('hello').addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = $('name').value.trim().slice(0, 100);
   // Spaces alone are no name, said as an empty box is: in the page's words (the form is novalidate, for the
   // browser's own "fill out this field" is in its language, and lets spaces through).
-  if (!name) {
+  if (BLANK.test(name)) {
     $('hello-status').textContent = words.nameNeeded;
     $('name').focus();
     return;
@@ -966,8 +969,6 @@ $('send').addEventListener('submit', (event) => {
   quote.hidden = true;
   send({ text, ...(quoted ? { replyTo: quoted } : {}) }, text);
 });
-/** Nothing visible: spaces, and marks an emptied box may keep (a direction mark an Arabic keyboard put in). */
-const BLANK = /^[\s\p{Cf}]*$/u;
 const picker = $('file');
 $('attach').onclick = () => picker.click();
 picker.onchange = async () => {

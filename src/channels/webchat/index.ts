@@ -49,7 +49,8 @@ const text = z.string().max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LEN
 // NUL, no lone surrogate), else two ids could become one in PostgreSQL, which replaces those characters.
 const clientId = z.string().min(1).max(128, 'clientId is longer than 128 characters')
   .refine(storable, 'clientId must be plain text: no NUL character and no lone surrogate');
-const name = z.string().trim().min(1).max(100, 'name is longer than 100 characters');
+// Direction marks or zero-width spaces alone are no name: agents would read none (`personName`).
+const name = z.string().trim().min(1).max(100, 'name is longer than 100 characters').refine((value) => !blank(value), 'name has nothing visible in it');
 /** The id of the message this one quotes (an agent answering one customer among several): a store id, so a safe integer. */
 const replyTo = z.number().int().positive().safe();
 
