@@ -288,6 +288,21 @@ export interface ChannelHost {
    * channel without it keeps them in its memory.
    */
   keyboards?: KeptKeyboards;
+  /**
+   * The channel's bookmark in the store: how far it has read what came in (for WhatsApp Web, the time of the newest
+   * message handled), kept through a restart, for a channel that reads again on reconnecting what it missed.
+   */
+  mark?: ChannelMark;
+}
+
+/**
+ * One value per channel, kept in the store.
+ *
+ *     await host.mark?.write('2026-12-07T08:00:00.000Z'); await host.mark?.read(); // '2026-12-07T08:00:00.000Z'
+ */
+export interface ChannelMark {
+  read(): Promise<string | undefined>;
+  write(value: string): Promise<void>;
 }
 
 /**

@@ -116,6 +116,7 @@ const schema = z.object({
   PUBLIC_URL: url.optional(),
   WHATSAPP_WEB: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
   CHROMIUM_PATH: optionalText,
+  WHATSAPP_CATCH_UP_WITHIN: durationOrOff.default('24h'),
   WHATSAPP_PAIRING_NUMBER: z
     .string()
     .trim()

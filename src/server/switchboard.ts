@@ -16,6 +16,7 @@ import { Outbox, type OutboxOptions, type WaitingReplies } from '../bot/outbox.t
 import { refuseWhileUnavailable, Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { keptKeyboards } from '../bot/kept-keyboards.ts';
+import { channelMark } from '../bot/channel-marks.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
@@ -115,7 +116,7 @@ export interface StartOptions {
    * With WHATSAPP_WEB=1: the client and timings of WhatsApp Web. Tests give a fake client (`createClient`) and short
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
-  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'sendTimeoutMs' | 'showQr' | 'root'>;
+  whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'catchUpMaxChats' | 'catchUpMaxMessages' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'sendTimeoutMs' | 'showQr' | 'root'>;
   /** The outbox's delays between attempts at a send (`OutboxOptions`); tests give short ones, a clock they move tells the age. */
   outbox?: Pick<OutboxOptions, 'retryDelaysMs' | 'longWaitMs'>;
   /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */
@@ -492,6 +493,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         sentUpTo: (address, upTo, status) => refuseWhileUnavailable(sentUpTo(parts.store, channel.name, address, upTo, status)),
         referenceOf: (address) => refuseWhileUnavailable(referenceOf(parts.store, channel.name, address)),
         keyboards: keptKeyboards(parts.store, channel.name),
+        mark: channelMark(parts.store, channel.name),
       });
     }
     await running.start();
@@ -774,6 +776,7 @@ async function createChannels(
       ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}),
       ...(adminSignedIn ? { adminSignedIn } : {}),
       ...(config.WHATSAPP_PAIRING_NUMBER ? { pairingNumber: config.WHATSAPP_PAIRING_NUMBER } : {}),
+      catchUpWithinMs: config.WHATSAPP_CATCH_UP_WITHIN,
       log: log.child({ channel: WHATSAPP_WEB }),
       agentNumbers: () => directory.agents().flatMap((agent) => agent.identities.filter((i) => i.channel === WHATSAPP_WEB).map((i) => i.id)),
       ...whatsappWeb,

@@ -43,6 +43,17 @@ export interface WaMessage {
   reaction?: { emoji: string; to: string };
 }
 
+/** A chat as the client lists it (`getChats`). */
+export interface WaChat {
+  /** `…@c.us`, `…@lid`, `…@g.us`, `status@broadcast`… */
+  id: string;
+  isGroup: boolean;
+  /** Messages others wrote that nobody has read yet; -1 for a chat someone marked unread by hand. */
+  unreadCount: number;
+  /** Its last activity, in seconds since the epoch. */
+  timestamp?: number;
+}
+
 /** A downloaded file: base64 bytes, as the library gives them. */
 export interface DownloadedMedia {
   data: string;
@@ -127,6 +138,10 @@ export interface WhatsAppClient {
   numberId(digits: string): Promise<string | undefined>;
   /** For each id (`…@lid` or `…@c.us`), the lid and the phone id WhatsApp can tell, where it can. */
   lidAndPhone(ids: string[]): Promise<{ lid?: string; phone?: string }[]>;
+  /** The chats WhatsApp Web has loaded. */
+  chats(): Promise<WaChat[]>;
+  /** The newest `limit` messages others wrote in a chat, oldest first (whatsapp-web.js's `fetchMessages`). */
+  chatMessages(chatId: string, limit: number): Promise<WaMessage[]>;
   /** Closes the browser. */
   destroy(): Promise<void>;
 }

@@ -1,14 +1,16 @@
 // The WhatsApp Web channel on whatsapp-web.js, wired from its parts: the session's life (session.ts: QR codes, ready,
 // reconnects) over a client behind our own interface (client.ts; library.ts is the real one), the QR page
-// (qr-page.ts), messages in (receive.ts, decode.ts for the wire format, identities.ts for lid ↔ phone) and out
-// (send.ts, render.ts), with own-sends.ts telling our sends from the phone owner's and choices.ts the numbered lists.
+// (qr-page.ts), messages in (receive.ts, decode.ts for the wire format, identities.ts for lid ↔ phone, catch-up.ts for
+// those written while the session was away) and out (send.ts, render.ts), with own-sends.ts telling our sends from the
+// phone owner's and choices.ts the numbered lists.
 import type { Express, Request } from 'express';
 import QRCode from 'qrcode';
 import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
 import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
+import { catchUp } from './catch-up.ts';
 import { ChoiceMemory } from './choices.ts';
-import type { WhatsAppClient, WhatsAppClientFactory } from './client.ts';
+import type { WaMessage, WhatsAppClient, WhatsAppClientFactory } from './client.ts';
 import { Identities } from './identities.ts';
 import { chromiumArgs, createLibraryClient } from './library.ts';
 import { OwnSends } from './own-sends.ts';
@@ -23,6 +25,9 @@ export type { SessionStatus } from './session.ts';
 
 /** The channel's name, in messages, identities and team.yaml's `whatsapp:`. */
 export const WHATSAPP_WEB = 'whatsapp-web';
+
+/** How far back a catch-up reads by default: a day. */
+const CATCH_UP_WITHIN_MS = 24 * 3_600_000;
 
 /** People known to be on WhatsApp, remembered at most. */
 const MAX_KNOWN = 20_000;
@@ -56,6 +61,15 @@ export interface WhatsAppWebOptions {
   deliverRetryMs?: number;
   /** How long one send may take before it fails for now (default 120 s): WhatsApp Web's page may stop answering. */
   sendTimeoutMs?: number;
+  /**
+   * How far back a catch-up reads, when the session becomes ready, the messages written while it was away (default
+   * 24 h, `WHATSAPP_CATCH_UP_WITHIN`; 0: none are read). Older ones stay unread, counted in the log.
+   */
+  catchUpWithinMs?: number;
+  /** Chats one catch-up reads at most (default 50): the ones waiting longest first. */
+  catchUpMaxChats?: number;
+  /** Messages one catch-up reads at most in a chat (default 20): its newest. */
+  catchUpMaxMessages?: number;
   /** Shows a new QR code in the terminal (default: drawn on stderr). */
   showQr?: (qr: string) => void;
   /** Chromium runs without its sandbox as root (default: whether this process runs as root). */
@@ -86,6 +100,37 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
   };
   let host: ChannelHost | undefined;
   let receiver: Receiver | undefined;
+  // The time of the newest message handled (seconds since the epoch), kept in the store: a catch-up reads from there.
+  let mark: number | undefined;
+  let marking = Promise.resolve();
+  const handled = (message: WaMessage) => {
+    // WhatsApp's clock may run ahead of ours: a mark in the future would hide what comes before it.
+    const at = Math.min(message.timestamp ?? 0, Math.floor(Date.now() / 1000));
+    if (at <= (mark ?? 0)) return;
+    mark = at;
+    marking = marking
+      .then(() => host?.mark?.write(new Date(at * 1000).toISOString()))
+      .catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not keep how far WhatsApp Web has read'));
+  };
+  const readMissed = async () => {
+    const client = session.ready();
+    const withinMs = options.catchUpWithinMs ?? CATCH_UP_WITHIN_MS;
+    if (!client || !receiver || withinMs <= 0) return;
+    const taking = receiver;
+    const release = taking.hold();
+    try {
+      await catchUp({
+        client, mark, withinMs, log,
+        maxChats: options.catchUpMaxChats ?? 50,
+        maxMessages: options.catchUpMaxMessages ?? 20,
+        missed: (message) => taking.missed(client, message),
+      });
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'WhatsApp Web could not read the messages written while it was away');
+    } finally {
+      release();
+    }
+  };
 
   const session = new Session({
     createClient: options.createClient ?? createLibraryClient,
@@ -102,7 +147,10 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
     ...(options.downAfterMs !== undefined ? { downAfterMs: options.downAfterMs } : {}),
     showQr: options.showQr ?? drawQr,
-    ready: () => host?.up?.(),
+    ready: () => {
+      host?.up?.();
+      void readMissed();
+    },
     attach: (client: WhatsAppClient) => {
       client.on('message', (message) => receiver?.received(client, message));
       client.on('message_create', (message) => receiver?.created(client, message));
@@ -146,8 +194,12 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
         identities,
         agentNumbers: options.agentNumbers ?? (() => []),
         seen,
+        handled,
         ...(options.deliverRetryMs !== undefined ? { retryMs: options.deliverRetryMs } : {}),
       });
+      const kept = await started.mark?.read();
+      const at = kept !== undefined ? Date.parse(kept) : NaN;
+      if (!Number.isNaN(at)) mark = Math.floor(at / 1000);
       // Linking may wait for a person: the server serves meanwhile, and the session's state is in the health check.
       session.start();
     },
@@ -160,6 +212,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     async stop() {
       await session.stop();
       await receiver?.stop();
+      await marking;
       own.clear();
     },
   };

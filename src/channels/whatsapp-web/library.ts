@@ -2,7 +2,7 @@
 // only when the channel starts, so a server without WHATSAPP_WEB=1 never loads it; its classes stay in this file.
 import { join } from 'node:path';
 import type wwebjs from 'whatsapp-web.js';
-import type { ClientSettings, DownloadedMedia, OutgoingContent, WaMessage, WhatsAppClient, WhatsAppEvents } from './client.ts';
+import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WhatsAppClient, WhatsAppEvents } from './client.ts';
 
 type Library = typeof wwebjs;
 
@@ -133,6 +133,22 @@ class LibraryClient implements WhatsAppClient {
   async lidAndPhone(ids: string[]): Promise<{ lid?: string; phone?: string }[]> {
     const found = await this.client.getContactLidAndPhone(ids);
     return found.map((pair) => ({ ...(pair.lid ? { lid: pair.lid } : {}), ...(pair.pn ? { phone: pair.pn } : {}) }));
+  }
+
+  async chats(): Promise<WaChat[]> {
+    const chats = await this.client.getChats();
+    return chats.map((chat) => ({
+      id: chat.id._serialized, isGroup: chat.isGroup, unreadCount: chat.unreadCount,
+      ...(typeof chat.timestamp === 'number' ? { timestamp: chat.timestamp } : {}),
+    }));
+  }
+
+  async chatMessages(chatId: string, limit: number): Promise<WaMessage[]> {
+    // Typed as always found, the library's chat is undefined for a chat WhatsApp Web has not loaded.
+    const chat = (await this.client.getChatById(chatId)) as wwebjs.Chat | undefined;
+    if (!chat) return [];
+    const messages = await chat.fetchMessages({ limit, fromMe: false });
+    return messages.sort((a, b) => a.timestamp - b.timestamp).map((message) => this.#plain(message));
   }
 
   destroy(): Promise<void> {

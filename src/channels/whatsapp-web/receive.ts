@@ -27,6 +27,8 @@ export interface ReceiverOptions {
   agentNumbers: () => readonly string[];
   /** Called with every person's address a message came from: it is on WhatsApp. */
   seen: (address: string) => void;
+  /** Told of each message someone else wrote, once it is stored: the channel's mark moves on. */
+  handled?: (message: WaMessage) => void;
   /** Pause before trying to store a message again (default 1000 ms, then doubled); three tries in all. */
   retryMs?: number;
   /** How long downloading one file may take (default 60 s). */
@@ -44,6 +46,8 @@ export class Receiver {
   /** The tail of each chat's line of messages. */
   readonly #chats = new Map<string, Promise<void>>();
   readonly #running = new Set<Promise<void>>();
+  /** While a catch-up reads what was missed: what the client reports meanwhile waits, to come after it. */
+  #held: [string, () => Promise<void>][] | undefined;
   #stopping = false;
 
   constructor(options: ReceiverOptions) {
@@ -53,6 +57,26 @@ export class Receiver {
   /** A message someone else wrote. */
   received(client: WhatsAppClient, message: WaMessage): void {
     this.#enqueue(message.from, () => this.#handle(client, message, decodeMessage(message, { echo: false, receivedAt: new Date() }), false));
+  }
+
+  /**
+   * Holds what the client reports until `release` is called, so that messages read again (`missed`) come in their
+   * chat's line before anything newer.
+   *
+   *     const release = receiver.hold(); for (const message of unread) receiver.missed(client, message); release();
+   */
+  hold(): () => void {
+    const held: [string, () => Promise<void>][] = [];
+    this.#held = held;
+    return () => {
+      if (this.#held === held) this.#held = undefined;
+      for (const [chatId, work] of held) this.#enqueue(chatId, work);
+    };
+  }
+
+  /** A message someone else wrote while the session was away, read again: handled as if it had just come. */
+  missed(client: WhatsAppClient, message: WaMessage): void {
+    this.#enqueue(message.from, () => this.#handle(client, message, decodeMessage(message, { echo: false, receivedAt: new Date() }), false), true);
   }
 
   /** A new message in any chat; only those the business wrote, and this channel did not send, are handed on. */
@@ -101,8 +125,12 @@ export class Receiver {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
-  #enqueue(chatId: string, work: () => Promise<void>): void {
+  #enqueue(chatId: string, work: () => Promise<void>, missed = false): void {
     if (this.#stopping) return;
+    if (this.#held && !missed) {
+      this.#held.push([chatId, work]);
+      return;
+    }
     const previous = this.#chats.get(chatId) ?? Promise.resolve();
     const next = previous.then(work).catch((error: unknown) => this.#options.log.error({ err: describe(error), chat: chatId }, 'WhatsApp message handling failed'));
     this.#chats.set(chatId, next);
@@ -137,6 +165,7 @@ export class Receiver {
       }
     }
     if (!(await this.#deliver(client, message, inbound, file))) return;
+    if (!echo) this.#options.handled?.(message);
     if (agentNumber === undefined) await identities.tell(host, channel, address, other);
   }
 

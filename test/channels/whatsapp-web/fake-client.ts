@@ -1,7 +1,7 @@
 // A fake of WhatsApp Web behind the channel's WhatsAppClient interface: no browser. The test plays WhatsApp's side
 // (emits qr, ready, messages…) and reads what the channel did (sends, pairing requests, destroys). Like the real one,
 // a send reports its own `message_create` before `sendMessage` resolves.
-import type { ClientSettings, DownloadedMedia, OutgoingContent, WaMessage, WhatsAppClient, WhatsAppEvents } from '../../../src/channels/whatsapp-web/client.ts';
+import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WhatsAppClient, WhatsAppEvents } from '../../../src/channels/whatsapp-web/client.ts';
 
 export const OWN = '15550000000@c.us';
 
@@ -26,6 +26,12 @@ export class FakeWhatsApp {
   readonly notOnWhatsApp = new Set<string>();
   /** lid ↔ phone pairs WhatsApp can tell, as ids: { lid: '98765@lid', phone: '15551234567@c.us' }. */
   readonly pairs: { lid: string; phone: string }[] = [];
+  /**
+   * Messages people wrote that the phone shows unread, in any chat: what a client lists when asked for its chats (a
+   * chat's unread count) and their messages. They stay unread until the test takes them off, as in a chat nobody
+   * answers from the phone.
+   */
+  readonly unread: WaMessage[] = [];
   /** When set, the next sendMessage rejects with it. */
   sendError: unknown;
 
@@ -130,6 +136,19 @@ export class FakeClient implements WhatsAppClient {
 
   async lidAndPhone(ids: string[]): Promise<{ lid?: string; phone?: string }[]> {
     return ids.map((id) => this.world.pairs.find((pair) => pair.lid === id || pair.phone === id) ?? {});
+  }
+
+  async chats(): Promise<WaChat[]> {
+    const ids = [...new Set(this.world.unread.map((message) => message.from))];
+    return ids.map((id) => {
+      const messages = this.world.unread.filter((message) => message.from === id);
+      return { id, isGroup: id.endsWith('@g.us'), unreadCount: messages.length, timestamp: Math.max(...messages.map((message) => message.timestamp ?? 0)) };
+    });
+  }
+
+  async chatMessages(chatId: string, limit: number): Promise<WaMessage[]> {
+    const messages = this.world.unread.filter((message) => message.from === chatId && !message.fromMe);
+    return messages.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0)).slice(-limit);
   }
 
   async destroy(): Promise<void> {

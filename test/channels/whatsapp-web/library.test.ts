@@ -9,6 +9,8 @@ import { chromiumArgs, libraryClientOptions, wrapLibraryClient } from '../../../
 
 /** The library's Message class: its typings declare Message as an interface only. */
 const Message = (wwebjs as unknown as { Message: new (client: unknown, data: unknown) => wwebjs.Message }).Message;
+/** The library's PrivateChat and GroupChat classes, built from raw chat models as getChats builds them. */
+const { PrivateChat, GroupChat } = wwebjs as unknown as Record<'PrivateChat' | 'GroupChat', new (client: unknown, data: unknown) => wwebjs.Chat>;
 
 class StubClient extends EventEmitter {
   readonly sent: { chatId: string; content: unknown; options: Record<string, unknown> }[] = [];
@@ -37,6 +39,30 @@ function wrapped() {
 }
 
 describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
+  it('lists the chats with their unread counts, and reads a chat\'s newest messages from others, oldest first', async () => {
+    const { stub, client } = wrapped();
+    const LAYLA = '15551234567@c.us';
+    const asked: unknown[] = [];
+    const models = [
+      raw({ id: id(false, LAYLA, 'B'), from: LAYLA, to: '15550000000@c.us', body: 'second', t: 1_763_950_060 }),
+      raw({ id: id(false, LAYLA, 'A'), from: LAYLA, to: '15550000000@c.us', body: 'first', t: 1_763_950_000 }),
+    ];
+    Object.assign(stub, {
+      getChats: async () => [
+        new PrivateChat(stub, { id: { _serialized: LAYLA }, isGroup: false, unreadCount: 2, t: 1_763_950_060 }),
+        new GroupChat(stub, { id: { _serialized: '120363000000000001@g.us' }, isGroup: true, unreadCount: 5, t: 1_763_950_001, groupMetadata: { participants: [] } }),
+      ],
+      getChatById: async (chatId: string) => (chatId === LAYLA ? { fetchMessages: async (options: unknown) => (asked.push(options), models.map((model) => new Message(stub, model))) } : undefined),
+    });
+    expect(await client.chats()).toEqual([
+      { id: LAYLA, isGroup: false, unreadCount: 2, timestamp: 1_763_950_060 },
+      { id: '120363000000000001@g.us', isGroup: true, unreadCount: 5, timestamp: 1_763_950_001 },
+    ]);
+    expect((await client.chatMessages(LAYLA, 2)).map((message) => [message.body, message.timestamp])).toEqual([['first', 1_763_950_000], ['second', 1_763_950_060]]);
+    expect(asked).toEqual([{ limit: 2, fromMe: false }]);
+    expect(await client.chatMessages('15559999999@c.us', 2)).toEqual([]);
+  });
+
   it('runs Debian\'s Chromium headless with LocalAuth under the data folder, without the sandbox only as root', () => {
     const options = libraryClientOptions(wwebjs, { dataPath: '/data/whatsapp-web', chromiumPath: '/usr/bin/chromium', browserArgs: chromiumArgs({ root: true }) });
     expect(options.authStrategy).toBeInstanceOf(wwebjs.LocalAuth);

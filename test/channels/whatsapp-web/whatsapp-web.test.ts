@@ -54,13 +54,14 @@ interface SetUp {
   app: Switchboard;
   whatsapp: FakeWhatsApp;
   shownQrs: string[];
+  dir: string;
 }
 
-async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; outboxDelaysMs?: number[]; whatsapp?: FakeWhatsApp } = {}): Promise<SetUp> {
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; outboxDelaysMs?: number[]; whatsapp?: FakeWhatsApp; dir?: string } = {}): Promise<SetUp> {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const shownQrs: string[] = [];
-  const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), team);
+  const dir = options.dir ?? (await dataDirWith({ 'inbound.yaml': flow }));
+  if (options.dir === undefined) await writeFile(join(dir, 'team.yaml'), team);
   const app = await startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, WHATSAPP_WEB: '1', ADMIN_TOKEN: ADMIN, ...options.config },
     log: options.log ?? quietLog,
@@ -79,7 +80,7 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
     },
   });
   running.push(app);
-  return { app, whatsapp, shownQrs };
+  return { app, whatsapp, shownQrs, dir };
 }
 
 async function health(app: Switchboard): Promise<{ status: number; body: Health & { channels?: Record<string, { up: boolean; state: string; reason?: string }> } }> {
@@ -660,5 +661,94 @@ describe('WhatsApp Web channel: messages WhatsApp Web cannot decrypt', () => {
     // Decrypted after all, under the same id: it is no repeat of the notice, and reaches Omar.
     client.emit('message', { ...locked, type: 'chat', body: 'My card was charged twice' });
     await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('My card was charged twice')));
+  });
+});
+
+describe('WhatsApp Web channel: messages written while the session was away', () => {
+  const seconds = (agoMs: number) => Math.floor((Date.now() - agoMs) / 1000);
+  const inboundTexts = async (app: Switchboard, address: string) =>
+    (await app.store.messagesOfAddress('whatsapp-web', address)).filter((message) => message.direction === 'in').map((message) => message.text);
+  const catchUps = (lines: Record<string, unknown>[]) => lines.filter((line) => typeof line.msg === 'string' && line.msg.includes('written while it was away'));
+
+  it('answers, once the new QR code is scanned, a customer who wrote while the session was logged out: in order, once', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await linked({ log });
+    const client = whatsapp.current;
+    client.emit('disconnected', 'LOGOUT');
+    expect(await whatsappHealth(app)).toMatchObject({ up: false, state: 'logged-out' });
+    // Layla writes meanwhile: WhatsApp Web reports nothing then; her chat shows two unread messages.
+    whatsapp.unread.push(incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(60_000) }), incoming(LAYLA, '2', { timestamp: seconds(30_000) }));
+
+    client.emit('qr', '2@after-logout');
+    client.link();
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Please wait for an agent.'));
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales', 'Noted.', 'Please wait for an agent.']);
+    expect(await inboundTexts(app, '15551234567')).toEqual(['Hello', '2']);
+    expect((await app.store.conversations())[0]).toMatchObject({ stage: 'queued', fields: { topic: expect.stringMatching(/sales/i) } });
+    await eventually(() => catchUps(lines).length > 0);
+    expect(catchUps(lines)).toMatchObject([{ level: 30, messages: 2, chats: 1, tooOld: 0, leftOver: 0 }]);
+  });
+
+  it('counts once a message that came live and is read again by the catch-up, and reads an agent\'s relay too', async () => {
+    const { app, whatsapp } = await omarHoldsLayla();
+    whatsapp.current.emit('disconnected', 'CONFLICT');
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
+    const toLayla = whatsapp.textsTo(LAYLA).length;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    // Written while the client was being replaced: Layla's question, and Omar's answer from his phone.
+    const question = incoming(LAYLA, 'Where is my parcel?');
+    whatsapp.unread.push(question, incoming(OMAR, 'It left our warehouse today.'));
+    const client = whatsapp.current;
+    client.link();
+    // WhatsApp Web reports her question live as well, as the session becomes ready.
+    client.emit('message', { ...question });
+    client.emit('message', incoming(LAYLA, 'Thanks!'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('Thanks!')));
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('It left our warehouse today.'));
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla: Where is my parcel?', '#1 Layla: Thanks!']);
+    expect(whatsapp.textsTo(LAYLA).slice(toLayla)).toEqual(['It left our warehouse today.']);
+    expect((await inboundTexts(app, '15551234567')).filter((text) => text === 'Where is my parcel?')).toHaveLength(1);
+  });
+
+  it('leaves unanswered, and says so in the log, a message older than the window', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await linked({ log });
+    whatsapp.current.emit('disconnected', 'CONFLICT');
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
+    const SAM = '15557770000@c.us';
+    whatsapp.unread.push(incoming(SAM, 'Are you open on Sunday?', { notifyName: 'Sam', timestamp: seconds(25 * 3_600_000) }));
+    whatsapp.unread.push(incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(60_000) }));
+    whatsapp.current.link();
+    await eventually(() => catchUps(lines).length > 0);
+    expect(catchUps(lines)).toMatchObject([{ messages: 1, tooOld: 1, msg: expect.stringContaining('1 older than the window were skipped and left unread') }]);
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    expect(whatsapp.textsTo(SAM)).toEqual([]);
+    expect(await inboundTexts(app, '15557770000')).toEqual([]);
+  });
+
+  it('answers nothing twice across a restart between two catch-ups: how far it read is kept in the store', async () => {
+    const { log, lines } = recordingLog();
+    const whatsapp = new FakeWhatsApp();
+    whatsapp.unread.push(incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(300_000) }));
+    const first = await linked({ whatsapp });
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    // Sam's message comes live, later: the newest the channel handled before it stops.
+    const SAM = '15557770000@c.us';
+    whatsapp.current.emit('message', incoming(SAM, 'Hi', { notifyName: 'Sam', timestamp: seconds(120_000) }));
+    await eventually(() => whatsapp.textsTo(SAM).length === 2);
+    await first.app.stop();
+
+    // Layla's chat still shows "Hello" unread (nobody answered from the phone), and she writes again while the server is down.
+    whatsapp.unread.push(incoming(LAYLA, '2', { timestamp: seconds(60_000) }));
+    const before = whatsapp.clients.length;
+    const second = await setUp({ whatsapp, dir: first.dir, log });
+    await eventually(() => whatsapp.clients.length > before && whatsapp.current.initialized);
+    whatsapp.current.link();
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Please wait for an agent.'));
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales', 'Noted.', 'Please wait for an agent.']);
+    expect(await inboundTexts(second.app, '15551234567')).toEqual(['Hello', '2']);
+    // "Hello", older than what the channel had read, is not even read again.
+    await eventually(() => catchUps(lines).length > 0);
+    expect(catchUps(lines)).toMatchObject([{ messages: 1, chats: 1 }]);
   });
 });
