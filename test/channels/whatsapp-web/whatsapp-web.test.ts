@@ -57,7 +57,7 @@ interface SetUp {
   dir: string;
 }
 
-async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; outboxDelaysMs?: number[]; whatsapp?: FakeWhatsApp; dir?: string } = {}): Promise<SetUp> {
+async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTimeoutMs?: number; retryMs?: number; sendTimeoutMs?: number; outboxDelaysMs?: number[]; whatsapp?: FakeWhatsApp; dir?: string; catchUpMaxChats?: number; catchUpMaxMessages?: number } = {}): Promise<SetUp> {
   const whatsapp = options.whatsapp ?? new FakeWhatsApp();
   const shownQrs: string[] = [];
   const dir = options.dir ?? (await dataDirWith({ 'inbound.yaml': flow }));
@@ -75,6 +75,8 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
       readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
       deliverRetryMs: 10,
       ...(options.sendTimeoutMs !== undefined ? { sendTimeoutMs: options.sendTimeoutMs } : {}),
+      ...(options.catchUpMaxChats !== undefined ? { catchUpMaxChats: options.catchUpMaxChats } : {}),
+      ...(options.catchUpMaxMessages !== undefined ? { catchUpMaxMessages: options.catchUpMaxMessages } : {}),
       showQr: (qr) => shownQrs.push(qr),
       root: false,
     },
@@ -724,6 +726,40 @@ describe('WhatsApp Web channel: messages written while the session was away', ()
     await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
     expect(whatsapp.textsTo(SAM)).toEqual([]);
     expect(await inboundTexts(app, '15557770000')).toEqual([]);
+  });
+
+  it('answers what was written while away before what comes live as the session becomes ready', async () => {
+    const { app, whatsapp } = await linked();
+    whatsapp.current.emit('disconnected', 'CONFLICT');
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
+    whatsapp.unread.push(incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(60_000) }));
+    const client = whatsapp.current;
+    client.link();
+    // Her answer to a question she has not been asked yet comes live at once; it is read after her "Hello".
+    client.emit('message', incoming(LAYLA, '2'));
+    await eventually(() => whatsapp.textsTo(LAYLA).includes('Please wait for an agent.'));
+    expect(whatsapp.textsTo(LAYLA)).toEqual(['Hi Layla!', 'Which team?\n\n1. Billing\n2. Sales', 'Noted.', 'Please wait for an agent.']);
+    expect(await inboundTexts(app, '15551234567')).toEqual(['Hello', '2']);
+  });
+
+  it('reads at most its limits of chats and messages, the longest waiting first, and logs what it left unread', async () => {
+    const { log, lines } = recordingLog();
+    const { app, whatsapp } = await linked({ log, catchUpMaxChats: 1, catchUpMaxMessages: 2 });
+    whatsapp.current.emit('disconnected', 'CONFLICT');
+    await eventually(() => whatsapp.clients.length === 2 && whatsapp.clients[1]!.initialized);
+    const SAM = '15557770000@c.us';
+    whatsapp.unread.push(
+      incoming(SAM, 'Hi', { notifyName: 'Sam', timestamp: seconds(300_000) }),
+      incoming(SAM, 'Hello?', { timestamp: seconds(240_000) }),
+      incoming(SAM, 'Anyone there?', { timestamp: seconds(180_000) }),
+      incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(60_000) }),
+    );
+    whatsapp.current.link();
+    await eventually(() => catchUps(lines).length > 0);
+    expect(catchUps(lines)).toMatchObject([{ messages: 2, chats: 1, leftOver: 2, msg: expect.stringContaining('2 over the catch-up\'s limits were left unread') }]);
+    await eventually(async () => (await inboundTexts(app, '15557770000')).length === 2);
+    expect(await inboundTexts(app, '15557770000')).toEqual(['Hello?', 'Anyone there?']);
+    expect(await inboundTexts(app, '15551234567')).toEqual([]);
   });
 
   it('answers nothing twice across a restart between two catch-ups: how far it read is kept in the store', async () => {
