@@ -742,6 +742,13 @@ describe('WhatsApp Web channel: messages written while the session was away', ()
     expect(await inboundTexts(app, '15551234567')).toEqual(['Hello', '2']);
   });
 
+  it('reads WHATSAPP_CATCH_UP_WITHIN as a duration or off, and names the fix for anything else', () => {
+    expect(readConfig({}).WHATSAPP_CATCH_UP_WITHIN).toBe(24 * 3_600_000);
+    expect(readConfig({ WHATSAPP_CATCH_UP_WITHIN: '2h' }).WHATSAPP_CATCH_UP_WITHIN).toBe(2 * 3_600_000);
+    expect(readConfig({ WHATSAPP_CATCH_UP_WITHIN: 'off' }).WHATSAPP_CATCH_UP_WITHIN).toBe(0);
+    expect(() => readConfig({ WHATSAPP_CATCH_UP_WITHIN: 'yesterday' })).toThrow(/WHATSAPP_CATCH_UP_WITHIN="yesterday": must be a duration such as 30m, 24h or 7d, or off/);
+  });
+
   it('reads at most its limits of chats and messages, the longest waiting first, and logs what it left unread', async () => {
     const { log, lines } = recordingLog();
     const { app, whatsapp } = await linked({ log, catchUpMaxChats: 1, catchUpMaxMessages: 2 });
