@@ -2,6 +2,7 @@
 // Telegram, only moves past an update once it is received (stored, ignored or refused for good); one that could
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
 import type { Api } from 'grammy';
+import { RateLimited } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
 import { TOKEN_FIX, wordsOf, type TelegramHealth } from './health.ts';
@@ -53,6 +54,10 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       log.warn({ err: String(error) }, 'Telegram deleteWebhook failed');
     });
     let offset: number | undefined;
+    /** Updates received past the offset (it waits at a fast writer's update held back): not handed over again. */
+    const taken = new Set<number>();
+    /** The fast writers whose holding was told, until none is held. */
+    const slow = new Set<string>();
     let delay = retryMs;
     // A failure that lasts (a refused token stays refused until someone changes it; a network down for hours) is told
     // once, with what to do, and again when it ends, not at every try (every 30 s).
@@ -93,20 +98,40 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       if (told === 'unreachable') log.info('Telegram answers again: updates are received');
       told = undefined;
       delay = retryMs;
+      // People who write faster than the runtime takes (RateLimited): their next updates wait with the one refused,
+      // the others' are received all the same. The offset stays at the first one held, so it comes again.
+      const held = new Set<string>();
+      let holding: RateLimited | undefined;
       for (const update of updates) {
         if (stopped()) return;
         const id = updateId(update);
+        const person = senderOf(update);
+        if (person !== undefined && held.has(person)) continue;
         try {
-          await options.receive(update);
+          // Not when received in an earlier round, behind a fast writer's update held back.
+          if (id === undefined || !taken.has(id)) await options.receive(update);
         } catch (error) {
+          if (error instanceof RateLimited && person !== undefined) {
+            if (!slow.has(person)) log.info({ update: id, person, retryInMs: error.retryAfterMs }, 'a Telegram customer writes faster than the bot takes: their next messages wait, the other customers\' are received');
+            slow.add(person);
+            held.add(person);
+            holding ??= error;
+            continue;
+          }
           // Not stored: the offset stays, so the next getUpdates serves this update again.
           log.error({ err: String(error), update: id }, 'Telegram update could not be stored; will fetch it again');
           await pause(delay);
           delay = Math.min(delay * 2, MAX_RETRY_MS);
           break;
         }
-        if (id !== undefined) offset = id + 1;
+        if (id === undefined) continue;
+        if (held.size === 0) offset = id + 1;
+        else taken.add(id);
       }
+      for (const id of taken) if (offset !== undefined && id < offset) taken.delete(id);
+      if (held.size === 0) slow.clear();
+      // The held updates come again at the next getUpdates at once: it waits until their writer's allowance is back.
+      if (holding) await pause(Math.max(retryMs, holding.retryAfterMs ?? retryMs));
     }
   }
 
@@ -120,3 +145,19 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
   };
 }
 
+/**
+ * Who sent an update, as the runtime counts their messages (the sender's id, else the chat's): known before it is
+ * decoded, since it only sorts updates, which receive.ts checks.
+ *
+ *     senderOf({ update_id: 7, message: { chat: { id: 5001 }, from: { id: 5001 } } }); // '5001'
+ */
+function senderOf(update: unknown): string | undefined {
+  if (typeof update !== 'object' || update === null) return undefined;
+  for (const [key, value] of Object.entries(update)) {
+    if (key === 'update_id' || typeof value !== 'object' || value === null) continue;
+    const { from, user, chat } = value as { from?: { id?: unknown }; user?: { id?: unknown }; chat?: { id?: unknown } };
+    const id = from?.id ?? user?.id ?? chat?.id;
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+  }
+  return undefined;
+}
