@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function channelOn(options: { webhookSecret?: string; log?: Logger; pollTimeoutSeconds?: number } = {}): Promise<{ api: FakeBotApi; channel: Channel }> {
+async function channelOn(options: { webhookSecret?: string; log?: Logger; pollTimeoutSeconds?: number; pollRetryMs?: number } = {}): Promise<{ api: FakeBotApi; channel: Channel }> {
   const api = await FakeBotApi.start();
   cleanup.push(() => api.close());
   const channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, ...options });
@@ -247,6 +247,27 @@ describe('receiving', () => {
     const count = api.callsOf('getUpdates').length;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(api.callsOf('getUpdates').length).toBe(count);
+  });
+
+  it('long polling: leaves no listener behind at each pause, so a long outage draws no MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const warned = (warning: Error) => warnings.push(warning);
+    process.on('warning', warned);
+    cleanup.push(async () => process.off('warning', warned));
+    // The pauses double from 1 ms: 12 of them take about 4 s.
+    const { api, channel } = await channelOn({ pollRetryMs: 1 });
+    // Telegram failing 12 tries in a row: a pause after each (Node warns past 10 listeners on one signal).
+    api.fail('getUpdates', 12, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
+    api.push({ update_id: 41, message: { message_id: 1, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'back' } });
+    const got: string[] = [];
+    await channel.start(hostFor(async (message) => {
+      got.push(message.text ?? '');
+    }));
+    await eventually(() => got.length === 1, 20_000);
+    expect(api.callsOf('getUpdates').length).toBeGreaterThan(12);
+    // Warnings are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
   });
 
   it('webhook: acknowledges an update it cannot decode with 200 and a warning naming it, and delivers nothing', async () => {
