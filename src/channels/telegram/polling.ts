@@ -2,7 +2,7 @@
 // Telegram, only moves past an update once it is received (stored, ignored or refused for good); one that could
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Api } from 'grammy';
+import { GrammyError, type Api } from 'grammy';
 import { RateLimited } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
@@ -75,20 +75,24 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         options.health?.failed(error);
         const health = options.health?.status();
         const err = wordsOf(error);
+        // A flood wait (429) Telegram asks for is waited out: asking sooner only meets another (auto-retry waits the
+        // short ones itself, once).
+        const asked = error instanceof GrammyError && error.error_code === 429 ? error.parameters.retry_after : undefined;
+        const wait = typeof asked === 'number' && Number.isFinite(asked) ? Math.max(delay, asked * 1000) : delay;
         if (health?.state === 'token-refused' || health?.state === 'unreachable') {
           if (told !== health.state) {
             const quietly = `until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`;
             log.error({ err, ...(health.downSince ? { since: health.downSince } : {}) }, health.state === 'token-refused'
               ? `Telegram refuses the bot's token (${health.reason ?? ''}): ${TOKEN_FIX}; ${quietly}`
               : `Telegram is out of reach (${err}): check that this machine can reach Telegram (its network, DNS, firewall or proxy, and TELEGRAM_API_ROOT when set); ${quietly}`);
-          } else log.debug({ err, retryInMs: delay }, 'Telegram getUpdates failed again');
+          } else log.debug({ err, retryInMs: wait }, 'Telegram getUpdates failed again');
           told = health.state;
         } else if (!conflicts?.failed(error)) {
-          if (told === undefined) log.warn({ err, retryInMs: delay }, 'Telegram getUpdates failed; trying again');
-          else log.debug({ err, retryInMs: delay }, 'Telegram getUpdates failed again');
+          if (told === undefined) log.warn({ err, retryInMs: wait }, 'Telegram getUpdates failed; trying again');
+          else log.debug({ err, retryInMs: wait }, 'Telegram getUpdates failed again');
           told ??= 'failing';
         }
-        await pause(delay);
+        await pause(wait);
         delay = Math.min(delay * 2, MAX_RETRY_MS);
         continue;
       }

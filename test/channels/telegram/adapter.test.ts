@@ -270,6 +270,24 @@ describe('receiving', () => {
     expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
   });
 
+  it('long polling: waits out the flood wait a 429 on getUpdates asks for before asking again, and logs that wait', async () => {
+    const { log, lines } = recordingLog();
+    const { api, channel } = await channelOn({ log });
+    // Longer than auto-retry waits itself (5 s): the poller's to wait.
+    api.fail('getUpdates', 1, { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 6', parameters: { retry_after: 6 } } });
+    api.push({ update_id: 41, message: { message_id: 1, date: 1, chat: { id: 5001, type: 'private' }, from: { id: 5001, is_bot: false, first_name: 'Layla' }, text: 'hello' } });
+    const got: number[] = [];
+    const started = Date.now();
+    await channel.start(hostFor(async () => {
+      got.push(Date.now());
+    }));
+    await eventually(() => got.length === 1, 20_000);
+    // Asked again after the 6 s asked for, not after the poller's own 20 ms.
+    expect(got[0]! - started).toBeGreaterThanOrEqual(5_900);
+    expect(api.callsOf('getUpdates').filter((call) => call.status === 429)).toHaveLength(1);
+    expect(lines.filter((line) => line.msg === 'Telegram getUpdates failed; trying again')).toEqual([expect.objectContaining({ level: 40, retryInMs: 6_000 })]);
+  });
+
   it('webhook: acknowledges an update it cannot decode with 200 and a warning naming it, and delivers nothing', async () => {
     const { log, lines } = recordingLog();
     const { api, channel } = await channelOn({ webhookSecret: 's3cret', log });
