@@ -3,7 +3,7 @@
 // not be stored is fetched again after a pause, so none is lost and none is skipped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GrammyError, type Api } from 'grammy';
-import { RateLimited } from '../../types.ts';
+import { DeliveryRefused, RateLimited } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { ConflictLog } from './conflicts.ts';
 import { TOKEN_FIX, wordsOf, type TelegramHealth } from './health.ts';
@@ -121,9 +121,17 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
             holding ??= error;
             continue;
           }
-          // Not stored: the offset stays, so the next getUpdates serves this update again.
-          log.error({ err: String(error), update: id }, 'Telegram update could not be stored; will fetch it again');
-          await pause(delay);
+          // Not stored: the offset stays, so the next getUpdates serves this update again. Refused by the runtime for a
+          // reason it says (shutting down mid-batch at a restart, the store out of reach, which logs its own outage)
+          // is no failure of this update's: told at info, after the wait the refusal asks for.
+          if (error instanceof DeliveryRefused) {
+            const wait = Math.max(delay, error.retryAfterMs ?? 0);
+            log.info({ err: error.message, update: id, retryInMs: wait }, 'Telegram update not taken now; will fetch it again');
+            await pause(wait);
+          } else {
+            log.error({ err: String(error), update: id }, 'Telegram update could not be stored; will fetch it again');
+            await pause(delay);
+          }
           delay = Math.min(delay * 2, MAX_RETRY_MS);
           break;
         }
