@@ -112,6 +112,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   // Each person's messages in the order they come, however many requests Telegram's webhook makes at once.
   const senders = new Map<string, Promise<unknown>>();
+  // The latest edit received of each message edited lately: an older one coming after it is not delivered.
+  const edits = new Map<string, number>();
 
   // Made once, not at each update: under tsx (`npm start`) each arrow function made is named at run time (esbuild's `keepNames`).
   const isDesk = (chatId: string): boolean => (options.deskChats?.() ?? []).includes(chatId);
@@ -121,6 +123,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     return receiveUpdate(update, {
       senders,
       keyboards,
+      edits,
       api,
       host,
       log,

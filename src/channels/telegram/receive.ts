@@ -33,7 +33,15 @@ export interface ReceiveContext {
   senders?: Map<string, Promise<unknown>>;
   /** The keyboards still under questions: one is removed once its customer types instead of pressing. */
   keyboards?: OpenKeyboards;
+  /**
+   * The latest edit received of each message edited lately (`<chat>:<message id>` to its edit_date): a webhook takes
+   * several of Telegram's requests at once, so an older edit can come after a newer one, and would undo it.
+   */
+  edits?: Map<string, number>;
 }
+
+/** How many messages' latest edits are remembered (a few hundred KB at most). */
+const MAX_EDITS_REMEMBERED = 10_000;
 
 /**
  * Runs `work` for a message of `sender` once their messages that came before it are received (stored or failed): an
@@ -100,6 +108,14 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
   // What answers no question (an edit, a reaction, /start, a poll) leaves the keyboard the customer saw.
   const answers = inbound.place === undefined && !inbound.edit && !inbound.reaction && !inbound.menu && inbound.unsupported === undefined;
   const typed = answers ? Number(inbound.id.slice(inbound.id.lastIndexOf(':') + 1)) : NaN;
+  // An edit's id ends in its edit_date: one older than an edit of the same message already received says what the
+  // message no longer says.
+  const edited = inbound.edit ? Number(inbound.id.slice(inbound.id.lastIndexOf(':') + 1)) : NaN;
+  const newest = inbound.edit ? context.edits?.get(inbound.edit.of) : undefined;
+  if (inbound.edit && newest !== undefined && edited < newest) {
+    log.debug({ id: inbound.id, newest }, 'Telegram edit older than one already received: not delivered');
+    return undefined;
+  }
   for (let attempt = 1; ; attempt++) {
     // The bytes go into the media store first: a delivered message names them by ref. One that would reach no customer
     // (a desk group's topic no conversation has, a colleague's) is not downloaded: the message still says a file came.
@@ -114,6 +130,7 @@ async function receiveMessage(decoded: Extract<Decoded, { kind: 'message' }>, co
       await host.deliver(inbound);
       // Typed, not pressed: the question is answered (or asked again, with buttons of its own).
       if (Number.isSafeInteger(typed)) context.keyboards?.answered(Number(inbound.from.id), typed);
+      if (inbound.edit && context.edits && Number.isSafeInteger(edited)) remember(context.edits, inbound.edit.of, edited);
       return;
     } catch (error) {
       // Its transaction found the file reaches a customer after all (the conversation passed to its writer since the
@@ -128,4 +145,11 @@ export function updateId(update: unknown): number | undefined {
   return typeof update === 'object' && update !== null && Number.isSafeInteger((update as { update_id?: unknown }).update_id)
     ? Number((update as { update_id: number }).update_id)
     : undefined;
+}
+
+/** Remembers `date` as the latest edit of the message `of`, forgetting the message edited longest ago past the bound. */
+function remember(edits: Map<string, number>, of: string, date: number): void {
+  edits.delete(of);
+  edits.set(of, date);
+  if (edits.size > MAX_EDITS_REMEMBERED) edits.delete(edits.keys().next().value!);
 }

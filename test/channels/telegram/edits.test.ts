@@ -79,6 +79,27 @@ describe('Telegram: a customer edits a message', () => {
     expect(edits.map((m) => [m.from, m.text, m.edit?.of])).toEqual([['contact', '[edited "My order is A-1243"] My order is A-1234', original.channelMessageId]]);
   });
 
+  it('shows Omar the newest edit last when Telegram\'s webhook requests bring an older edit after it: the older one is not relayed', async () => {
+    const { app, api } = await setUp({ webhook: true });
+    await assigned((update) => post(app, update), api);
+    const typo = text(LAYLA, 'My order is A-1243');
+    expect(await post(app, typo)).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: My order is A-1243'));
+    const toOmar = api.sentTo(OMAR).length;
+
+    // Layla corrects it twice; the webhook's requests come in the other order.
+    const second = edited(typo, 'My order is A-1234, sorry', 40);
+    const first = edited(typo, 'My order is A-1234', 20);
+    expect(await post(app, second)).toBe(200);
+    expect(await post(app, first)).toBe(200);
+    expect(await post(app, text(LAYLA, 'thanks'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: thanks'));
+    expect(api.sentTo(OMAR).slice(toOmar)).toEqual([
+      '#1 Layla edited a message: My order is A-1234, sorry (was "My order is A-1243")',
+      '#1 Layla: thanks',
+    ]);
+  });
+
   it('shows the edit in the team desk\'s topic of a conversation waiting there, quoting the message it corrects', async () => {
     const DESK = -1001234567890;
     const { app, api } = await setUp({ webhook: true, team: teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`) });
