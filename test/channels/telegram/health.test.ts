@@ -225,13 +225,16 @@ describe('Telegram health (long polling, another poller)', () => {
     const api = await FakeBotApi.start();
     cleanup.push(() => api.close());
     api.fail('getUpdates', 1_000, conflict);
-    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 500 });
+    // Down once the conflict has lasted 3 s: long enough that a loaded machine reads the status before it is.
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 3_000 });
     cleanup.push(() => channel.stop());
     await channel.start(hostFor(async () => undefined));
 
-    await eventually(() => api.callsOf('getUpdates').some((call) => call.status === 409));
+    // The fake counts a 409 as it answers it; the channel reads the answer a moment later.
+    await eventually(() => channel.status?.().state === 'conflict', 10_000);
+    expect(api.callsOf('getUpdates').some((call) => call.status === 409)).toBe(true);
     expect(channel.status?.()).toMatchObject({ up: false, down: false, state: 'conflict' });
-    await eventually(() => isDown(channel.status!()));
+    await eventually(() => isDown(channel.status!()), 10_000);
     expect(channel.status?.()).toMatchObject({ up: false, state: 'conflict', reason: `409: ${CONFLICT_WORDS}` });
 
     api.recover('getUpdates');
