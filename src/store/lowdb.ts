@@ -788,12 +788,12 @@ export class LowdbStore implements Store {
           if ('eraseContact' in record) this.#rewriteAtOpen = true;
         }
         this.#seq = seq;
-      });
+      }, { nulTorn: true });
     const old = await replayJournal(oldJournalPath);
-    this.#reportDropped(oldJournalPath, old.droppedBytes);
+    this.#reportDropped(oldJournalPath, old.droppedBytes, old.nulTornLine);
     this.#oldJournalAtOpen = await exists(oldJournalPath);
     const journal = await replayJournal(journalPath);
-    this.#reportDropped(journalPath, journal.droppedBytes);
+    this.#reportDropped(journalPath, journal.droppedBytes, journal.nulTornLine);
     this.#journalBytes = journal.bytes;
     // Messages added and then erased within the journal are not archived.
     for (const id of this.#unarchived.keys()) if (!this.#state.messages.has(id)) this.#unarchived.delete(id);
@@ -873,8 +873,12 @@ export class LowdbStore implements Store {
     }
   }
 
-  #reportDropped(path: string, bytes: number): void {
+  #reportDropped(path: string, bytes: number, nulTornLine?: number): void {
     if (bytes === 0) return;
+    if (nulTornLine !== undefined) {
+      this.#log('warn', 'dropped the end of the journal that a power cut left unwritten (NUL bytes; never synced, so never acknowledged)', { file: path, fromLine: nulTornLine, bytes });
+      return;
+    }
     this.#log('warn', 'dropped an unfinished last line (a write cut short by a crash, never acknowledged)', { file: path, bytes });
   }
 

@@ -422,6 +422,48 @@ describe('recovery', () => {
     await again.close();
   });
 
+  it('opens after a power cut left the unsynced end of the journal as NUL bytes, its last newline written', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    for (const n of [1, 2, 3]) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    const before = await dump(store);
+    await store.close();
+    const journal = join(dir, 'journal.jsonl');
+    const size = (await stat(journal)).size;
+    // A batch of two lines written, never synced: ext4 kept the file's new size and the page holding its end, not the
+    // pages before it, which read as zeros.
+    const lines = (await readFile(journal, 'utf8')).split('\n');
+    const batch = Buffer.from([4, 5, 6, 7, 8, 9].map((seq) => `${lines[2]?.replace('"s":3', `"s":${seq}`)}\n`).join(''));
+    const blockEnd = Math.ceil((size + 30) / 4096) * 4096 - size;
+    expect(blockEnd).toBeLessThan(batch.length - 100);
+    batch.fill(0, 30, blockEnd);
+    await appendFile(journal, batch);
+    const logs: { msg: string; fields: unknown }[] = [];
+
+    // Before: "journal.jsonl:4: not valid JSON ... restore the file from a backup, or repair or remove that line by hand".
+    const reopened = await openStore({ dir, log: (_level, msg, fields) => logs.push({ msg, fields }) });
+    expect(await dump(reopened)).toEqual(before);
+    expect((await stat(journal)).size).toBe(size);
+    expect(logs).toContainEqual({ msg: expect.stringContaining('power cut left unwritten'), fields: { file: journal, fromLine: 4, bytes: batch.length } });
+    await reopened.transaction('ann', (tx) => handleMessage(tx, 'ann', 'ann-4'));
+    await reopened.close();
+    const again = await openStore({ dir });
+    expect(await again.messageCount()).toBe(12);
+    await again.close();
+  });
+
+  it('refuses a journal line damaged by NUL bytes that are not whole disk blocks (what was synced, damaged)', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    for (const n of [1, 2, 3]) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    await store.close();
+    const journal = join(dir, 'journal.jsonl');
+    const text = Buffer.from(await readFile(journal));
+    text.fill(0, 20, 60);
+    await writeFile(journal, text);
+    await expect(openStore({ dir })).rejects.toThrow(`${journal}:1: not valid JSON`);
+  });
+
   it('reads back a journal larger than its read chunks, with lines longer than a chunk', async () => {
     const dir = await tempDirs.make();
     const store = await openIn(dir, { fsync: false });
