@@ -5,6 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copiedMark } from '../../src/store/copied-mark.ts';
+import { MIGRATIONS } from '../../src/store/postgres/migrations.ts';
 import { LOCK_SPACE } from '../../src/store/postgres/pool.ts';
 import { LowdbStore } from '../../src/store/lowdb.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
@@ -159,6 +161,30 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     } finally {
       await live.end();
     }
+  });
+
+  it('refuses a schema a newer Switchboard migrated, even with --force, and leaves the embedded store unmarked', async () => {
+    const { dataDir, store } = await lowdbIn();
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'a1'));
+    await store.close();
+    const database = await freshDatabase();
+    const url = urlOfDatabase(database);
+    const made = new PostgresStore({ url });
+    await made.open();
+    await made.close();
+    const newest = MIGRATIONS.at(-1)?.version ?? 0;
+    await sql('INSERT INTO switchboard.schema_migrations (version, name) VALUES ($1, $2)', [newest + 1, 'a migration of a newer Switchboard'], url);
+
+    // Before: "copied 1 contacts, 1 conversations, 3 messages …" (exit 0), into a schema this version does not know,
+    // and the embedded store marked copied.
+    for (const argv of [[], ['--force']]) {
+      const { code, output } = await run(dataDir, database, ...argv);
+      expect(code).toBe(1);
+      expect(output).toContain(`was migrated by a newer Switchboard (migration ${newest + 1}`);
+      expect(output).toContain('nothing was copied');
+    }
+    expect(await sql('SELECT count(*)::int AS n FROM switchboard.messages', [], url)).toEqual([{ n: 0 }]);
+    expect(await copiedMark(join(dataDir, 'store'))).toBeUndefined();
   });
 
   it('says how to end the sessions a host cut off from the network left behind, which then lets it copy', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { LowdbStore } from '../lowdb.ts';
 import type { Message } from '../types.ts';
-import { migrate } from './migrations.ts';
+import { migrate, MIGRATIONS } from './migrations.ts';
 import { checkout, createPool, INSTANCE_LOCK_HELD, LOCK } from './pool.ts';
 import { identities, insertMessages, Params, upsertContacts, upsertConversations } from './rows.ts';
 
@@ -48,6 +48,11 @@ export class CopyMismatchError extends CopyError {
 /** Switchboard processes are connected to the target: nothing was changed. */
 export class TargetInUseError extends CopyError {
   override readonly name = 'TargetInUseError';
+}
+
+/** The target's schema was migrated by a newer Switchboard: nothing was changed. */
+export class NewerSchemaError extends CopyError {
+  override readonly name = 'NewerSchemaError';
 }
 
 /** The connection was lost during COMMIT: the copy may be in the database, or not. */
@@ -110,6 +115,16 @@ export async function copyToPostgres(
         throw new TargetInUseError(
           `${live.length} Switchboard process${live.length === 1 ? ' is' : 'es are'} using this database (from ${[...new Set(live.map((store) => store.client))].join(', ')}); nothing was copied. ` +
             `Stop every Switchboard process on it first. If they are gone already (a host cut off from the network: PostgreSQL keeps its sessions until their keepalive gives up), end those sessions: SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${pids}]) AS pid;`,
+        );
+      }
+      // A schema a newer Switchboard migrated past what this one knows: copying this version's rows into it, even
+      // into empty tables, writes what that version may not read, and the store would be marked copied.
+      const unknown = await newerMigrations(client);
+      if (unknown.length > 0) {
+        const newest = MIGRATIONS.at(-1)?.version ?? 0;
+        throw new NewerSchemaError(
+          `the PostgreSQL schema ${schema} was migrated by a newer Switchboard (migration ${unknown.join(', ')}: ${unknown.length === 1 ? 'one' : 'ones'} this version, which knows up to ${newest}, does not); nothing was copied, even with --force. ` +
+            'Run migrate-store of the version that migrated it (or a newer one), or copy into another database.',
         );
       }
       // Before the embedded store is read, which takes a while for a large one: a refusal comes at once.
@@ -269,6 +284,15 @@ function notEmpty(before: Counts, schema: string): TargetNotEmptyError {
       'Copy into an empty database, or run again with --force (`npm run migrate-store -- --force`: npm keeps a --force written without the -- for itself) to replace what it holds ' +
       '(not customers served from it since a copy: a database holding those is refused even so).',
   );
+}
+
+/** The migrations the schema on the search path has applied that this version does not know, if it has any. */
+async function newerMigrations(client: pg.PoolClient): Promise<number[]> {
+  const { rows } = await client.query<{ made: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS made");
+  if (rows[0]?.made !== true) return [];
+  const known = MIGRATIONS.map((migration) => migration.version);
+  const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations WHERE NOT (version = ANY($1::integer[])) ORDER BY version', [known]);
+  return applied.rows.map((row) => row.version);
 }
 
 /** Whether the schema on the search path has the copy's tables (a database never migrated has not). */
