@@ -80,15 +80,22 @@ export class FileMediaStore implements MediaStore {
     // metadata is synced before the bytes take their name (the bytes named mean a whole put), and the directory
     // after, or the rename may be lost with the cut. Unsynced, the customer's photo read as gone (or its metadata as
     // an empty file) after a power cut, though the message was acknowledged.
-    const metadata = await open(join(this.#dir, `${ref}.json`), 'wx');
     try {
-      await metadata.writeFile(JSON.stringify(media), 'utf8');
-      await metadata.sync();
-    } finally {
-      await metadata.close();
+      const metadata = await open(join(this.#dir, `${ref}.json`), 'wx');
+      try {
+        await metadata.writeFile(JSON.stringify(media), 'utf8');
+        await metadata.sync();
+      } finally {
+        await metadata.close();
+      }
+      await rename(temp, join(this.#dir, ref));
+      await syncPath(this.#dir);
+    } catch (error) {
+      // A full disk (or any failed write) here: the put is refused, so nothing of it stays, the bytes above all (left
+      // behind, they kept the disk full, the journal's writes included, until someone found them by hand).
+      await Promise.all([temp, join(this.#dir, ref), join(this.#dir, `${ref}.json`)].map((path) => rm(path, { force: true }).catch(() => undefined)));
+      throw error;
     }
-    await rename(temp, join(this.#dir, ref));
-    await syncPath(this.#dir);
     return media;
   }
 

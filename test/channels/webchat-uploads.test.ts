@@ -1,9 +1,9 @@
 // Files in the web chat: multipart uploads into the media store, listed with a URL, served only to the sessions
 // whose messages carry them; refusals keep nothing. The channel alone first, then through the whole server.
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSwitchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, dataDirWith, inboundFlow, quietLog, shippedDataDir, start, visitor, type Credentials } from '../helpers.ts';
 import { form, webchatHarness, type WebchatHarness } from './webchat-harness.ts';
@@ -280,6 +280,41 @@ describe('web chat files through the whole server', () => {
     // Layla's token opens Layla's session only.
     expect((await fetch(`${app.url}/webchat/${omar.session}/media/${ref}`, { headers: auth(key) })).status).toBe(401);
     await app.stop();
+  });
+
+  it('keeps no byte of an upload the full disk refused once its bytes were written, so the disk has that room again, and takes it when sent again', async () => {
+    const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
+    const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir }, log: quietLog, watch: false, sweepEveryMs: 0 });
+    const media = join(dir, 'media');
+    const layla = visitor(app.url, 'layla');
+    const key = await layla.credentials();
+    // The disk fills as the file's bytes fit but what it is (its .json) does not, as on a volume of a few MB left.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const handle = Object.getPrototypeOf(probe) as { writeFile: (...args: unknown[]) => Promise<void> };
+    await probe.close();
+    await rm(join(dir, 'probe'));
+    const writeFile = handle.writeFile;
+    let full = true;
+    const spy = vi.spyOn(handle, 'writeFile').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (!full) return writeFile.apply(this, args);
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    });
+    try {
+      const refused = await upload(app.url, key, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', clientId: 'c-1' }));
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(refused.error).toContain('nothing was acknowledged');
+      // Before: receipt's bytes stayed as <ref>.part, with an empty <ref>.json, for good: on a full disk, the room the
+      // journal needed.
+      expect(await readdir(media)).toEqual([]);
+      expect(await app.store.messageCount()).toBe(0);
+      full = false;
+      expect((await upload(app.url, key, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', clientId: 'c-1' }))).status).toBe(202);
+      expect((await readdir(media)).length).toBe(2);
+      expect((await layla.messages()).map((m) => [m.from, m.text])).toContainEqual(['contact', 'my receipt']);
+    } finally {
+      spy.mockRestore();
+      await app.stop();
+    }
   });
 
   it("lists a customer's picture with its URL for the customer and the agent holding the conversation, serves it to them alone, and an agent's file the same way back", async () => {
