@@ -187,6 +187,24 @@ function isRecord(value: unknown): value is JournalRecord {
   return keys.length === 1 && recordKinds.has(keys[0] ?? '');
 }
 
+/**
+ * Why a journal record is not one the store wrote, for the records whose ids everything else finds them by (a
+ * conversation without an id was listed as open and held the dashboard and the sweep for good); undefined when it is.
+ */
+function recordProblem(record: JournalRecord): string | undefined {
+  if ('message' in record) return isMessage(record.message) ? undefined : 'a message without a whole-number id';
+  if ('conversation' in record) {
+    const conversation = record.conversation as Partial<Conversation> | null;
+    const whole = typeof conversation === 'object' && conversation !== null && Number.isInteger(conversation.id) && typeof conversation.contactId === 'string' && typeof conversation.status === 'string';
+    return whole ? undefined : 'a conversation without its id, contactId or status';
+  }
+  if ('contact' in record) {
+    const contact = record.contact as Partial<Contact> | null;
+    return typeof contact === 'object' && contact !== null && typeof contact.id === 'string' && Array.isArray(contact.identities) ? undefined : 'a contact without its id or identities';
+  }
+  return undefined;
+}
+
 function isMessage(value: unknown): value is Message {
   const message = value as Partial<Message> | null;
   return typeof message === 'object' && message !== null && Number.isInteger(message.id) && (message.contactId === undefined || typeof message.contactId === 'string');
@@ -782,6 +800,10 @@ export class LowdbStore implements Store {
         }
         if (seq <= snapshotSeq) return;
         if (seq <= this.#seq) throw new CorruptStoreError(path, line, `sequence ${seq} does not follow ${this.#seq}`);
+        for (const record of records) {
+          const problem = recordProblem(record);
+          if (problem) throw new CorruptStoreError(path, line, `not a record the store writes: ${problem}`);
+        }
         this.#replay(records, path, line);
         for (const record of records) {
           if ('message' in record) this.#unarchived.set(record.message.id, JSON.stringify(record.message));

@@ -464,6 +464,24 @@ describe('recovery', () => {
     await expect(openStore({ dir })).rejects.toThrow(`${journal}:1: not valid JSON`);
   });
 
+  it('refuses to open on a journal line of valid JSON that is not a record it writes, naming the file, line and what is missing', async () => {
+    const dir = await tempDirs.make();
+    const store = await openStore({ dir });
+    for (const n of [1, 2, 3]) await store.transaction('ann', (tx) => handleMessage(tx, 'ann', `ann-${n}`));
+    await store.close();
+    const journal = join(dir, 'journal.jsonl');
+    const lines = await readFile(journal, 'utf8');
+    // Before: the store opened with a conversation of no id among the open ones (the dashboard's list and the sweep
+    // then hung the server, which no longer stopped on SIGTERM), and a message of id "x" counted.
+    for (const [record, problem] of [
+      ['{"conversation":{"status":"open"}}', 'a conversation without its id, contactId or status'],
+      ['{"message":{"id":"x","text":"hi"}}', 'a message without a whole-number id'],
+    ]) {
+      await writeFile(journal, `${lines}{"s":4,"r":[${record}]}\n`);
+      await expect(openStore({ dir })).rejects.toThrow(`${journal}:4: not a record the store writes: ${problem}. The store refuses to open`);
+    }
+  });
+
   it('reads back a journal larger than its read chunks, with lines longer than a chunk', async () => {
     const dir = await tempDirs.make();
     const store = await openIn(dir, { fsync: false });
