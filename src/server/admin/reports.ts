@@ -11,7 +11,33 @@ import { conversationsNewestFirst } from './pages.ts';
 import { routeTitle } from '../../flows/labels.ts';
 import { pageLanguage } from '../language.ts';
 
-const isoDate = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'must be a date such as 2026-11-01 or 2026-11-01T09:00:00Z');
+/** The forms a period's ends are written in: a day, or a day and time, with or without seconds and an offset. */
+const DATE_FORM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why `text` is not a date of the calendar as written, or undefined when it is: `2026-02-30` is not (where Date.parse
+ * reads 2 March), nor `1` (where it reads 2001).
+ *
+ *     dateRefusal('2026-02-30'); // 'February 2026 has 28 days'
+ */
+function dateRefusal(text: string): string | undefined {
+  const parts = DATE_FORM.exec(text);
+  if (!parts) return 'it is not written YYYY-MM-DD';
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = Array.from({ length: 8 }, (_, at) => Number(parts[at + 1] ?? 0)) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `there is no month ${parts[2]}`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > days) return `${MONTHS[month - 1]} ${year} has ${days} days`;
+  if (hour > 23 || minute > 59 || second > 59) return 'there is no such time of day';
+  if (offsetHours > 23 || offsetMinutes > 59) return 'there is no such offset from UTC';
+  return Number.isNaN(Date.parse(text)) ? 'it is not a date' : undefined;
+}
+
+const isoDate = z.string().superRefine((text, context) => {
+  const refusal = dateRefusal(text);
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  if (refusal) context.addIssue({ code: 'custom', message: `${JSON.stringify(shown)} is not a date (${refusal}): write one such as 2026-11-01 or 2026-11-01T09:00:00Z` });
+});
 const period = {
   from: isoDate.optional(),
   to: isoDate.optional(),

@@ -324,3 +324,28 @@ describe('the reports as an Arabic admin reads them', () => {
     }
   });
 });
+
+describe('a period whose end is not a date of the calendar', () => {
+  it('is refused naming the parameter and the value, where 2026-02-30 was read as 2 March and 1 as the year 2001', async () => {
+    const app = await start(await shippedDataDir(), { now: () => new Date('2026-03-10T09:00:00Z'), adminToken: ADMIN_TOKEN });
+    const admin = adminClient(app.url);
+    try {
+      const february = await admin.get<{ error: string }>('/reports?from=2026-02-30&to=2026-03-01');
+      expect(february.status).toBe(400);
+      expect(february.body.error).toBe('from: "2026-02-30" is not a date (February 2026 has 28 days): write one such as 2026-11-01 or 2026-11-01T09:00:00Z');
+      const one = await admin.get<{ error: string }>('/reports.csv?from=1');
+      expect(one.status).toBe(400);
+      expect(one.body.error).toContain('from: "1" is not a date');
+      const month = await admin.get<{ error: string }>('/reports?to=2026-13-01');
+      expect(month.status).toBe(400);
+      expect(month.body.error).toContain('to: "2026-13-01" is not a date (there is no month 13)');
+      expect((await admin.get<{ error: string }>('/reports?from=2026-03-01T25:00:00Z')).status).toBe(400);
+      // The forms it documents still answer: a leap day, a day and time with an offset.
+      expect((await admin.get('/reports?from=2028-02-29&to=2028-03-01')).status).toBe(200);
+      expect((await admin.get('/reports?from=2026-03-01T09:00:00Z&to=2026-03-02T09:00:00.000%2B03:00')).status).toBe(200);
+      expect((await admin.get('/reports.csv?from=2026-03-01&to=2026-03-02&tz=Asia/Riyadh')).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});
