@@ -32,6 +32,7 @@ import type { AgentState } from '../handover/agent-state.ts';
 import type { Agent } from '../handover/team.ts';
 import { IntentService } from '../bot/nlp/service.ts';
 import { AdminAuth, mountAdmin } from './admin/index.ts';
+import { SignedOut } from './signed-out.ts';
 import type { NamedChannelStatus } from './admin/context.ts';
 import { FlowPublisher } from '../flows/publishing.ts';
 import { deliveryChange, feedFromBus, LocalLiveFeed, SharedLiveFeed, type LiveFeed } from '../bot/live.ts';
@@ -363,12 +364,16 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     // Each as its log line reads, `file:line:column: reason`: the loaders keep their refusals at their columns.
     fileErrors = () => [...parts.flows.errors(), ...parts.directory.errors(), ...parts.intents.errors()].map((error) => logged(error).message);
 
-    const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime() });
+    // Sign-outs (the dashboard's, the agents') kept in the store and heard from the other processes: a copied cookie
+    // stays signed out after a restart and on every process.
+    const signedOut = new SignedOut({ store, ...(fanout ? { fanout } : {}), now: () => now().getTime() });
+    await signedOut.load();
+    const signIn = new AgentSignIn({ agents: webchatAgents(directory), now: () => now().getTime(), signedOut });
     if (config.WEBCHAT_OPEN_SESSIONS === '1') {
       log.warn('WEBCHAT_OPEN_SESSIONS=1: anyone who knows or guesses a web chat session name reads and writes in it; for development only, never in production');
     }
     // One set of sign-in checks for the admin API and the WhatsApp QR page, so a cookie signed out is refused by both.
-    const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime() }) : undefined;
+    const adminAuth = config.ADMIN_TOKEN ? new AdminAuth({ token: config.ADMIN_TOKEN, now: () => now().getTime(), signedOut }) : undefined;
     const awayAfterMs = config.CONSOLE_AWAY_AFTER ?? DEFAULT_CONSOLE_AWAY_AFTER_MS;
     const { channels, webchat } = await createChannels(config, {
       ...parts, signIn,

@@ -1,10 +1,12 @@
 // Who may use a web chat session. A customer's session is a capability: its random name and token come from
 // `POST /webchat/sessions`, and only a hash of the token is kept. An agent's session (their `webchat:` in team.yaml)
 // opens with the agent's own credential: their `webchat_token`, or the cookie that signing in at /agent sets.
+// A cookie signed out is refused until it expires, after a restart and in every process too (`SignedOut`).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../../shared/secret.ts';
+import { SignedOut } from '../../server/signed-out.ts';
 import { grantOpens, hasGrant } from './file-links.ts';
 import { describeRate, RateLimiter, type Rate } from './limits.ts';
 
@@ -112,6 +114,8 @@ export interface AgentSignInOptions {
   /** Sign-in attempts per IP address (default 10 per minute). */
   loginRate?: Rate;
   now?: () => number;
+  /** The cookies signed out, kept in the store (shared with the dashboard's sign-in); this process's own otherwise. */
+  signedOut?: SignedOut;
 }
 
 /**
@@ -127,9 +131,11 @@ export interface AgentSignInOptions {
 export class AgentSignIn {
   readonly #options: AgentSignInOptions;
   readonly #logins: RateLimiter;
+  readonly #signedOut: SignedOut;
 
   constructor(options: AgentSignInOptions) {
     this.#options = options;
+    this.#signedOut = options.signedOut ?? new SignedOut({ now: options.now ?? Date.now });
     this.#logins = new RateLimiter(options.loginRate ?? { count: 10, perMs: 60_000 }, options.now);
   }
 
@@ -153,10 +159,17 @@ export class AgentSignIn {
         res.status(401).json({ error: `no agent signs in with this token${this.#closedNote()}`, kind: 'unauthorized' });
         return;
       }
-      res.setHeader('set-cookie', this.#cookie(req, this.#sign(agent, this.#nowSeconds()), this.#maxAge()));
+      // Not a cookie signed out in this very second (signed with the same time, it would be the same cookie).
+      let issued = this.#nowSeconds();
+      while (this.#signedOut.has(this.#sign(agent, issued))) issued += 1;
+      res.setHeader('set-cookie', this.#cookie(req, this.#sign(agent, issued), this.#maxAge()));
       res.status(204).end();
     });
-    router.post('/agent/logout', (req, res) => {
+    router.post('/agent/logout', async (req, res) => {
+      // Refused from now on, until it would have expired: a copy of the cookie opens nothing either.
+      const cookie = cookieOf(req, AGENT_COOKIE);
+      const issued = cookie && this.#fromCookie(req) ? Number(cookie.split('.')[1]) : undefined;
+      if (cookie && issued !== undefined) await this.#signedOut.add(cookie, (issued + this.#maxAge()) * 1000);
       res.setHeader('set-cookie', this.#cookie(req, '', 0));
       res.status(204).end();
     });
@@ -207,7 +220,7 @@ export class AgentSignIn {
   #fromCookie(req: Request): WebchatAgent | undefined {
     const value = cookieOf(req, AGENT_COOKIE);
     const match = value ? /^([A-Za-z0-9_-]+)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value) : null;
-    if (!match) return undefined;
+    if (!match || this.#signedOut.has(value as string)) return undefined;
     const agentId = Buffer.from(match[1] as string, 'base64url').toString('utf8');
     const issued = Number(match[2]);
     const agent = this.#options.agents.all().find((each) => each.id === agentId);

@@ -2,12 +2,14 @@
 // `POST /api/login {token}` sets (the dashboard). The cookie is signed with ADMIN_TOKEN, so it holds across restarts
 // and processes and dies with a new token. A browser sends cookies on cross-site requests too, so a state-changing
 // request carried by the cookie must also carry `X-Requested-With: switchboard` (a header another site's page cannot
-// add without asking) and, when the browser says where it comes from, an Origin of this very host.
+// add without asking) and, when the browser says where it comes from, an Origin of this very host. A cookie signed out
+// is refused until it expires, after a restart and in every process too (`SignedOut` keeps it in the store).
 import { createHmac } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../../shared/secret.ts';
 import { personName } from '../../shared/text.ts';
+import { SignedOut } from '../signed-out.ts';
 
 export const ADMIN_COOKIE = 'sb_admin';
 /** How long a sign-in lasts. */
@@ -20,6 +22,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface AdminAuthOptions {
   token: string;
   now: () => number;
+  /** The cookies signed out, shared with the agents' sign-in and kept in the store; this process's own otherwise. */
+  signedOut?: SignedOut;
 }
 
 /** How the request proved who it is, or undefined. */
@@ -34,9 +38,11 @@ type Credential = 'bearer' | 'cookie';
 export class AdminAuth {
   readonly #attempts = new Map<string, { count: number; resetAt: number }>();
   /** Cookies signed out before they expired: refused until then. */
-  readonly #revoked = new Map<string, number>();
+  readonly #signedOut: SignedOut;
 
-  constructor(private readonly options: AdminAuthOptions) {}
+  constructor(private readonly options: AdminAuthOptions) {
+    this.#signedOut = options.signedOut ?? new SignedOut({ now: options.now });
+  }
 
   /** `POST /login {token}` and `POST /logout`. */
   mountLogin(router: Router): void {
@@ -54,16 +60,21 @@ export class AdminAuth {
       if (!parsed.success || !sameSecret(parsed.data.token, this.options.token)) {
         return void res.status(401).json({ error: 'that is not the admin token (ADMIN_TOKEN)' });
       }
-      res.setHeader('set-cookie', this.#cookie(req, this.#sign(Math.floor(this.options.now() / 1000)), SESSION_SECONDS));
+      // Not a cookie signed out in this very second (signed with the same time, it would be the same cookie).
+      let issued = Math.floor(this.options.now() / 1000);
+      while (this.#signedOut.has(this.#sign(issued))) issued += 1;
+      res.setHeader('set-cookie', this.#cookie(req, this.#sign(issued), SESSION_SECONDS));
       res.json({ ok: true });
     });
   }
 
   /** `POST /logout`, behind the guard: forgets the cookie in this browser and refuses it from now on. */
   mountLogout(router: Router): void {
-    router.post('/logout', (req, res) => {
+    router.post('/logout', async (req, res) => {
       const cookie = cookieOf(req, ADMIN_COOKIE);
-      if (cookie) this.#revoked.set(cookie, this.options.now() + SESSION_SECONDS * 1000);
+      const issued = cookie && this.#validCookie(cookie) ? Number(/^(\d+)\./.exec(cookie)?.[1]) : undefined;
+      // Kept before the answer: a sign-out the store could not keep fails, and the browser keeps its cookie to try again.
+      if (cookie && issued !== undefined) await this.#signedOut.add(cookie, (issued + SESSION_SECONDS) * 1000);
       res.setHeader('set-cookie', this.#cookie(req, '', 0));
       res.json({ ok: true });
     });
@@ -102,8 +113,7 @@ export class AdminAuth {
 
   #validCookie(value: string): boolean {
     const now = this.options.now();
-    for (const [cookie, until] of this.#revoked) if (until <= now) this.#revoked.delete(cookie);
-    if (this.#revoked.has(value)) return false;
+    if (this.#signedOut.has(value)) return false;
     const issued = Number(/^(\d+)\./.exec(value)?.[1]);
     if (!Number.isSafeInteger(issued)) return false;
     const age = now / 1000 - issued;
