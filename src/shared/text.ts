@@ -39,6 +39,16 @@ export function blank(text: string): boolean {
 const NAME_INVISIBLES = /(?![\u200c\u200d\u{e0020}-\u{e007f}])[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 /**
+ * `text` without the control and format characters a name never shows (`NAME_INVISIBLES`); the joiners stay, so
+ * Arabic, Persian and emoji read as written. For names only: a message's text keeps its marks and isolates.
+ *
+ *     withoutInvisibles('invoice\u202Efdp.exe'); // 'invoicefdp.exe'
+ */
+export function withoutInvisibles(text: string): string {
+  return text.replace(NAME_INVISIBLES, '');
+}
+
+/**
  * A person's name as agents and admins are shown it: without the invisible characters that can fake or reorder it,
  * single-spaced and trimmed; undefined when nothing visible is left. Every name a channel gives goes through it.
  *

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncPath } from '../shared/sync-path.ts';
+import { withoutInvisibles } from '../shared/text.ts';
 import type { FileRefusal, MediaStore, StoredMedia } from './types.ts';
 
 /** A file the media store will not keep: too large, empty, or of no valid MIME type. Nothing of it was kept. */
@@ -126,14 +127,17 @@ export class FileMediaStore implements MediaStore {
 }
 
 /**
- * The last part of a file name a sender gave, without path separators or control characters.
+ * The last part of a file name a sender gave, without path separators and without the invisible characters that
+ * could disguise it (`withoutInvisibles`: U+202E showed "invoice\u202Efdp.exe", a program, as "invoiceexe.pdf").
+ * Every channel's decoder, the media store and every renderer pass names through it; an Arabic name stays as sent.
  *
  *     safeName('../../etc/passwd'); // 'passwd'
  *     safeName('C:\\Users\\me\\receipt.pdf'); // 'receipt.pdf'
+ *     safeName('invoice\u202Efdp.exe'); // 'invoicefdp.exe'
  */
 export function safeName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? '';
-  const clean = last.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const clean = withoutInvisibles(last).trim().slice(0, 200);
   return clean === '' || clean === '.' || clean === '..' ? 'file' : clean;
 }
 

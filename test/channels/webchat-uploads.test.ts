@@ -136,6 +136,20 @@ describe('web chat files', () => {
     expect(await chat.mediaFiles()).not.toContain('passwd');
   });
 
+  it('shows a file name in its real order with its real extension: direction controls dropped, an Arabic name kept as sent', async () => {
+    chat = await webchatHarness();
+    // U+202E turns "invoice\u202Efdp.exe" into what reads as "invoiceexe.pdf": a program dressed as a PDF.
+    for (const name of ['invoice\u202Efdp.exe', 'a\u2066\u202Bfdp.\u2069\u200Fexe', 'فاتورة.pdf']) {
+      expect((await upload(chat.url, 'v-1', form({ bytes: 'MZ', type: 'application/octet-stream', name }))).status).toBe(202);
+    }
+    expect(chat.delivered.map((m) => m.attachments![0]!.name)).toEqual(['invoicefdp.exe', 'afdp.exe', 'فاتورة.pdf']);
+    expect((await listed(chat.url, 'v-1')).map((m) => m.attachments![0]!.name)).toEqual(['invoicefdp.exe', 'afdp.exe', 'فاتورة.pdf']);
+    const [exe, , arabic] = chat.delivered.map((m) => m.attachments![0]!);
+    const disposition = (await fetch(`${chat.url}/webchat/v-1/media/${exe!.ref}`)).headers.get('content-disposition');
+    expect(disposition).toBe(`attachment; filename="invoicefdp.exe"; filename*=UTF-8''invoicefdp.exe`);
+    expect((await fetch(`${chat.url}/webchat/v-1/media/${arabic!.ref}`)).headers.get('content-disposition')).toBe(`attachment; filename="______.pdf"; filename*=UTF-8''${encodeURIComponent('فاتورة.pdf')}`);
+  });
+
   it('takes the caption before or after the file, and a file without a caption', async () => {
     chat = await webchatHarness();
     const after = new FormData();

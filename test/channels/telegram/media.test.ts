@@ -161,6 +161,20 @@ describe('files customers send', () => {
     expect((await host.media.get(got[0]!.attachments![0]!.ref!))!.media.name).toBe('passwd');
   });
 
+  it("keeps a document name in its real order: a customer's direction override dropped, an Arabic name kept", async () => {
+    const { api, host, got, post } = await receiving();
+    for (const [index, name] of ['invoice\u202Efdp.exe', 'فاتورة.pdf'].entries()) {
+      const update = fixture('private-document');
+      update.update_id += index;
+      update.message.message_id += index;
+      update.message.document.file_name = name;
+      api.addFile('BQACAgQAAxkBAAIBF2dQ-doc', Buffer.from('bytes'));
+      expect(await post(update)).toBe(200);
+    }
+    expect(got.map((message) => message.attachments![0]!.name)).toEqual(['invoicefdp.exe', 'فاتورة.pdf']);
+    expect((await host.media.get(got[0]!.attachments![0]!.ref!))!.media.name).toBe('invoicefdp.exe');
+  });
+
   it('delivers a venue and a contact card as attachments, with nothing to download', async () => {
     const { api, got, post } = await receiving();
     expect(await post(fixture('private-venue'))).toBe(200);
