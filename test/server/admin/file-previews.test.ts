@@ -96,3 +96,36 @@ it('shows a conversation whose last message is a photo, a voice note or a docume
   expect(await consoleSays('en')).toEqual(await previews('en'));
   expect(await consoleSays('ar')).toEqual(await previews('ar'));
 });
+
+it("shows a Telegram customer's document by its real name, a direction override dropped, in the dashboard's list, transcript and download and in the agent console", async () => {
+  const api = await FakeBotApi.start();
+  running.push({ stop: () => api.close() });
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN },
+    log: quietLog, watch: false, sweepEveryMs: 0,
+  });
+  running.push(app);
+
+  api.addFile('BQACAgQAAxkBAAIBF2dQ-doc', Buffer.from('MZ a program'), { path: 'documents/file_3.exe' });
+  // U+202E shows "invoice\u202Efdp.exe", a program, as "invoiceexe.pdf".
+  const document = fixture('private-document').message;
+  await post(app, from(5003, 'Noor', { ...document, date: 1763950100, document: { ...document.document, file_name: 'invoice\u202Efdp.exe' } }));
+
+  const admin = adminClient(app.url);
+  const list = async () => (await admin.get<{ conversations: (Listed & { id: number })[] }>('/conversations?status=open')).body.conversations;
+  await expect.poll(async () => (await list()).map((c) => c.lastMessage?.text), { timeout: 15_000 }).toEqual(['📎 invoicefdp.exe']);
+  const [conversation] = await list();
+  const { body } = await admin.get<{ messages: { attachments?: { name?: string; url?: string }[] }[] }>(`/conversations/${conversation!.id}`);
+  const file = body.messages.flatMap((message) => message.attachments ?? [])[0]!;
+  expect(file.name).toBe('invoicefdp.exe');
+  const download = await fetch(`${app.url}${file.url}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  expect(download.status).toBe(200);
+  expect(download.headers.get('content-disposition')).toBe(`attachment; filename="invoicefdp.exe"; filename*=UTF-8''invoicefdp.exe`);
+
+  const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: LINA_TOKEN }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const state = (await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie } })).json()) as { queues: { conversations: Listed[] }[] };
+  expect(state.queues.flatMap((queue) => queue.conversations).map((c) => c.lastMessage?.text)).toEqual(['📎 invoicefdp.exe']);
+});
