@@ -28,6 +28,8 @@ export interface WebchatHarness {
   sessions: Map<string, WebchatSession>;
   /** What the media folder holds (file names). */
   mediaFiles(): Promise<string[]>;
+  /** The media folder, for a test to lay out files as an earlier release stored them. */
+  mediaDir: string;
   /** An agent's (or the bot's) message to `session`, stored then sent as the outbox does. */
   say(session: string, from: 'bot' | 'agent', text: string, attachments?: Attachment[]): Promise<void>;
   stop(): Promise<void>;
@@ -113,6 +115,7 @@ export async function webchatHarness(options: {
     sessions,
     reads: () => reads,
     mediaFiles: () => readdir(dir).catch(() => []),
+    mediaDir: dir,
     async say(session, from, text, attachments) {
       const message: Message = {
         id: nextId++, channel: 'webchat', address: session, direction: 'out', from, text, ...(attachments ? { attachments } : {}), at: new Date().toISOString(),

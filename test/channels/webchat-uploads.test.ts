@@ -1,6 +1,6 @@
 // Files in the web chat: multipart uploads into the media store, listed with a URL, served only to the sessions
 // whose messages carry them; refusals keep nothing. The channel alone first, then through the whole server.
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -148,6 +148,19 @@ describe('web chat files', () => {
     const disposition = (await fetch(`${chat.url}/webchat/v-1/media/${exe!.ref}`)).headers.get('content-disposition');
     expect(disposition).toBe(`attachment; filename="invoicefdp.exe"; filename*=UTF-8''invoicefdp.exe`);
     expect((await fetch(`${chat.url}/webchat/v-1/media/${arabic!.ref}`)).headers.get('content-disposition')).toBe(`attachment; filename="______.pdf"; filename*=UTF-8''${encodeURIComponent('فاتورة.pdf')}`);
+  });
+
+  it('shows a file named before names were cleaned in its real order too: in the list and in its download', async () => {
+    chat = await webchatHarness();
+    const stored = await chat.media.put(new TextEncoder().encode('MZ'), { mime: 'application/octet-stream', name: 'invoice.exe' });
+    // As an earlier release kept it: the metadata and the message with the U+202E of the name the customer gave.
+    const metadata = join(chat.mediaDir, `${stored.ref}.json`);
+    await writeFile(metadata, JSON.stringify({ ...JSON.parse(await readFile(metadata, 'utf8')), name: 'invoice\u202Efdp.exe' }));
+    await chat.say('agent-omar', 'bot', '#1 Layla:', [{ kind: 'document', mime: 'application/octet-stream', name: 'invoice\u202Efdp.exe', ref: stored.ref }]);
+    const [relayed] = await listed(chat.url, 'agent-omar');
+    expect(relayed!.attachments![0]!.name).toBe('invoicefdp.exe');
+    const res = await fetch(`${chat.url}${relayed!.attachments![0]!.url}`);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="invoicefdp.exe"; filename*=UTF-8''invoicefdp.exe`);
   });
 
   it('takes the caption before or after the file, and a file without a caption', async () => {

@@ -3,6 +3,7 @@
 import type { Response } from 'express';
 import type { Attachment, AttachmentKind, StoredMedia } from '../../types.ts';
 import type { FileRefusal } from '../../store/types.ts';
+import { safeName } from '../../store/media.ts';
 
 /**
  * An attachment as the web chat API lists it: `url` fetches its bytes, for this session only (a visitor's carries a
@@ -46,7 +47,8 @@ export function toWebchatAttachment(attachment: Attachment, linkOf: (ref: string
   return {
     kind,
     ...(mime !== undefined ? { mime } : {}),
-    ...(name !== undefined ? { name } : {}),
+    // Cleaned here too: a name stored before names were cleaned where they come in may still carry a U+202E.
+    ...(name !== undefined ? { name: safeName(name) } : {}),
     ...(size !== undefined ? { size } : {}),
     ...(ref !== undefined ? { url: linkOf(ref) } : {}),
     ...(voice ? { voice } : {}),
@@ -68,7 +70,7 @@ const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/[a-z0-9.+-]+)$/;
  *     setMediaHeaders(res, { ref, size: 2048, mime: 'image/png', name: 'receipt.png' });
  */
 export function setMediaHeaders(res: Response, media: StoredMedia): void {
-  const name = media.name ?? 'file';
+  const name = safeName(media.name ?? 'file');
   // setHeader, not express's set: that would add a charset to the stored type.
   res.setHeader('content-type', media.mime);
   res.setHeader('content-length', String(media.size));
