@@ -100,6 +100,18 @@ describe('payloads', () => {
     }]);
   });
 
+  it("sends a document under its real name: a direction override in the customer's name for it dropped, an Arabic name kept", async () => {
+    const { graph, channel, host } = await sending();
+    // A customer's file relayed to an agent on WhatsApp: stored without a name, named by the message (as one stored
+    // before names were cleaned where they come in). U+202E showed "invoice\u202Efdp.exe", a program, as "invoiceexe.pdf".
+    for (const name of ['invoice\u202Efdp.exe', 'فاتورة.pdf']) {
+      const stored = await host.media.put(Buffer.from('MZ'), { mime: 'application/octet-stream' });
+      await send(channel, { text: '#1 Layla', attachments: [{ kind: 'document', mime: 'application/octet-stream', name, ref: stored.ref }] });
+    }
+    expect(graph.uploads[0]!.file.name).toBe('invoicefdp.exe');
+    expect(graph.sentTo(SHEENA).map((sent) => (sent as { document?: { filename?: string } }).document?.filename)).toEqual(['invoicefdp.exe', 'فاتورة.pdf']);
+  });
+
   it('sends a photo as an image captioned with the text, a place as a location and a card as contacts; a file no longer kept becomes a line', async () => {
     const { graph, channel, host } = await sending();
     const png = await host.media.put(Buffer.from('\x89PNG map'), { mime: 'image/png', name: 'map.png' });
