@@ -232,6 +232,16 @@ describe('attachments sent', () => {
     expect(id).toBe(`5001:${(call!.result as { message_id: number }).message_id}`);
   });
 
+  it("sends a document relayed to an agent under its real name: a direction override dropped, an Arabic name kept", async () => {
+    const { api, channel, media } = await sending();
+    // Stored without a name, named by the message (as one stored before names were cleaned where they come in).
+    for (const name of ['invoice\u202Efdp.exe', 'فاتورة.pdf']) {
+      const stored = await media.put(Buffer.from('MZ'), { mime: 'application/octet-stream' });
+      await channel.send('5001', { text: '#1 Layla', attachments: [{ kind: 'document', mime: 'application/octet-stream', ref: stored.ref, name }] });
+    }
+    expect(api.callsOf('sendDocument').map((call) => call.files[0]!.name)).toEqual(['invoicefdp.exe', 'فاتورة.pdf']);
+  });
+
   it('sends a photo with sendPhoto and a voice note with sendVoice, into a desk topic when addressed to one', async () => {
     const { api, channel, media } = await sending();
     const jpeg = Buffer.from('\xff\xd8\xff\xe0 photo', 'latin1');
