@@ -1,6 +1,7 @@
 // What an agent reads in their messaging app: the card that hands them a conversation, and each customer
 // message relayed with its conversation number, so a reply (or a quote) can find its way back.
 import type { Contact, Conversation, Message } from '../store/types.ts';
+import { safeName } from '../store/media.ts';
 import { NO_WORDING, shownFields, topicOf, type Wording } from '../flows/labels.ts';
 import { contactTag } from '../shared/identity.ts';
 import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
@@ -273,7 +274,8 @@ export function lastWords<T extends Pick<Message, 'from'>>(messages: readonly T[
 export function previewText(message: Shown, language: DeskLanguage): string {
   const text = shownText(message, language);
   if (text.trim() !== '' || !message.attachments?.length) return text;
-  return message.attachments.map((file) => word(line('filePreview', file), language)).join(' · ');
+  // A name stored before names were cleaned where they come in may still carry a U+202E: cleaned as it is shown.
+  return message.attachments.map((file) => word(line('filePreview', file.name === undefined ? file : { ...file, name: safeName(file.name) }), language)).join(' · ');
 }
 
 /**

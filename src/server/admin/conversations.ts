@@ -16,6 +16,7 @@ import { sameTeam } from '../../handover/team.ts';
 import { setMediaHeaders } from '../../channels/webchat/attachments.ts';
 import { actorOf, doneBy, TIMELINES, type TimelineActor, type TimelineEvent } from '../../bot/timeline.ts';
 import type { Contact, Conversation, Message, TextStyle } from '../../store/types.ts';
+import { safeName } from '../../store/media.ts';
 import { readMarkup } from '../../shared/markup.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, describeZod, type AdminContext } from './context.ts';
@@ -120,7 +121,8 @@ function attachmentOf(conversationId: number, attachment: NonNullable<Message['a
   const { kind, name, mime, ref, refused, location, contact, caption } = attachment;
   return {
     kind,
-    ...(name !== undefined ? { name } : {}),
+    // Cleaned as shown too: a name stored before names were cleaned where they come in may still carry a U+202E.
+    ...(name !== undefined ? { name: safeName(name) } : {}),
     ...(mime !== undefined ? { mime } : {}),
     ...(caption !== undefined ? { caption } : {}),
     ...(ref !== undefined ? { url: `/api/conversations/${conversationId}/media/${ref}` } : {}),

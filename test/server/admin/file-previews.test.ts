@@ -129,3 +129,38 @@ it("shows a Telegram customer's document by its real name, a direction override 
   const state = (await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie } })).json()) as { queues: { conversations: Listed[] }[] };
   expect(state.queues.flatMap((queue) => queue.conversations).map((c) => c.lastMessage?.text)).toEqual(['📎 invoicefdp.exe']);
 });
+
+it("shows a document named before names were cleaned in its real order too, in the dashboard's list and transcript and in the agent console", async () => {
+  const api = await FakeBotApi.start();
+  running.push({ stop: () => api.close() });
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  const app = await startSwitchboard({
+    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, ADMIN_TOKEN },
+    log: quietLog, watch: false, sweepEveryMs: 0,
+  });
+  running.push(app);
+  await post(app, from(5003, 'Noor', { date: 1763950000, text: 'Hello, about my bill' }));
+  const admin = adminClient(app.url);
+  const list = async () => (await admin.get<{ conversations: (Listed & { id: number })[] }>('/conversations?status=open')).body.conversations;
+  await expect.poll(async () => (await list()).length, { timeout: 15_000 }).toBe(1);
+  const [conversation] = await list();
+  // As an earlier release stored it: the name with the U+202E the customer gave it ("invoiceexe.pdf" on screen).
+  await app.store.transaction('test', async (tx) => {
+    tx.addMessage({
+      conversationId: conversation!.id, channel: 'telegram', address: '5003', direction: 'in', from: 'contact', text: '', at: new Date().toISOString(),
+      attachments: [{ kind: 'document', mime: 'application/octet-stream', name: 'invoice\u202Efdp.exe', ref: 'ab'.repeat(16) }],
+    });
+  });
+
+  for (const language of ['en', 'ar']) {
+    const { body } = await admin.get<{ conversations: Listed[] }>('/conversations?status=open', { 'accept-language': language });
+    expect(body.conversations.map((c) => c.lastMessage?.text.replace(/[\u2068\u2069]/g, ''))).toEqual(['📎 invoicefdp.exe']);
+  }
+  const { body } = await admin.get<{ messages: { attachments?: { name?: string }[] }[] }>(`/conversations/${conversation!.id}`);
+  expect(body.messages.flatMap((message) => message.attachments ?? []).map((file) => file.name)).toEqual(['invoicefdp.exe']);
+  const login = await fetch(`${app.url}/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: LINA_TOKEN }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const state = (await (await fetch(`${app.url}/agent/api/state`, { headers: { cookie } })).json()) as { queues: { conversations: Listed[] }[] };
+  expect(state.queues.flatMap((queue) => queue.conversations).map((c) => c.lastMessage?.text)).toEqual(['📎 invoicefdp.exe']);
+});
