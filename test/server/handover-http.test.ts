@@ -140,7 +140,7 @@ describe('handover in the web chat', () => {
     expect((await fetch(`${app.url}/api/reports`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const bad = await fetch(`${app.url}/api/reports?from=yesterday`, { headers: { authorization: 'Bearer test-admin-token' } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/from: must be a date/);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/from: "yesterday" is not a date/);
     await app.stop();
     const off = await start(await shippedDataDir());
     expect((await fetch(`${off.url}/api/reports`)).status).toBe(503);

@@ -5,7 +5,7 @@
 // Connector, recording what the bot POSTs to /v3/conversations/{id}/activities[/{id}] under any service URL path (under
 // /teams/, refusing one over Teams' 28 KB as Teams does), and
 // serving files (Teams' inline pictures only to the bot's token). `sign` makes the JWT a channel sends.
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -59,6 +59,8 @@ export class FakeBotService {
   #token = BOT_TOKEN;
   #next = 1;
   #url = '';
+  /** Tells this fake's metadata URL from an earlier fake's on the same port (`openIdMetadataUrl`). */
+  readonly #mark = randomUUID();
 
   private constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -82,9 +84,13 @@ export class FakeBotService {
     return this.#url;
   }
 
-  /** BOTFRAMEWORK_OPENID_METADATA_URL. */
+  /**
+   * BOTFRAMEWORK_OPENID_METADATA_URL, with this fake's own mark: botbuilder keeps each metadata URL's keys for the
+   * process (for an hour, an unknown key id included), and the server lane's files share one process, so a later fake
+   * on a port an earlier one had would otherwise be checked against the earlier fake's key (401).
+   */
   get openIdMetadataUrl(): string {
-    return `${this.#url}/v1/.well-known/openidconfiguration`;
+    return `${this.#url}/v1/.well-known/openidconfiguration?fake=${this.#mark}`;
   }
 
   /** A service URL under the fake (`serviceUrl('webchat')` → `http://127.0.0.1:<port>/webchat/`). */
@@ -154,7 +160,7 @@ export class FakeBotService {
     const path = (req.url ?? '').split('?')[0]!;
     const body = await readBody(req);
     if (req.method === 'GET' && path === '/v1/.well-known/openidconfiguration') {
-      return json(res, 200, { issuer: ISSUER, jwks_uri: `${this.#url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      return json(res, 200, { issuer: ISSUER, jwks_uri: `${this.#url}/v1/.well-known/keys?fake=${this.#mark}`, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (req.method === 'GET' && path === '/v1/.well-known/keys') return json(res, 200, { keys: [this.#jwk] });
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
