@@ -267,8 +267,9 @@ export class Runtime {
    * user id where the message comes by their object id): otherwise the agent would be taken for a customer.
    */
   #asAgentAlias(inbound: InboundMessage): InboundMessage {
+    // Only Teams gives aliases: every other message goes on as it came, without a copy of its sender.
+    if (inbound.from.aliases === undefined) return inbound;
     const { aliases, ...from } = inbound.from;
-    if (aliases === undefined) return inbound;
     const alias = this.#desk.agentOf(inbound.channel, from.id) ? undefined : aliases.find((address) => this.#desk.agentOf(inbound.channel, address));
     return { ...inbound, from: { ...from, ...(alias !== undefined ? { id: alias } : {}) } };
   }
