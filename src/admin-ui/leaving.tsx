@@ -1,7 +1,7 @@
 // Unpublished edits are not lost unasked: while an editor (a flow, team.yaml) holds text that differs from what was
 // published, going to another page of the dashboard (a link, a tab, the back button) first asks, on the page, whether
 // to leave; a reload and closing the tab get the browser's own question.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { t } from './i18n.ts';
 
 /** One entry per editor shown with unpublished text. */
@@ -17,7 +17,10 @@ const told = () => { for (const listener of listeners) listener(); };
  *     useUnpublished(draft !== publishedSource);
  */
 export function useUnpublished(changed: boolean): void {
-  useEffect(() => {
+  // In the same commit as the page that shows it (a layout effect): an effect runs a frame later, after paint, and
+  // for that frame a click on Queue right after "Published version" showed asked about text already published (and
+  // one right after typing left without asking).
+  useLayoutEffect(() => {
     if (!changed) return;
     const entry = {};
     unpublished.add(entry);
