@@ -349,6 +349,24 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
   }
 }
 
+/**
+ * The store's own warnings that the machine is slow (src/store/lowdb.ts: commits waited for a journal sync, on a slow
+ * disk or an event loop too busy to see it end), by their message: a loaded runner earns one at any commit, the
+ * periodic check's included. A test counting what a server says about something else leaves these out, and only these.
+ */
+export const SLOW_MACHINE_WARNING = /^(the disk is slow|the event loop was busy): commits waited for a journal sync/;
+
+/** Whether `line`, a line a server process printed, is a warning of `SLOW_MACHINE_WARNING` (level 40, that message). */
+export function isSlowMachineWarning(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+    return entry.level === 40 && typeof entry.msg === 'string' && SLOW_MACHINE_WARNING.test(entry.msg);
+  } catch {
+    return false;
+  }
+}
+
 /** What the wiring hands a channel, around `deliver`: statuses kept in `reported`, media in a temp folder. */
 export function hostFor(deliver: Deliver, options: { maxBytes?: number } = {}): ChannelHost & {
   reported: Parameters<ChannelHost['report']>[0][];

@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { spawnServer, stopLeftoverServers } from '../../server-process.ts';
-import { cleanupDirs, dataDirWith, eventually, inboundFlow } from '../../helpers.ts';
+import { cleanupDirs, dataDirWith, eventually, inboundFlow, isSlowMachineWarning } from '../../helpers.ts';
 import { APP_ID, APP_PASSWORD, FakeBotService } from './fake-bot-service.ts';
 import { webchatText } from './harness.ts';
 
@@ -38,8 +38,9 @@ it('logs one short line per refused token, never the signing key, and still answ
     expect(res.status).toBe(401);
   }
   await eventually(() => (since().match(/its token does not prove a channel sent it/g) ?? []).length >= 1, 15_000);
-  // What the server printed about those six requests: its own refusal lines, none longer than a line, no key.
-  const printed = since().split('\n').filter((line) => line.trim() !== '' && !line.includes('"level":30'));
+  // What the server printed about those six requests: its own refusal lines, none longer than a line, no key. Left
+  // out: the store's warning that the machine is slow, which a loaded runner earns at any commit (the periodic check's).
+  const printed = since().split('\n').filter((line) => line.trim() !== '' && !line.includes('"level":30') && !isSlowMachineWarning(line));
   expect(since()).not.toMatch(/BEGIN (RSA )?PUBLIC KEY|Available keys|TokenExpiredError/);
   expect(printed.filter((line) => !line.includes('its token does not prove a channel sent it'))).toEqual([]);
   expect(printed.length).toBeLessThanOrEqual(tokens.length);
