@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/log.ts';
 import { fetchMedia, type RemoteFile } from '../meta/files.ts';
 import type { GraphApi } from '../meta/graph.ts';
 import { FastWriters } from '../meta/fast-writers.ts';
+import { inWrittenOrder } from '../meta/written-order.ts';
 import type { Memory } from '../meta/memory.ts';
 import type { Item, LinkedFile } from './decode.ts';
 import { OWN_METADATA, type OwnSends } from './own-sends.ts';
@@ -51,7 +52,9 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   let refused = 0;
   // A person writing faster than the runtime takes holds back only their own later items, never the other people.
   const fast = new FastWriters();
-  for (const item of items) {
+  // Each person's messages in the order they were written (written-order.ts): Meta may list them otherwise.
+  const written = (item: Item) => (item.kind === 'message' ? { person: `${item.platform.channel}:${item.inbound.from.id}`, at: item.inbound.at } : undefined);
+  for (const item of inWrittenOrder(items, written)) {
     if (item.kind === 'refused') {
       refused++;
       log.warn({ where: item.where, reason: item.reason }, 'Messenger webhook item refused; acknowledged with its batch');

@@ -1,4 +1,5 @@
-// Hands one decoded webhook batch to the runtime, item after item in the order Meta listed them: a message's file
+// Hands one decoded webhook batch to the runtime, item after item in the order Meta listed them (each customer's
+// messages in the order they were written, written-order.ts): a message's file
 // into the media store, then the message; statuses (each message's in order, different messages' side by side);
 // identity news. Resolving means the batch may be acknowledged
 // (everything stored, or deliberately ignored, or refused for good); rejecting means something was not stored and
@@ -10,6 +11,7 @@ import { CHANNEL, type Item } from './decode.ts';
 import type { GraphApi } from '../meta/graph.ts';
 import { fetchMedia } from '../meta/files.ts';
 import { FastWriters } from '../meta/fast-writers.ts';
+import { inWrittenOrder } from '../meta/written-order.ts';
 import type { Memory } from '../meta/memory.ts';
 import { remoteFile } from './files.ts';
 
@@ -37,7 +39,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   // patience. So statuses of different messages are recorded side by side, and each message's in Meta's order.
   const statuses = new Map<string, Promise<void>>();
   const fast = new FastWriters();
-  for (const item of items) {
+  for (const item of inWrittenOrder(items, customerMessage)) {
     switch (item.kind) {
       case 'refused':
         refused++;
@@ -68,6 +70,11 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   await Promise.all(statuses.values());
   fast.settle();
   return refused;
+}
+
+/** A customer's own message, by whom and when it was written: what `inWrittenOrder` puts back in order. */
+function customerMessage(item: Item): { person: string; at: string } | undefined {
+  return item.kind === 'message' && !item.inbound.history && !item.inbound.echo ? { person: item.inbound.from.id, at: item.inbound.at } : undefined;
 }
 
 async function receiveMessage(item: Extract<Item, { kind: 'message' }>, context: ReceiveContext): Promise<void> {
