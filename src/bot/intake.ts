@@ -128,12 +128,22 @@ export class Intake {
       }
     }
 
+    // Written before a message of theirs this conversation already took (Meta delivers in no promised order, and sends
+    // a batch again hours later): it answers no question asked since, nor corrects an answer; it is kept, and reaches
+    // whoever holds the conversation. Both times are the channel's, so no clock of ours is compared with Meta's. A
+    // button's press is not: the question it is of says what it answers (an earlier question's is told apart above).
+    const late = !opened && inbound.choice === undefined && changesMayComeFirst(inbound.channel) && conversation.lastWrittenAt !== undefined
+      && Date.parse(inbound.at) < Date.parse(conversation.lastWrittenAt);
+    if (!late && changesMayComeFirst(inbound.channel)) {
+      conversation.lastWrittenAt = inbound.at;
+      tx.putConversation(conversation);
+    }
     const offered = inbound.choice !== undefined && (inbound.text === undefined || inbound.menu) ? await offeredChoice(tx, conversation.id, inbound, inbound.choice) : undefined;
     const text = inbound.text ?? (offered?.title || inbound.choice) ?? describeKind(inbound);
     // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
     const menu = inbound.menu === true && offered === undefined;
     // The question the flow waits on, which these words answer (or are read beside): what the bot read them as.
-    const answers = !opened && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
+    const answers = !opened && !late && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
       ? questionOf(conversation.flow) : undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
@@ -152,7 +162,7 @@ export class Intake {
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     };
-    const typed = await typedChoiceOf(tx, turns, conversation, inbound);
+    const typed = late ? undefined : await typedChoiceOf(tx, turns, conversation, inbound);
     if (typed) stored.typedChoice = typed;
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
@@ -182,7 +192,7 @@ export class Intake {
     }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
     // What the customer typed may answer the flow's questions before they are asked; a button or a menu's press answers none.
-    const said = menu || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : inbound.text;
+    const said = menu || late || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : inbound.text;
     const opening = { ...(album !== undefined ? { album } : {}), ...(said !== undefined ? { said } : {}) };
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
@@ -211,6 +221,8 @@ export class Intake {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
       turns.start(turn, 'conversation.opened', 'contact', opening);
+    } else if (late) {
+      // Kept in the transcript; the question asked since waits for its own answer.
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {

@@ -237,6 +237,11 @@ export interface Conversation {
    * before and after a restart, is still one album.
    */
   lastAlbum?: { album: string; at: string };
+  /**
+   * When the customer wrote the newest message this conversation took (the channel's time), on a channel that delivers
+   * in no promised order (Meta's): one written before it, coming after, answers no question asked since.
+   */
+  lastWrittenAt?: string;
 }
 
 export interface Message {
