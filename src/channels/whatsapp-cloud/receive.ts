@@ -39,7 +39,7 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   // patience. So statuses of different messages are recorded side by side, and each message's in Meta's order.
   const statuses = new Map<string, Promise<void>>();
   const fast = new FastWriters();
-  for (const item of inWrittenOrder(items, customerMessage)) {
+  for (const item of movesFirst(inWrittenOrder(items, customerMessage))) {
     switch (item.kind) {
       case 'refused':
         refused++;
@@ -70,6 +70,24 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   await Promise.all(statuses.values());
   fast.settle();
   return refused;
+}
+
+/**
+ * The batch with each change of number (or user id) before the first message from the new address: listed after it,
+ * that message would make a new contact of the person, and the move then finds the address taken.
+ */
+function movesFirst(items: Item[]): Item[] {
+  const ordered = [...items];
+  for (const move of items) {
+    if (move.kind !== 'identity' || move.update.movedTo === undefined) continue;
+    const to = move.update.movedTo;
+    const first = ordered.findIndex((item) => item.kind === 'message' && item.inbound.from.id === to);
+    const at = ordered.indexOf(move);
+    if (first === -1 || first > at) continue;
+    ordered.splice(at, 1);
+    ordered.splice(first, 0, move);
+  }
+  return ordered;
 }
 
 /** A customer's own message, by whom and when it was written: what `inWrittenOrder` puts back in order. */
