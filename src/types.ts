@@ -19,6 +19,11 @@ export interface InboundMessage {
    */
   from: { id: string; name?: string; language?: string; reference?: Record<string, string>; aliases?: string[] };
   text?: string;
+  /**
+   * The part of `text` a question may take as the answer, when `text` says more than the person wrote (an Instagram
+   * story's line before their words): '' when nothing in it answers (a story mention alone). Absent: all of `text`.
+   */
+  answer?: string;
   /** How the sender styled `text` (bold, a spoiler…), where their app lets them. */
   styles?: TextStyle[];
   /** The id of a button the sender pressed. */

@@ -77,6 +77,8 @@ export class Intake {
     if (inbound.deletion) return inbound.history || inbound.echo ? true : this.#deletion(tx, inbound, inbound.deletion, now, fx);
     const contact = await this.#contactOf(tx, inbound, now, fx);
     if (inbound.history) return this.#history(tx, inbound, contact);
+    // What a question may take of it: the customer's words, without the lines a channel wrote beside them.
+    const asked = answerPart(inbound);
     let conversation = await tx.openConversationOf(contact.id);
     if (inbound.echo) return this.#takeover(tx, inbound, contact, conversation, now, fx);
     if (conversation && isOver(conversation)) {
@@ -117,13 +119,13 @@ export class Intake {
       const pressedOnIt = inbound.choice !== undefined && !inbound.menu && latest !== undefined
         && (inbound.replyTo === undefined || (await tx.messageByChannelId(inbound.channel, inbound.replyTo))?.conversationId === latest.id);
       const surveyWaits = latest?.flow?.waiting !== undefined && !latest.flow.done && (recentlyClosed || pressedOnIt) && writtenAfter && !inbound.menu;
-      if (latest && surveyWaits && (onlyUnshown(inbound) || (await turns.takesAnswer(latest, answerOf(inbound))))) conversation = latest;
+      if (latest && surveyWaits && (onlyUnshown(inbound) || (await turns.takesAnswer(latest, answerOf(asked))))) conversation = latest;
       else {
         if (latest && surveyWaits) this.#passOver(tx, latest);
         conversation = await this.#open(tx, contact, inbound.channel, 'contact', now);
         opened = true;
         // What they need, when their words say it: the flow may take it as the need, unasked.
-        const need = firstMessage(inbound, { returning: latest !== undefined, ...(contact.name !== undefined ? { name: contact.name } : {}) });
+        const need = firstMessage(asked, { returning: latest !== undefined, ...(contact.name !== undefined ? { name: contact.name } : {}) });
         if (need !== undefined) conversation.fields.first_message = need;
       }
     }
@@ -134,6 +136,8 @@ export class Intake {
     // button's press is not: the question it is of says what it answers (an earlier question's is told apart above).
     const late = !opened && inbound.choice === undefined && changesMayComeFirst(inbound.channel) && conversation.lastWrittenAt !== undefined
       && Date.parse(inbound.at) < Date.parse(conversation.lastWrittenAt);
+    // Nothing in it a question may take (an Instagram story mention alone): kept, relayed, no answer.
+    const answersNothing = late || (inbound.answer === '' && inbound.choice === undefined && (inbound.attachments?.length ?? 0) === 0);
     if (!late && changesMayComeFirst(inbound.channel)) {
       conversation.lastWrittenAt = inbound.at;
       tx.putConversation(conversation);
@@ -143,7 +147,7 @@ export class Intake {
     // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
     const menu = inbound.menu === true && offered === undefined;
     // The question the flow waits on, which these words answer (or are read beside): what the bot read them as.
-    const answers = !opened && !late && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
+    const answers = !opened && !answersNothing && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
       ? questionOf(conversation.flow) : undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
@@ -162,7 +166,7 @@ export class Intake {
       ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}),
       at: now,
     };
-    const typed = late ? undefined : await typedChoiceOf(tx, turns, conversation, inbound);
+    const typed = answersNothing ? undefined : await typedChoiceOf(tx, turns, conversation, asked);
     if (typed) stored.typedChoice = typed;
     tx.addMessage(stored);
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
@@ -192,7 +196,7 @@ export class Intake {
     }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
     // What the customer typed may answer the flow's questions before they are asked; a button or a menu's press answers none.
-    const said = menu || late || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : inbound.text;
+    const said = menu || answersNothing || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : asked.text;
     const opening = { ...(album !== undefined ? { album } : {}), ...(said !== undefined ? { said } : {}) };
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
@@ -221,12 +225,12 @@ export class Intake {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
       turns.start(turn, 'conversation.opened', 'contact', opening);
-    } else if (late) {
-      // Kept in the transcript; the question asked since waits for its own answer.
+    } else if (answersNothing) {
+      // Kept in the transcript; the question waits for an answer.
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {
-        ...answerOf(inbound),
+        ...answerOf(asked),
         ...(album !== undefined ? { album } : {}),
         ...(menu ? { menu: true as const } : {}),
       });
@@ -651,6 +655,13 @@ function withPeople(conversation: Conversation): boolean {
  */
 function isOver(conversation: Conversation): boolean {
   return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver;
+}
+
+/** The message as a question reads it: its `text` only the part that answers (`InboundMessage.answer`), if any. */
+function answerPart(inbound: InboundMessage): InboundMessage {
+  if (inbound.answer === undefined) return inbound;
+  const { text: _whole, answer, ...rest } = inbound;
+  return answer === '' ? rest : { ...rest, text: answer };
 }
 
 /** What of a customer's message a flow's question may take as its answer: what they typed, pressed or sent. */

@@ -274,7 +274,7 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
 
 /** What a message says: its text, a quick reply's payload, files (by URL), places, a quoted message, or a kind not read. */
 type Content =
-  | { text?: string; textCut?: number; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
+  | { text?: string; answer?: string; textCut?: number; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
   | { refused: string }
   | { ignored: string };
 
@@ -288,6 +288,8 @@ function contentOf(message: Message, platform: Platform): Content {
   const unread: string[] = [];
   // Shared links are text: their address (and title), after what the person wrote.
   const links: string[] = [];
+  // The lines naming a story (replied to, mentioned), which the agent reads and no question takes as the answer.
+  const storyLines: string[] = [];
   for (const raw of message.attachments ?? []) {
     const parsed = attachmentSchema.safeParse(raw);
     if (!parsed.success) {
@@ -318,8 +320,11 @@ function contentOf(message: Message, platform: Platform): Content {
       const link = named !== undefined && !blank(named) ? `${named}: ${payload.url}` : payload.url;
       if (!links.includes(link)) links.push(link);
     } else if (type === 'story_mention' && payload?.url !== undefined && /^https?:\/\//.test(payload.url)) {
-      // The customer mentioned the account in their story: its link, which works until the story expires.
-      links.push(word(line('storyMentioned', payload.url)));
+      // The customer mentioned the account in their story: its link, which works until the story expires. Not words
+      // to the bot: it answers no question.
+      const mentioned = word(line('storyMentioned', payload.url));
+      links.push(mentioned);
+      storyLines.push(mentioned);
     } else {
       // A link without an address, a template: nothing here can show it.
       unread.push(type === 'fallback' ? 'shared link' : type.replace(/_/g, ' '));
@@ -332,6 +337,8 @@ function contentOf(message: Message, platform: Platform): Content {
   const replied = story === undefined ? undefined : word(line('storyReplied', story.url !== undefined && /^https?:\/\//.test(story.url) ? story.url : undefined));
   const written = [replied ?? '', message.text ?? '', ...links].filter((part) => !blank(part)).join('\n');
   const text = written !== '' ? cut(written) : undefined;
+  const words = [message.text ?? '', ...links.filter((link) => !storyLines.includes(link))].filter((part) => !blank(part)).join('\n');
+  const answer = replied !== undefined || storyLines.length > 0 ? { answer: cut(words) } : {};
   const textCut = written.length > MAX_TEXT_LENGTH ? { textCut: written.length } : {};
   const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
   const choice = pressed?.choice;
@@ -341,7 +348,7 @@ function contentOf(message: Message, platform: Platform): Content {
   if (!readable && unread.length === 0) return { refused: 'a message with neither text nor attachments' };
   return {
     files,
-    ...(text !== undefined ? { text, ...textCut } : {}),
+    ...(text !== undefined ? { text, ...textCut, ...answer } : {}),
     ...(choice !== undefined ? { choice } : {}),
     ...(pressed?.of !== undefined ? { choiceOf: pressed.of } : {}),
     ...(message.reply_to?.mid !== undefined ? { replyTo: message.reply_to.mid } : {}),
