@@ -42,3 +42,39 @@ describe('a batch listing a customer\'s messages out of order', () => {
     }, 30_000);
   }
 });
+
+const orderFlow = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "What is your order number?"
+    save: conversation.order
+  - ask: "What can we help you with?"
+    save: conversation.need
+  - say: "Thanks: {{conversation.order}}, {{conversation.need}}."
+`;
+
+describe('a customer\'s message that comes after one she wrote later, in another webhook', () => {
+  it('is kept in her conversation and answers no question asked since (Messenger)', async () => {
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': orderFlow } });
+    running.push(messenger);
+    const said = async (count: number) => {
+      await eventually(() => messenger.graph.saidTo(PSID).length >= count);
+      await settled(messenger);
+      return messenger.graph.saidTo(PSID);
+    };
+    expect((await messenger.post(batch([textEvent('hi', { timestamp: 1763950400000 })]))).status).toBe(200);
+    await said(1);
+    expect((await messenger.post(batch([textEvent('it never arrived', { timestamp: 1763950430000 })]))).status).toBe(200);
+    expect((await said(2)).at(-1)).toBe('What can we help you with?');
+    // Written a second before the message above, delivered after it: before, it became the need.
+    const late = textEvent('A-1234', { timestamp: 1763950429000 });
+    expect((await messenger.post(batch([late]))).status).toBe(200);
+    await settled(messenger);
+    const [contact] = await messenger.app.store.contacts();
+    const stored = (await messenger.app.store.messagesOfContact(contact!.id)).find((m) => m.text === 'A-1234');
+    expect(stored).toBeDefined();
+    expect(stored!.answers).toBeUndefined();
+    expect((await messenger.post(batch([textEvent('my parcel', { timestamp: 1763950440000 })]))).status).toBe(200);
+    expect(await said(3)).toEqual(['What is your order number?', 'What can we help you with?', 'Thanks: it never arrived, my parcel.']);
+  }, 30_000);
+});
