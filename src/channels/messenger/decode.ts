@@ -39,7 +39,7 @@ export type Item =
   /** A message the Page sent, to `inbound.from.id`: our own, or a person's at the business (receive.ts decides). */
   | { kind: 'echo'; where: string; platform: Platform; account?: string; inbound: InboundMessage; files: LinkedFile[]; metadata?: string; appId?: string; timestamp?: number }
   /** How a person came back into an existing thread (an m.me link with a ref, an ad), without writing yet. */
-  | { kind: 'referral'; where: string; platform: Platform; account?: string; from: string; referral: string }
+  | { kind: 'referral'; where: string; platform: Platform; account?: string; from: string; referral: string; at: string }
   /** Delivery (`mids`, and everything sent before `watermark`) or read receipts (before `watermark`, or up to `mid`). */
   | { kind: 'receipt'; where: string; platform: Platform; account?: string; status: 'delivered' | 'read'; from: string; mids: string[]; watermark?: number; at: string }
   | { kind: 'ignored'; where: string; reason: string; level: 'debug' | 'info' | 'warn' }
@@ -197,7 +197,7 @@ function fromEvent(raw: unknown, platform: Platform, where: string, receivedAt: 
   if (event.referral) {
     const ref = referralOf(event.referral);
     if (ref === undefined) return { kind: 'ignored', where, reason: 'a referral without ref or ad id', level: 'info' };
-    return { kind: 'referral', where, platform, from: sender, referral: ref };
+    return { kind: 'referral', where, platform, from: sender, referral: ref, at };
   }
   if (event.reaction) {
     const { emoji, reaction, action, mid } = event.reaction;

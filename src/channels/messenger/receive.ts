@@ -52,8 +52,10 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   let refused = 0;
   // A person writing faster than the runtime takes holds back only their own later items, never the other people.
   const fast = new FastWriters();
-  // Each person's messages in the order they were written (written-order.ts): Meta may list them otherwise.
-  const written = (item: Item) => (item.kind === 'message' ? { person: `${item.platform.channel}:${item.inbound.from.id}`, at: item.inbound.at } : undefined);
+  // Each person's messages (and referrals, which go with their next message) in the order they were written
+  // (written-order.ts): Meta may list them otherwise.
+  const written = (item: Item) => (item.kind === 'message' ? { person: `${item.platform.channel}:${item.inbound.from.id}`, at: item.inbound.at }
+    : item.kind === 'referral' ? { person: `${item.platform.channel}:${item.from}`, at: item.at } : undefined);
   for (const item of inWrittenOrder(items, written)) {
     if (item.kind === 'refused') {
       refused++;

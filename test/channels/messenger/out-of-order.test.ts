@@ -3,7 +3,7 @@
 // Messenger and on Instagram.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually } from '../../helpers.ts';
-import { IGSID, IG_ACCOUNT, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
+import { IGSID, IG_ACCOUNT, PAGE_ID, PSID, batch, settled, startMessenger, textEvent, type MessengerServer } from './harness.ts';
 
 const running: MessengerServer[] = [];
 afterEach(async () => {
@@ -76,5 +76,16 @@ describe('a customer\'s message that comes after one she wrote later, in another
     expect(stored!.answers).toBeUndefined();
     expect((await messenger.post(batch([textEvent('my parcel', { timestamp: 1763950440000 })]))).status).toBe(200);
     expect(await said(3)).toEqual(['What is your order number?', 'What can we help you with?', 'Thanks: it never arrived, my parcel.']);
+  }, 30_000);
+});
+
+describe('a referral listed after the message that followed it', () => {
+  it('is the referral of that message: the m.me link\'s ref is kept on the contact at once (Messenger)', async () => {
+    const messenger = await startMessenger({ flows: { 'inbound.yaml': flow } });
+    running.push(messenger);
+    const referral = { sender: { id: PSID }, recipient: { id: PAGE_ID }, timestamp: 1763950400000, referral: { ref: 'spring-coupon', source: 'SHORTLINK', type: 'OPEN_THREAD' } };
+    // Before: the referral waited for her next message, and the contact had none.
+    expect((await messenger.post(batch([textEvent('I have a coupon', { timestamp: 1763950405000 }), referral]))).status).toBe(200);
+    expect((await messenger.app.store.contacts())[0]!.fields.referral).toBe('spring-coupon');
   }, 30_000);
 });
