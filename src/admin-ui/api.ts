@@ -267,7 +267,7 @@ export interface TimelineEvent {
   topic?: string;
   /** Whose it was (a name), when nobody moved it: its customer waited too long (`because`) for that agent. */
   from?: string;
-  because?: 'unanswered' | 'away';
+  because?: 'unanswered' | 'away' | 'unreachable';
 }
 
 export interface Agent {

@@ -154,7 +154,7 @@ export class Statuses {
    */
   async tellAuthor(message: Message, reason: string, known?: KnownFailure): Promise<void> {
     if (message.toAgent && message.agentId) {
-      await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx));
+      await this.options.transactions.run(`agent:${message.agentId}`, (tx, fx) => this.options.desk.toAgentElsewhere(tx, message, reason, fx, known));
       return;
     }
     if (message.from === 'bot') {

@@ -38,7 +38,7 @@ export interface TimelineEvent {
   /** Whose it was, when nobody moved it (`by` the inactivity timer): the id of the agent who held it. */
   from?: string;
   /** Why it went, then: its customer waited too long for an answer from `from` (`unanswered`), who is `away`. */
-  because?: 'unanswered' | 'away';
+  because?: 'unanswered' | 'away' | 'unreachable';
 }
 
 /**

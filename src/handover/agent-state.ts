@@ -1,6 +1,7 @@
 // An agent's state kept in the store (collection `agents`), across restarts: status, last assignment, the
 // conversation picked with /use (or one erased before they picked again), and where they last wrote from.
 import type { Identity, Tx } from '../store/types.ts';
+import type { KnownFailure } from '../types.ts';
 import type { Agent, AgentStatus } from './team.ts';
 
 export interface AgentState {
@@ -35,6 +36,20 @@ export interface AgentState {
    * transaction that queued a conversation on what it saw of them before runs again.
    */
   roomAt?: string;
+  /**
+   * Their addresses the bot's notices were refused at for good (they blocked the bot, their account is gone, a number
+   * WhatsApp refuses), with why and since when: nothing is sent there until they write from it again (see unreachable.ts).
+   */
+  unreachable?: { channel: string; id: string; failure: KnownFailure; since: string }[];
+}
+
+/**
+ * Whether the bot's notices to `identity` were refused for good since the agent last wrote from it.
+ *
+ *     if (unreachableAt(state, { channel: 'telegram', id: '9001' })) …; // Omar blocked the bot
+ */
+export function unreachableAt(state: Pick<AgentState, 'unreachable'>, identity: Pick<Identity, 'channel' | 'id'>): boolean {
+  return (state.unreachable ?? []).some((mark) => mark.channel === identity.channel && mark.id === identity.id);
 }
 
 /** Offline states made for agents with no document yet, per transaction: every part of it gets the same object. */

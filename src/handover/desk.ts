@@ -1,6 +1,6 @@
 // The handover's face to the runtime: one object holding the directory, the clock and the log, whose methods
 // are the handover's decisions (each in its own module) on a transaction.
-import type { InboundMessage } from '../types.ts';
+import type { InboundMessage, KnownFailure } from '../types.ts';
 import type { Contact, Conversation, Message, Tx } from '../store/types.ts';
 import { act, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
@@ -17,6 +17,7 @@ import { reengage } from './reengage.ts';
 import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid, type EditKept } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard, reachesCustomer } from './threads.ts';
+import { refusedFor } from './unreachable.ts';
 
 export interface DeskOptions extends DeskContext {
   /** What the bot does with a conversation an agent hands back (resume its flow). */
@@ -227,9 +228,13 @@ export class Desk {
     return tellErased(this.#ctx, tx, contactId, fx);
   }
 
-  /** A notice that could not reach an agent: sent to their next address in team.yaml. */
-  toAgentElsewhere(tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
-    return toAgentElsewhere(this.#ctx, tx, failed, reason, fx);
+  /**
+   * A notice that could not reach an agent: sent to their next address in team.yaml; refused for good (`known`: they
+   * blocked the bot…) where it was their last, they are set offline and their customers passed on (unreachable.ts).
+   */
+  async toAgentElsewhere(tx: Tx, failed: Message, reason: string, fx: DeskEffects, known?: KnownFailure): Promise<void> {
+    if (await refusedFor(this.#ctx, tx, failed, known, fx)) return;
+    await toAgentElsewhere(this.#ctx, tx, failed, reason, fx);
   }
 
   tell(tx: Tx, agentId: string, said: Line, fx: DeskEffects, conversationId?: number): Promise<void> {

@@ -10,7 +10,7 @@ import { asciiDigits, blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
-import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
+import { agentState, saveAgentState, unreachableAt, type AgentState } from './agent-state.ts';
 import { bareCommand, commandText, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
@@ -253,7 +253,7 @@ async function notPassedOn(ctx: DeskContext, tx: Tx, agent: Agent, inbound: Inbo
 
 /**
  * Stores what the agent wrote (`relayedTo`: the conversation whose customer it is for), in their own thread with the
- * bot, and that they last wrote from there; their state.
+ * bot, and that they last wrote from there, which the bot reaches again; their state.
  */
 async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, relayedTo?: number): Promise<AgentState> {
   const identity = { channel: inbound.channel, id: inbound.from.id, ...(inbound.from.reference ? { reference: inbound.from.reference } : {}) };
@@ -266,6 +266,12 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
   const state = await agentState(tx, agent, stamp(ctx));
   if (state.replyTo?.channel !== identity.channel || state.replyTo.id !== identity.id || JSON.stringify(state.replyTo.reference) !== JSON.stringify(identity.reference)) {
     state.replyTo = identity;
+    saveAgentState(tx, agent, state);
+  }
+  // They write from an address the bot could not reach (unreachable.ts): they unblocked it, it reaches them again.
+  if (unreachableAt(state, identity)) {
+    state.unreachable = state.unreachable!.filter((mark) => mark.channel !== identity.channel || mark.id !== identity.id);
+    if (state.unreachable.length === 0) delete state.unreachable;
     saveAgentState(tx, agent, state);
   }
   return state;

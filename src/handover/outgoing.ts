@@ -1,7 +1,7 @@
 // The messages the handover sends: to a customer on their conversation's channel, to an agent where they last
 // wrote from, into a team desk's thread. Each is stored with the transaction and sent after it commits.
 import type { Attachment, Conversation, Identity, Message, Tx } from '../store/types.ts';
-import { agentState } from './agent-state.ts';
+import { agentState, unreachableAt } from './agent-state.ts';
 import { stamp, threadKey, type DeskContext, type DeskEffects, type DeskThread } from './context.ts';
 import { word, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
@@ -86,7 +86,10 @@ export async function toCustomer(
  */
 export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said | string, fx: DeskEffects, conversationId?: number): Promise<void> {
   const { text, ...rest } = typeof said === 'string' ? { text: said } : said;
-  const identity = reachedAt(agent, (await agentState(tx, agent, stamp(ctx))).replyTo, (channel) => runsHere(ctx, { channel }));
+  const state = await agentState(tx, agent, stamp(ctx));
+  // Nothing reaches them anywhere (they blocked the bot…) until they write again: what is for them now waits for nobody.
+  if (agent.identities.length > 0 && agent.identities.every((each) => unreachableAt(state, each))) return;
+  const identity = reachedAt(agent, state.replyTo, (each) => runsHere(ctx, each) && !unreachableAt(state, each));
   if (!identity) return;
   const relays = await relayFields(tx, rest as Said, conversationId, { channel: identity.channel, address: identity.id });
   fx.send({
@@ -97,13 +100,14 @@ export async function toAgent(ctx: DeskContext, tx: Tx, agent: Agent, said: Said
 
 /**
  * Where a message to `agent` goes (see `toAgent`): `written`, where they last wrote from, while team.yaml gives them that
- * address and its channel `runs`; else their first address on a channel that does; else their first.
+ * address and it `runs` (its channel runs here, and it is not known unreachable); else their first address that does;
+ * else their first.
  *
  *     reachedAt(omar, state.replyTo, () => true); // { channel: 'telegram', id: '9005' } once team.yaml says 9005
  */
-export function reachedAt(agent: Agent, written: Identity | undefined, runs: (channel: string) => boolean): Identity | undefined {
+export function reachedAt(agent: Agent, written: Identity | undefined, runs: (identity: Identity) => boolean): Identity | undefined {
   const last = written && agent.identities.some((each) => each.channel === written.channel && each.id === written.id) ? written : undefined;
-  return last && runs(last.channel) ? last : agent.identities.find((each) => runs(each.channel)) ?? last ?? agent.identities[0];
+  return last && runs(last) ? last : agent.identities.find((each) => runs(each)) ?? last ?? agent.identities[0];
 }
 
 /** Whether an address is on a channel this process runs (every channel counts as running when the context cannot say). */
@@ -113,13 +117,15 @@ function runsHere(ctx: DeskContext, identity: { channel: string }): boolean {
 
 /**
  * A notice that could not reach an agent where it was sent (a closed service window, a blocked chat) goes to
- * the first of their addresses in team.yaml not tried yet; past the last one, the log says they could not be
- * reached at all.
+ * the first of their addresses in team.yaml not tried yet, nor known unreachable; past the last one, the log says they
+ * could not be reached at all.
  */
 export async function toAgentElsewhere(ctx: DeskContext, tx: Tx, failed: Message, reason: string, fx: DeskEffects): Promise<void> {
   const agent = failed.agentId ? ctx.directory.agent(failed.agentId) : undefined;
   if (!agent) return;
-  const { tried, untried } = addressesLeft(agent, failed);
+  const { tried, untried: left } = addressesLeft(agent, failed);
+  const state = await agentState(tx, agent, stamp(ctx));
+  const untried = left.filter((identity) => !unreachableAt(state, identity));
   const next = untried.find((identity) => runsHere(ctx, identity)) ?? untried[0];
   if (!next) {
     ctx.log.error({ agent: agent.id, channel: failed.channel, reason }, `${agent.name} could not be reached on any of their addresses in team.yaml`);

@@ -12,9 +12,10 @@ export interface DomainEvents {
   'intent.classified': { conversation: Conversation; intent: string; confidence: number };
   /**
    * `by`: `auto` when it went back to its queue because its customer waited too long (`because: 'away'`) for the agent
-   * who is away, `from` (their id).
+   * who is away, `from` (their id), or because nothing reaches that agent any more (`because: 'unreachable'`: they
+   * blocked the bot, their account is gone).
    */
-  'conversation.queued': { conversation: Conversation; by?: 'auto'; from?: string; because?: 'away' };
+  'conversation.queued': { conversation: Conversation; by?: 'auto'; from?: string; because?: 'away' | 'unreachable' };
   'conversation.assigned': { conversation: Conversation };
   'conversation.closed': { conversation: Conversation };
   /**
@@ -23,8 +24,11 @@ export interface DomainEvents {
    * the agent who held it).
    */
   'conversation.transferred': { conversation: Conversation; agentId: string; to: string; from?: string; because?: 'unanswered' };
-  /** An agent went online or away; `because` when the agent did not choose it (`noConsole`: no console of theirs connected). */
-  'agent.status': { agentId: string; status: 'online' | 'away'; because?: 'noConsole' };
+  /**
+   * An agent went online or away, or offline; `because` when the agent did not choose it (`noConsole`: no console of
+   * theirs connected; `unreachable`: nothing the bot sends reaches them any more).
+   */
+  'agent.status': { agentId: string; status: 'online' | 'away' | 'offline'; because?: 'noConsole' | 'unreachable' };
   /** An agent handed the conversation back to the bot. */
   'conversation.handedBack': { conversation: Conversation; agentId: string };
 }

@@ -119,7 +119,7 @@ function EventDetail({ event }: { event: TimelineEvent }) {
     event.team !== undefined ? <TeamName name={event.team} /> : event.agent !== undefined ? <bdi>{event.agent}</bdi> : event.intent !== undefined ? <Intent intent={event.intent} topic={event.topic} /> : undefined,
     // Nobody's move: whose it was, and why it went (the customer waited too long for that agent).
     event.from !== undefined && event.because !== undefined
-      ? <bdi>{t(event.because === 'away' ? 'evFromAway' : 'evFromUnanswered', { agent: event.from })}</bdi>
+      ? <bdi>{t(event.because === 'away' ? 'evFromAway' : event.because === 'unreachable' ? 'evFromUnreachable' : 'evFromUnanswered', { agent: event.from })}</bdi>
       : event.by ? <bdi>{event.by.name !== undefined ? t(event.by.kind === 'admin' ? 'byAdminNamed' : 'byNamed', { name: event.by.name }) : t(BY[event.by.kind])}</bdi> : undefined,
   ].filter((part) => part !== undefined);
   if (parts.length > 0) return <> · {parts.flatMap((part, index) => (index > 0 ? [' · ', part] : [part]))}</>;

@@ -134,7 +134,7 @@ function servedTeam(ctx: DeskContext): Team | undefined {
  * `awayTooLong`): the customer is told that agent is away, rather than gone. `removed`: the agent who held it, as
  * team.yaml had them before they were removed: told, where they last wrote from, where it went.
  */
-export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }, removed?: Agent): Promise<void> {
+export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, away?: { agent: string; id: string }, removed?: Agent, gone?: { unreachable: string }): Promise<void> {
   const now = stamp(ctx);
   conversation.stage = 'queued';
   recordHandOver(conversation, now);
@@ -151,7 +151,9 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
     fx.placeInLine(conversation.team);
   }
   tx.putConversation(conversation);
-  fx.emit({ type: 'conversation.queued', payload: { conversation, ...(away ? { by: 'auto' as const, from: away.id, because: 'away' as const } : {}) } });
+  const auto = away ? { by: 'auto' as const, from: away.id, because: 'away' as const }
+    : gone ? { by: 'auto' as const, from: gone.unreachable, because: 'unreachable' as const } : {};
+  fx.emit({ type: 'conversation.queued', payload: { conversation, ...auto } });
   for (const agent of ctx.directory.agentsOfTeam(conversation.team ?? '')) await drainFor(ctx, tx, agent, fx);
   // Taken by a free colleague at once, never placed: its customer would hear "Lina has joined" alone, though they
   // were talking with someone else. Told why first (the joined notice follows, at the commit).

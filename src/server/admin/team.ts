@@ -105,6 +105,8 @@ export function mountTeam(router: Router, context: AdminContext): void {
           status: state?.status ?? 'offline', open: held[index]!, maxOpen: agent.maxOpen,
           ...(state?.since ? { statusSince: state.since } : {}),
           ...(state?.status === 'away' ? awayBecause(state, context.consoleAwayAfterMs) : {}),
+          // Their addresses nothing reaches any more (blocked, an account gone), and why: see unreachable.ts.
+          ...(state?.unreachable ? { unreachable: state.unreachable.map(({ channel, failure, since }) => ({ channel, failure, since })) } : {}),
           ...(state?.lastAssignedAt ? { lastAssignedAt: state.lastAssignedAt } : {}),
         };
       }),

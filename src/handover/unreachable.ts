@@ -1,0 +1,50 @@
+// Agents their own app no longer lets the bot reach: they blocked the bot, deleted their account, never started it, or
+// WhatsApp refuses their number. A notice refused so marks that address (nothing more is sent there); their notices go
+// to their other addresses (the agent console, another app). Once no address of theirs on a channel that runs here is
+// left, they are set offline and the conversations they hold go back to their teams' queues (to a free colleague at
+// once), their customers told as when an agent leaves, rather than writing on to someone nothing reaches. Writing
+// again from an address clears its mark (from-agents.ts); they take conversations again at /online.
+import type { KnownFailure } from '../types.ts';
+import type { Message, Tx } from '../store/types.ts';
+import { agentState, saveAgentState, unreachableAt } from './agent-state.ts';
+import { requeue } from './assignment/assign.ts';
+import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+
+/** What a refused notice is known to mean that leaves nothing reaching the agent there until they write from it again. */
+const GONE_FROM: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cannotReceive', 'unavailable', 'writeFirst']);
+
+/**
+ * Marks the address a notice to an agent was refused at for good (`known`, see `GONE_FROM`), and, when no address of
+ * theirs is left that the bot can reach, sets them offline and passes on the conversations they hold. Resolves true
+ * then (nowhere else to tell them); false when the notice may go to another address of theirs.
+ *
+ *     if (!(await refusedFor(ctx, tx, failed, 'blocked', fx))) await toAgentElsewhere(ctx, tx, failed, reason, fx);
+ */
+export async function refusedFor(ctx: DeskContext, tx: Tx, failed: Message, known: KnownFailure | undefined, fx: DeskEffects): Promise<boolean> {
+  const agent = failed.agentId !== undefined ? ctx.directory.agent(failed.agentId) : undefined;
+  if (!agent || known === undefined || !GONE_FROM.has(known)) return false;
+  const now = stamp(ctx);
+  const state = await agentState(tx, agent, now);
+  const at = { channel: failed.channel, id: failed.address };
+  if (!unreachableAt(state, at)) {
+    state.unreachable = [...(state.unreachable ?? []), { ...at, failure: known, since: now }];
+    saveAgentState(tx, agent, state);
+  }
+  const left = agent.identities.filter((identity) => (ctx.running?.(identity.channel) ?? true) && !unreachableAt(state, identity));
+  if (left.length > 0) {
+    ctx.log.warn({ agent: agent.id, channel: at.channel, failure: known }, `${agent.name} cannot be reached on ${at.channel} (${known}); the bot writes to them at their other addresses until they write from it again`);
+    return false;
+  }
+  const held = (await tx.openConversations({ stage: 'assigned', agentId: agent.id })).filter((conversation) => !conversation.deskThread && !conversation.takenOver);
+  if (state.status !== 'offline') {
+    ctx.log.error({ agent: agent.id, channel: at.channel, failure: known, conversations: held.map((conversation) => conversation.id) },
+      `${agent.name} cannot be reached on any of their addresses (${known}): set offline until they write again, and the conversations they hold go back to their queues`);
+    state.status = 'offline';
+    state.since = now;
+    delete state.awayBecause;
+    saveAgentState(tx, agent, state);
+    fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: 'offline', because: 'unreachable' } });
+  }
+  for (const conversation of held) await requeue(ctx, tx, conversation, fx, undefined, undefined, { unreachable: agent.id });
+  return true;
+}
