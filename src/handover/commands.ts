@@ -80,6 +80,8 @@ const NUMBER = /^#?(\d+)$/;
 // agents type the commands' Arabic words (/إغلاق), compared by their letters (اغلاق).
 const ALIASES: ReadonlyMap<string, AgentCommandName> = new Map([
   ['start', 'help'],
+  // The word agents reach for as they leave: answered "Did you mean /online?", they stayed online and were given customers.
+  ['offline', 'away'],
   ...Object.entries(COMMAND_WORDS_AR).flatMap(([name, words]) => words.map((arabic): [string, AgentCommandName] => [bareLetters(arabic), name as AgentCommandName])),
 ]);
 /** What an unknown command may have been meant as, by its letters: the English names and the Arabic words. */
