@@ -285,6 +285,8 @@ export interface Agent {
    */
   awayBecause?: 'noConsole' | 'agent';
   awayAfterMs?: number;
+  /** Their addresses nothing reaches any more (they blocked the bot…), why and since when: they were set offline. */
+  unreachable?: { channel: string; failure: 'blocked' | 'noChat' | 'cannotReceive' | 'unavailable' | 'writeFirst'; since: string }[];
 }
 
 export interface NlpOverview {

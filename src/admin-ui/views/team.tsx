@@ -4,7 +4,7 @@
 // the room it gave seated.
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Agent, type ValidationError } from '../api.ts';
-import { named, names, span, t, when } from '../i18n.ts';
+import { channelName, named, names, span, t, when, type StringKey } from '../i18n.ts';
 import { debounce, useLive } from '../live.ts';
 import { YamlEditor, type EditorHandle } from '../editor.tsx';
 import { useUnpublished } from '../leaving.tsx';
@@ -32,6 +32,11 @@ function Agents() {
                   <td data-label={t('status')}>
                     <span class={`badge status-${agent.status}`}>{t(STATUS[agent.status] ?? 'offlineStatus')}</span>
                     {agent.status === 'away' && agent.awayBecause ? <div class="muted away-why" data-because={agent.awayBecause}>{awayWhy(agent)}</div> : null}
+                    {(agent.unreachable ?? []).map((mark) => (
+                      <div class="muted unreachable-why" data-channel={mark.channel} data-failure={mark.failure}>
+                        {t('unreachableOn', { channel: channelName(mark.channel), since: when(mark.since), why: t(AGENT_UNREACHABLE[mark.failure]) })}
+                      </div>
+                    ))}
                   </td>
                   <td data-label={t('load')}>
                     <meter min={0} max={Math.max(1, agent.maxOpen)} value={agent.open} aria-label={t('load')} /> {agent.open} / {agent.maxOpen}
@@ -47,6 +52,11 @@ function Agents() {
     </section>
   );
 }
+
+/** Why nothing reaches an agent at one of their addresses, in the admin's words (see unreachable.ts). */
+const AGENT_UNREACHABLE: Record<NonNullable<Agent['unreachable']>[number]['failure'], StringKey> = {
+  blocked: 'agentBlocked', noChat: 'agentNoChat', cannotReceive: 'agentCannotReceive', unavailable: 'agentUnavailable', writeFirst: 'agentWriteFirst',
+};
 
 /** Who set an away agent away, and why, in the admin's words. */
 function awayWhy(agent: Agent): string {
