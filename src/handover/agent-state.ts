@@ -41,6 +41,8 @@ export interface AgentState {
    * WhatsApp refuses), with why and since when: nothing is sent there until they write from it again (see unreachable.ts).
    */
   unreachable?: { channel: string; id: string; failure: KnownFailure; since: string }[];
+  /** Set offline because nothing reached them anywhere, with the conversations then passed on: told as they write again. */
+  leftUnreachable?: { passedOn: number[] };
 }
 
 /**

@@ -10,7 +10,7 @@ import { asciiDigits, blank } from '../shared/text.ts';
 import { messageOrPartOf } from '../store/sent-parts.ts';
 import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
-import { agentState, saveAgentState, unreachableAt, type AgentState } from './agent-state.ts';
+import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
 import { bareCommand, commandText, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
@@ -19,6 +19,7 @@ import { toAgent } from './outgoing.ts';
 import { correctForCustomer, fromAgentToCustomer, reactForCustomer, relayedIn } from './relay.ts';
 import { agentInThread, editInThread } from './threads.ts';
 import type { Agent } from './team.ts';
+import { wroteFromUnreachable } from './unreachable.ts';
 
 /**
  * Stores what an agent wrote and carries it out.
@@ -29,6 +30,7 @@ export async function fromAgent(
   ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects,
   handBack: HandBack,
 ): Promise<void> {
+  await wroteFromUnreachable(ctx, tx, agent, inbound, fx);
   if (inbound.edit) return editFromAgent(ctx, tx, agent, inbound, inbound.edit, fx);
   if (inbound.place !== undefined) return agentInThread(ctx, tx, agent, inbound, inbound.place, fx, handBack);
   if (inbound.reaction) return reactionFromAgent(ctx, tx, agent, inbound, inbound.reaction, fx);
@@ -253,7 +255,7 @@ async function notPassedOn(ctx: DeskContext, tx: Tx, agent: Agent, inbound: Inbo
 
 /**
  * Stores what the agent wrote (`relayedTo`: the conversation whose customer it is for), in their own thread with the
- * bot, and that they last wrote from there, which the bot reaches again; their state.
+ * bot, and that they last wrote from there; their state.
  */
 async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, relayedTo?: number): Promise<AgentState> {
   const identity = { channel: inbound.channel, id: inbound.from.id, ...(inbound.from.reference ? { reference: inbound.from.reference } : {}) };
@@ -266,12 +268,6 @@ async function keep(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMess
   const state = await agentState(tx, agent, stamp(ctx));
   if (state.replyTo?.channel !== identity.channel || state.replyTo.id !== identity.id || JSON.stringify(state.replyTo.reference) !== JSON.stringify(identity.reference)) {
     state.replyTo = identity;
-    saveAgentState(tx, agent, state);
-  }
-  // They write from an address the bot could not reach (unreachable.ts): they unblocked it, it reaches them again.
-  if (unreachableAt(state, identity)) {
-    state.unreachable = state.unreachable!.filter((mark) => mark.channel !== identity.channel || mark.id !== identity.id);
-    if (state.unreachable.length === 0) delete state.unreachable;
     saveAgentState(tx, agent, state);
   }
   return state;

@@ -124,6 +124,9 @@ const en = {
   noTemplate: (name: string, templates: string[]) => `There is no template "${name}". Templates: ${templates.join(', ')}.`,
   templateSent: (name: string, id: number) => `Template ${name} sent to #${id}.`,
   holdNone: () => 'You hold no conversation right now. /list shows the queue and /claim N takes one.',
+  // The bot's messages to the agent were refused everywhere (they blocked it…), so they were set offline: said as they write again.
+  reachableAgain: (failure: KnownFailure, passedOn: number[]) =>
+    `The bot's messages to you were refused (${AGENT_REFUSED_EN[failure] ?? failure}), so you were set offline${passedOn.length > 0 ? ` and ${passedOn.map((id) => `#${id}`).join(', ')} went to a colleague or back to the queue` : ''}. /online to take conversations again.`,
   // team.yaml gave the agent another address (the one their messages went to is not theirs any more): said there.
   addressMoved: (id: number, customer: string | undefined) =>
     `#${id} (${isolateRtl(customer ?? 'the customer')}) is still yours: team.yaml reaches you here now, so ${isolateRtl(customer ?? 'the customer')}'s messages come here. Reply to one of them to answer.`,
@@ -480,6 +483,8 @@ const ar: Wording = {
   templateSent: (name, id) => `أُرسل القالب ${isolate(name)} إلى المحادثة #${id}.`,
   addressMoved: (id, customer) =>
     `ما زالت المحادثة #${id} (${isolate(customer ?? 'العميل')}) معك: صار team.yaml يصلك هنا، فرسائل ${isolate(customer ?? 'العميل')} تصلك هنا من الآن. ردّ على إحداها لتجيب.`,
+  reachableAgain: (failure, passedOn) =>
+    `رُفضت رسائل البوت إليك (${AGENT_REFUSED_AR[failure] ?? failure})، فجُعلت «غير متصل»${passedOn.length > 0 ? ` ونُقلت ${passedOn.map((id) => `#${id}`).join('، ')} إلى زميل أو إلى قائمة الانتظار` : ''}. أرسل ${isolate('/online')} لتستلم المحادثات من جديد.`,
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
   holdSeveral: (ids) => `معك المحادثات ${ids.map((id) => `#${id}`).join('، ')}: ردّ على إحدى رسائلها، أو اختر واحدة بالأمر ${isolate('/use N')}.`,
   repliedToErased: () => 'لم يصل ذلك إلى أحد: الرسالة التي رددت عليها تخص عميلًا حُذفت بياناته منذ ذلك الحين.',
@@ -689,6 +694,16 @@ const WINDOW_CLOSED_AR = 'كتب العميل آخر مرة قبل أكثر من
 
 /** The failures after which nothing an agent sends reaches the customer until they write again (a closed window aside). */
 const UNREACHABLE: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cannotReceive', 'unavailable', 'writeFirst']);
+
+/** Why the bot's messages to an agent were refused for good, in their words (see unreachable.ts). */
+const AGENT_REFUSED_EN: Readonly<Partial<Record<KnownFailure, string>>> = {
+  blocked: 'you had blocked the bot', noChat: 'your chat with the bot was gone', cannotReceive: 'your app could not receive them',
+  unavailable: 'you had turned off the business\'s messages', writeFirst: 'you had not started the bot',
+};
+const AGENT_REFUSED_AR: Readonly<Partial<Record<KnownFailure, string>>> = {
+  blocked: 'كنت قد حظرت البوت', noChat: 'لم تعد دردشتك مع البوت موجودة', cannotReceive: 'لم يستطع تطبيقك استلامها',
+  unavailable: 'كنت قد أوقفت رسائل الشركة', writeFirst: 'لم تكن قد بدأت المحادثة مع البوت',
+};
 
 /**
  * Whether a message failed because nothing could reach the customer then, a closed window included: what their next

@@ -4,11 +4,14 @@
 // left, they are set offline and the conversations they hold go back to their teams' queues (to a free colleague at
 // once), their customers told as when an agent leaves, rather than writing on to someone nothing reaches. Writing
 // again from an address clears its mark (from-agents.ts); they take conversations again at /online.
-import type { KnownFailure } from '../types.ts';
+import type { InboundMessage, KnownFailure } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, unreachableAt } from './agent-state.ts';
 import { requeue } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
+import { line, word } from './lines.ts';
+import { toAgent } from './outgoing.ts';
+import type { Agent } from './team.ts';
 
 /** What a refused notice is known to mean that leaves nothing reaching the agent there until they write from it again. */
 const GONE_FROM: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cannotReceive', 'unavailable', 'writeFirst']);
@@ -42,9 +45,30 @@ export async function refusedFor(ctx: DeskContext, tx: Tx, failed: Message, know
     state.status = 'offline';
     state.since = now;
     delete state.awayBecause;
+    state.leftUnreachable = { passedOn: held.map((conversation) => conversation.id) };
     saveAgentState(tx, agent, state);
     fx.emit({ type: 'agent.status', payload: { agentId: agent.id, status: 'offline', because: 'unreachable' } });
   }
   for (const conversation of held) await requeue(ctx, tx, conversation, fx, undefined, undefined, { unreachable: agent.id });
   return true;
+}
+
+/**
+ * An agent writes from an address the bot could not reach: they unblocked it, so it reaches them again. One set offline
+ * for it is told, there and in their language, why, and which conversations were passed on meanwhile.
+ *
+ *     await wroteFromUnreachable(ctx, tx, omar, inbound, fx); // first, as anything Omar writes comes in
+ */
+export async function wroteFromUnreachable(ctx: DeskContext, tx: Tx, agent: Agent, inbound: InboundMessage, fx: DeskEffects): Promise<void> {
+  const state = await agentState(tx, agent, stamp(ctx));
+  const at = { channel: inbound.channel, id: inbound.from.id };
+  const mark = state.unreachable?.find((each) => each.channel === at.channel && each.id === at.id);
+  if (!mark) return;
+  state.unreachable = state.unreachable!.filter((each) => each !== mark);
+  if (state.unreachable.length === 0) delete state.unreachable;
+  const left = state.leftUnreachable;
+  delete state.leftUnreachable;
+  saveAgentState(tx, agent, state);
+  ctx.log.warn({ agent: agent.id, channel: at.channel }, `${agent.name} wrote from ${at.channel} again, which the bot could not reach: it writes to them there again`);
+  if (left) await toAgent(ctx, tx, agent, word(line('reachableAgain', mark.failure, left.passedOn), agent.language), fx);
 }

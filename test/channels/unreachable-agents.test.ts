@@ -79,11 +79,16 @@ describe('an agent on Telegram who blocked the bot', () => {
     await sara.say('I am here, Layla: what is wrong with the invoice?');
     await told(layla, 'what is wrong with the invoice?');
 
-    // Omar unblocks the bot and writes: the bot reaches him again, and /online takes him back.
+    // Omar unblocks the bot and writes: he reads why he was set offline and what was passed on; /online takes him back.
     api.recover('sendMessage');
+    const had = api.sentTo(OMAR).length;
+    expect(await post(app, textNow(OMAR, 'Hello, I am back'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > had);
+    expect(api.sentTo(OMAR)[had]).toBe('The bot\'s messages to you were refused (you had blocked the bot), so you were set offline and #1 went to a colleague or back to the queue. /online to take conversations again.');
+    expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'offline' });
+    expect(await agentRow(app.url, 'omar')).not.toHaveProperty('unreachable');
     expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
     await eventually(async () => (await agentRow(app.url, 'omar')).status === 'online');
-    expect(await agentRow(app.url, 'omar')).not.toHaveProperty('unreachable');
     await eventually(() => api.sentTo(OMAR).some((text) => text.includes('Nadia')));
   });
 
@@ -93,6 +98,18 @@ describe('an agent on Telegram who blocked the bot', () => {
     await layla.say('هل من أحد هنا؟');
     expect(await told(layla, 'لم يعد متاحًا')).toBe('الموظف الذي كان يساعدك لم يعد متاحًا. ترتيبك 1 في قائمة الانتظار للموظف التالي.');
     expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'offline', unreachable: [{ channel: 'telegram', failure: 'noChat' }] });
+  });
+
+  it('tells an agent who reads Arabic, as they write again, in Arabic', async () => {
+    const { app, api, layla } = await omarHoldsLayla(teamOf('    telegram: 9001\n    language: ar\n'));
+    api.fail('sendMessage', 1000, blocked);
+    await layla.say('Hello? Is anyone there?');
+    await eventually(async () => (await agentRow(app.url, 'omar')).status === 'offline');
+    api.recover('sendMessage');
+    const had = api.sentTo(OMAR).length;
+    expect(await post(app, textNow(OMAR, 'مرحبا'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > had);
+    expect(api.sentTo(OMAR)[had]).toBe('رُفضت رسائل البوت إليك (كنت قد حظرت البوت)، فجُعلت «غير متصل» ونُقلت #1 إلى زميل أو إلى قائمة الانتظار. أرسل \u2068/online\u2069 لتستلم المحادثات من جديد.');
   });
 });
 
