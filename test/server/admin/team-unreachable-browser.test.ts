@@ -44,6 +44,12 @@ describe.skipIf(!hasChromium)(inChromium('the Team page says why nothing reaches
       );
       expect(await page.locator('tr[data-agent="sara"] .unreachable-why').count()).toBe(0);
       await shot(page, 'team-unreachable-en');
+      // The conversation's timeline says why it went back to the queue, whose it was.
+      await page.goto(`${cloud.app.url}/admin#/conversations/1`);
+      const queued = page.locator('.events li', { hasText: 'nothing the bot sends reaches them' });
+      await queued.waitFor();
+      expect((await queued.innerText()).replace(/[\u2066-\u2069]/g, '')).toMatch(/ · from Omar: nothing the bot sends reaches them in their app any more \(see Team\)$/);
+      await shot(page, 'team-unreachable-timeline-en');
     });
 
     await withPage(browser, 'team-unreachable-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
@@ -59,6 +65,10 @@ describe.skipIf(!hasChromium)(inChromium('the Team page says why nothing reaches
       expect(await why.innerText()).toContain('لا يصله شيء على WhatsApp منذ');
       expect(await why.innerText()).toContain('لا يستطيع تطبيقه استلام الرسائل');
       await shot(page, 'team-unreachable-ar');
+      await page.goto(`${cloud.app.url}/admin#/conversations/1`);
+      const queued = page.locator('.events li', { hasText: 'لم يعد يصله شيء مما يرسله البوت' });
+      await queued.waitFor();
+      expect((await queued.innerText()).replace(/[\u2066-\u2069]/g, '')).toContain('من Omar: لم يعد يصله شيء مما يرسله البوت في تطبيقه');
     });
   }, 120_000);
 });
