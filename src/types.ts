@@ -269,6 +269,12 @@ export interface ChannelHost {
    */
   left?(address: string): Promise<number | undefined>;
   /**
+   * The person at `address` blocked the bot (`blocked`: true; or deleted the chat with it), or unblocked it (false), as
+   * their channel says at once (Telegram's `my_chat_member`): the agent holding their open conversation is told, once,
+   * and its transcript says it. Resolves once stored; nothing happens without an open conversation.
+   */
+  blocked?(address: string, blocked: boolean): Promise<void>;
+  /**
    * Whether the files of `inbound`, not fetched yet, would reach a customer: false for one in a team desk's group
    * (`place` set) that goes to no one (written where no conversation is, by someone not in team.yaml, in a colleague's
    * or a closed conversation's thread). A channel then does not download them. Without it, every file is fetched.

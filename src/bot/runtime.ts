@@ -31,7 +31,7 @@ import { Placings } from './placings.ts';
 import type { Outbox } from './outbox.ts';
 import { Statuses } from './statuses.ts';
 import { Timers } from './timers.ts';
-import { recordMoment, recordTimeline, type TimelineEvent } from './timeline.ts';
+import { recordMoment, recordTimeline, TIMELINES, type TimelineEvent } from './timeline.ts';
 import { Transactions } from './transactions.ts';
 import { Turns } from './turns.ts';
 
@@ -332,6 +332,31 @@ export class Runtime {
       if (!conversation) return undefined;
       await this.#desk.customerLeft(tx, conversation, fx);
       return conversation.id;
+    })));
+  };
+
+  /**
+   * The customer at `address` on `channel` blocked the bot (`blocked`), or unblocked it: their open conversation's
+   * timeline says so, and its agent (or desk thread) is told of a block, once however often the channel says it,
+   * until an unblock. In line with their messages; resolves once stored. Without an open conversation, nothing.
+   *
+   *     await runtime.blocked('telegram', '5001', true);
+   */
+  blocked = (channel: string, address: string, blocked: boolean): Promise<void> => {
+    if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
+    return refuseWhileUnavailable(this.#track(this.#transactions.run(`${channel}:${address}`, async (tx, fx) => {
+      const contact = await tx.contactByIdentity(channel, address);
+      const conversation = contact ? await tx.openConversationOf(contact.id) : undefined;
+      if (!conversation) return;
+      const timeline = (await tx.doc<TimelineEvent[]>(TIMELINES, String(conversation.id))) ?? [];
+      const last = timeline.filter((moment) => moment.type === 'blocked' || moment.type === 'unblocked').at(-1);
+      // Told already (Telegram's redelivery, a second block without an unblock), or never blocked: nothing changes.
+      if ((last?.type === 'blocked') === blocked) return;
+      await recordMoment(tx, conversation.id, {
+        at: this.#now().toISOString(), type: blocked ? 'blocked' : 'unblocked', by: { kind: 'customer' },
+        detail: blocked ? 'the customer blocked the bot' : 'the customer unblocked the bot',
+      });
+      if (blocked) await this.#desk.customerBlocked(tx, conversation, fx);
     })));
   };
 

@@ -25,7 +25,8 @@ export type TimelineActor =
 export interface TimelineEvent {
   at: string;
   /** `sent again`: an admin sent a reply of `agentId`'s that had not reached the customer once more (the dashboard's Send again). */
-  type: 'opened' | 'classified' | 'queued' | 'assigned' | 'transferred' | 'handed back' | 'closed' | 'sent again';
+  /** `blocked`, `unblocked`: the customer blocked the bot (their channel said so: Telegram), or unblocked it. */
+  type: 'opened' | 'classified' | 'queued' | 'assigned' | 'transferred' | 'handed back' | 'closed' | 'sent again' | 'blocked' | 'unblocked';
   detail?: string;
   by?: TimelineActor;
   /** Where a transfer went: the team's name, or the colleague's. */

@@ -1,5 +1,6 @@
 // Closing a conversation: by its agent, by a flow's `close` step, after too long without activity (of its agent, or
-// of a customer who left the bot's question unanswered), or as its customer left the chat.
+// of a customer who left the bot's question unanswered), or as its customer left the chat; and telling its agent when
+// its customer blocked the bot, which leaves the closing to them.
 import type { Conversation, RecentMessage, TextStyle, Tx } from '../store/types.ts';
 import { describeDuration } from '../shared/duration.ts';
 import { takenFrom } from './agent-state.ts';
@@ -71,6 +72,20 @@ export async function customerLeft(ctx: DeskContext, tx: Tx, conversation: Conve
     await takenFrom(tx, holder, conversation.id, stamp(ctx));
     await drainFor(ctx, tx, holder, fx);
   }
+}
+
+/**
+ * Tells the agent holding the conversation, or its desk thread, in their language, that its customer blocked the bot:
+ * nothing written to them reaches them now. It stays open, as the agent may still close it, and their next message
+ * (once they unblock it) comes to the agent as any other. With the bot or in the queue, nobody is told: the card of
+ * whoever takes it comes, and the transcript says it.
+ *
+ *     await customerBlocked(ctx, tx, conversation, fx);
+ */
+export async function customerBlocked(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+  await tellThreadWhy(ctx, tx, conversation, (customer) => line('customerBlocked', conversation.id, customer), fx);
+  const holder = conversation.deskThread ? undefined : holderOf(ctx, conversation);
+  if (holder) await tell(ctx, tx, holder.id, line('customerBlocked', conversation.id, (await tx.contact(conversation.contactId))?.name), fx, conversation.id);
 }
 
 /**

@@ -7,7 +7,7 @@ import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
-import { autoClose, close, closeByFlow, closeLeftWithBot, customerLeft } from './closing.ts';
+import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, customerLeft } from './closing.ts';
 import { tellErased } from './erasing.ts';
 import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
@@ -186,6 +186,11 @@ export class Desk {
   /** Closes the conversation of a customer who left the chat, telling its agent (see `customerLeft`). */
   customerLeft(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return customerLeft(this.#ctx, tx, conversation, fx);
+  }
+
+  /** Tells the agent holding a conversation, or its desk thread, that its customer blocked the bot (see `customerBlocked`). */
+  customerBlocked(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
+    return customerBlocked(this.#ctx, tx, conversation, fx);
   }
 
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */

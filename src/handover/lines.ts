@@ -166,6 +166,9 @@ const en = {
   // The customer left the chat (the web chat's New visitor) while the agent held their conversation.
   customerLeft: (id: number, customer: string | undefined) =>
     `#${id} is closed: ${isolateRtl(customer ?? 'the customer')} left the chat (they started over as a new visitor). Nothing more you write reaches them.`,
+  // The customer blocked the bot (or deleted the chat with it) while the conversation was with the agent or its desk thread.
+  customerBlocked: (id: number, customer: string | undefined) =>
+    `#${id}: ${isolateRtl(customer ?? 'the customer')} blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close ${id} if there is nothing more to do.`,
   autoClosed: (id: number, idleForMs?: number) => `#${id} was closed after ${idleForMs !== undefined ? describeDuration(idleForMs) : 'a while'} without activity.`,
   // What an away agent is told of a conversation of theirs passed on because its customer waited `waitedMs` for an
   // answer (AWAY_REQUEUE_AFTER): now with the colleague `taker`, or in `team`'s queue.
@@ -506,6 +509,8 @@ const ar: Wording = {
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
   customerLeft: (id, customer) =>
     `أُغلقت المحادثة #${id}: غادر ${isolate(customer ?? 'العميل')} المحادثة (بدأ من جديد كزائر جديد). لن يصل إليه شيء مما تكتبه بعد الآن.`,
+  customerBlocked: (id, customer) =>
+    `#${id}: حظر ${isolate(customer ?? 'العميل')} البوت: لا يمكن أن تصله ردودك الآن. إن ألغى الحظر وكتب من جديد وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`,
   autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,

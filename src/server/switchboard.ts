@@ -490,6 +490,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await channel.start({
         deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         left: (address) => running.left(channel.name, address),
+        blocked: (address, blocked) => running.blocked(channel.name, address, blocked),
         up: () => outbox.wake(channel.name),
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),

@@ -97,7 +97,7 @@ export function ConversationList() {
 }
 
 const EVENTS: Record<string, StringKey> = {
-  opened: 'evOpened', classified: 'evClassified', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed', 'sent again': 'evSentAgain',
+  opened: 'evOpened', classified: 'evClassified', queued: 'evQueued', assigned: 'evAssigned', transferred: 'evTransferred', closed: 'evClosed', 'sent again': 'evSentAgain', blocked: 'evBlocked', unblocked: 'evUnblocked',
   'handed back': 'evHandedBack', handed_back: 'evHandedBack', handback: 'evHandedBack',
 };
 

@@ -37,6 +37,8 @@ export type Decoded =
   | { kind: 'message'; inbound: InboundMessage; file?: TelegramFile }
   | { kind: 'callback'; inbound: InboundMessage; queryId: string; chatId?: number; messageId?: number }
   | { kind: 'callback-ignored'; queryId: string; reason: string }
+  /** The person of a private chat blocked the bot (or deleted the chat), or unblocked it: `address`, their chat. */
+  | { kind: 'blocked'; address: string; blocked: boolean }
   | { kind: 'ignored'; reason: string; level: 'debug' | 'info' }
   /** Not a well-formed update: permanent, so it is acknowledged and never handed to the runtime. */
   | { kind: 'refused'; reason: string };
@@ -142,6 +144,16 @@ const messageReactionSchema = z.object({
   new_reaction: z.array(reactionTypeSchema).max(16),
 });
 
+// The bot's own membership of a chat changed (`ChatMemberUpdated`): in a private chat, only when its person blocked the
+// bot ("kicked") or unblocked it ("member").
+const chatMemberSchema = z.object({ status: z.string().max(32) });
+const myChatMemberSchema = z.object({
+  chat: chatSchema,
+  date: z.unknown(),
+  old_chat_member: chatMemberSchema,
+  new_chat_member: chatMemberSchema,
+});
+
 type User = z.infer<typeof userSchema>;
 
 /**
@@ -169,8 +181,22 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
     const parsed = messageReactionSchema.safeParse(update.message_reaction);
     return parsed.success ? fromReaction(parsed.data, context.receivedAt) : refused('message_reaction', parsed.error);
   }
+  if (Object.hasOwn(update, 'my_chat_member')) {
+    const parsed = myChatMemberSchema.safeParse(update.my_chat_member);
+    return parsed.success ? fromMembership(parsed.data) : refused('my_chat_member', parsed.error);
+  }
   const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
   return { kind: 'ignored', reason: `update of kind ${kind.slice(0, 64)}`, level: 'info' };
+}
+
+/** A private chat's person blocked or unblocked the bot; any other change of the bot's membership is only logged. */
+function fromMembership(update: z.infer<typeof myChatMemberSchema>): Decoded {
+  const { chat, new_chat_member: now, old_chat_member: was } = update;
+  const status = `the bot's membership of a ${chat.type} chat went from ${was.status.slice(0, 32)} to ${now.status.slice(0, 32)}`;
+  if (chat.type !== 'private' || now.status === was.status) return { kind: 'ignored', reason: status, level: 'info' };
+  if (now.status === 'kicked') return { kind: 'blocked', address: String(chat.id), blocked: true };
+  if (now.status === 'member') return { kind: 'blocked', address: String(chat.id), blocked: false };
+  return { kind: 'ignored', reason: status, level: 'info' };
 }
 
 /** What a person may send that carries neither text nor a file this channel keeps. */

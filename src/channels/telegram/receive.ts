@@ -13,8 +13,11 @@ import { deskLanguage, line, word } from '../../handover/lines.ts';
 /** How many times a message whose files were held back is delivered again at once when they turn out to reach a customer. */
 const HELD_BACK_ROUNDS = 3;
 
-/** The updates the bot asks Telegram for: messages, button presses, and customers' edits and reactions (for the agent). */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction'] as const;
+/**
+ * The updates the bot asks Telegram for: messages, button presses, customers' edits and reactions (for the agent), and
+ * the bot's own membership of a chat (`my_chat_member`: a customer blocked or unblocked it).
+ */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'message_reaction', 'my_chat_member'] as const;
 
 export interface ReceiveContext {
   api: Api;
@@ -81,6 +84,13 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   if (decoded.kind === 'callback-ignored') {
     log.debug({ update: updateId(update), reason: decoded.reason }, 'Telegram callback query ignored');
     track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId));
+    return;
+  }
+  if (decoded.kind === 'blocked') {
+    // After the messages she sent before it: the agent reads them first.
+    const { senders } = context;
+    const tell = () => host.blocked?.(decoded.address, decoded.blocked) ?? Promise.resolve();
+    await (senders ? inOrderOf(senders, decoded.address, tell) : tell());
     return;
   }
   if (decoded.kind === 'message') {

@@ -47,6 +47,8 @@ export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
   /** Every answer leaves this many ms late (a slow Telegram); the call is recorded when it arrives. */
   answerAfterMs = 0;
+  /** Chats whose person blocked the bot: every send to them is refused (403), as Telegram refuses it. */
+  readonly blocked = new Set<string>();
   /** The file paths downloaded (GET /file/bot<token>/<path>), in order. */
   readonly downloads: string[] = [];
   readonly #server: Server;
@@ -227,6 +229,9 @@ export class FakeBotApi {
     this.calls.push(call);
     const failure = this.#failures.get(method)?.shift();
     if (failure) return failure;
+    if ((SEND_METHODS.has(method) || method === 'sendMessage') && this.blocked.has(String(params.chat_id))) {
+      return { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } };
+    }
     const ok = (result: unknown): Failure => ({ status: 200, body: { ok: true, result } });
     if (SEND_METHODS.has(method)) {
       return ok({

@@ -1,0 +1,107 @@
+// A Telegram customer who blocks the bot (or deletes the chat with it), through the real server and the fake Bot API:
+// Telegram says so at once (`my_chat_member`, the bot's membership of her private chat turned "kicked"), and the agent
+// holding her conversation is told then, in their language, once, and the dashboard's transcript shows it, where before
+// the agent heard of it only when a reply of theirs failed. She unblocks ("member") and writes again: her message
+// reaches the same agent in the same conversation, as any other.
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../helpers.ts';
+import { ADMIN_TOKEN, adminClient } from '../../server/admin/client.ts';
+import type { FakeBotApi } from './fake-bot-api.ts';
+import { LAYLA, OMAR, fixture, post, telegramServers, textNow } from './harness.ts';
+
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n';
+const team = (language = '') => `teams:\n  - name: Billing\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n    max_open: 5\n${language}`;
+
+const servers = telegramServers();
+
+/**
+ * Layla's `my_chat_member` of the fixture: the bot's membership of her chat turned `status` ("kicked": blocked,
+ * "member": unblocked). Its update_id follows those of `textNow`'s, as Telegram's increase (long polling confirms by them).
+ */
+function membership(status: 'kicked' | 'member', updateId = Number(textNow(LAYLA, '').update_id)): Record<string, any> {
+  const update = fixture('private-blocked');
+  const { old_chat_member: was, new_chat_member: now } = update.my_chat_member;
+  update.update_id = updateId;
+  update.my_chat_member.date = Math.floor(Date.now() / 1000);
+  if (status === 'member') {
+    update.my_chat_member.old_chat_member = { ...now };
+    update.my_chat_member.new_chat_member = { user: was.user, status: 'member' };
+  }
+  return update;
+}
+
+/** Layla with Omar in conversation #1, on the webhook or long polling; `language`, Omar's in team.yaml. */
+async function laylaWithOmar(webhook: boolean, language = '') {
+  const { app, api } = await servers.setUp({ webhook, ...(webhook ? { publicUrl: 'https://bot.example.com' } : {}), team: team(language), flows: { 'inbound.yaml': assignFlow }, adminToken: ADMIN_TOKEN });
+  const send = async (update: Record<string, unknown>) => {
+    if (webhook) expect(await post(app, update)).toBe(200);
+    else api.push(update);
+  };
+  await send(textNow(OMAR, '/online'));
+  await eventually(() => api.sentTo(OMAR).length > 0);
+  await send(textNow(LAYLA, 'My invoice is wrong'));
+  await eventually(() => api.sentTo(OMAR).some((text) => text.includes('My invoice is wrong')));
+  return { app, api, send };
+}
+
+const toldOmar = (api: FakeBotApi, words: string) => api.sentTo(OMAR).filter((text) => text.includes(words));
+
+describe('a Telegram customer who blocks the bot', () => {
+  it('asks Telegram for my_chat_member, on the webhook and on long polling', async () => {
+    const { api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com' });
+    await eventually(() => api.callsOf('setWebhook').length > 0);
+    expect(api.callsOf('setWebhook')[0]!.params.allowed_updates).toContain('my_chat_member');
+    const polling = await servers.setUp({ webhook: false });
+    await eventually(() => polling.api.callsOf('getUpdates').length > 0);
+    expect(polling.api.callsOf('getUpdates')[0]!.params.allowed_updates).toContain('my_chat_member');
+  });
+
+  it('tells Omar at once, once, and the dashboard\'s transcript says it; her replies refused, nothing else lost', async () => {
+    const { app, api, send } = await laylaWithOmar(true);
+    const blocked = membership('kicked');
+    api.blocked.add(String(LAYLA));
+    await send(blocked);
+    await eventually(() => toldOmar(api, 'Layla blocked the bot').length > 0);
+    expect(toldOmar(api, 'Layla blocked the bot')[0]).toBe('#1: Layla blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close 1 if there is nothing more to do.');
+    // Telegram's redelivery of the same update, and a second one alike, tell him nothing more.
+    await send(blocked);
+    await send(membership('kicked'));
+    // His reply is refused at once, said once, and not tried again.
+    await send(textNow(OMAR, 'I have fixed the invoice'));
+    await eventually(() => toldOmar(api, 'was not delivered').length > 0);
+    expect(toldOmar(api, 'was not delivered')).toEqual(['#1: your message to Layla was not delivered ("I have fixed the invoice"): the customer has blocked the bot. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.']);
+    await send(textNow(OMAR, '/list'));
+    await eventually(() => toldOmar(api, 'You are online').length >= 2);
+    expect(toldOmar(api, 'blocked the bot')).toHaveLength(2);
+    expect(toldOmar(api, 'Layla blocked the bot')).toHaveLength(1);
+    expect(api.callsOf('sendMessage').filter((call) => call.params.text === 'I have fixed the invoice')).toHaveLength(1);
+
+    const admin = adminClient(app.url);
+    const { body } = await admin.get<{ events: { type: string; by?: { kind: string } }[]; messages: { text: string }[] }>('/conversations/1');
+    expect(body.events.filter((event) => event.type === 'blocked')).toEqual([expect.objectContaining({ type: 'blocked', by: expect.objectContaining({ kind: 'customer' }) })]);
+    // Her message before it is still there; the conversation stays open, with Omar.
+    expect(body.messages.map((message) => message.text)).toContain('My invoice is wrong');
+    expect((await app.store.conversation(1))).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'omar' });
+  });
+
+  it('tells an agent who reads Arabic in Arabic', async () => {
+    const { api, send } = await laylaWithOmar(true, '    language: ar\n');
+    await send(membership('kicked'));
+    await eventually(() => toldOmar(api, 'البوت').some((text) => text.startsWith('#1: حظر')));
+  });
+
+  it('on long polling too; once she unblocks and writes again, her message reaches Omar in the same conversation', async () => {
+    const { app, api, send } = await laylaWithOmar(false);
+    await send(membership('kicked'));
+    await eventually(() => toldOmar(api, 'Layla blocked the bot').length > 0);
+    await send(membership('member'));
+    await send(textNow(LAYLA, 'Sorry, that was a mistake'));
+    await eventually(() => toldOmar(api, 'Sorry, that was a mistake').length > 0).catch((error: unknown) => { throw new Error(JSON.stringify(api.sentTo(OMAR)), { cause: error }); });
+    expect(await app.store.conversation(1)).toMatchObject({ status: 'open', agentId: 'omar' });
+    const { body } = await adminClient(app.url).get<{ events: { type: string }[] }>('/conversations/1');
+    expect(body.events.map((event) => event.type)).toEqual(expect.arrayContaining(['blocked', 'unblocked']));
+    // Blocked again, Omar hears of it again.
+    await send(membership('kicked'));
+    await eventually(() => toldOmar(api, 'Layla blocked the bot').length === 2);
+  });
+});
