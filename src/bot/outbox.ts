@@ -124,8 +124,8 @@ export class Outbox {
   readonly #waiting = new Map<number, { channel: string; since: number; reason: string }>();
   /** The store's record of each message waiting (`#keepWaiting`), its last write under way. */
   readonly #kept = new Map<number, Promise<void>>();
-  /** The waits before a message's next try, by channel: cut short when the channel is back (`wake`). */
-  readonly #sleepers = new Map<string, Set<() => void>>();
+  /** The waits before a message's next try, by channel, each with its recipient: cut short when the channel is back (`wake`). */
+  readonly #sleepers = new Map<string, Map<() => void, string | undefined>>();
   #claiming: Promise<void> | undefined;
   #again = false;
   /**
@@ -212,12 +212,14 @@ export class Outbox {
 
   /**
    * Tries now the messages of `channel` waiting to be tried again: it is back (a session reconnected), so they need
-   * not wait out a pause that may have grown to minutes.
+   * not wait out a pause that may have grown to minutes. With `address`, only those to that recipient: they blocked
+   * the bot, so the channel refuses them now, where waiting would keep them for hours.
    *
    *     host.up = () => outbox.wake('whatsapp-web');
+   *     outbox.wake('telegram', '5001');
    */
-  wake(channel: string): void {
-    for (const woken of [...(this.#sleepers.get(channel) ?? [])]) woken();
+  wake(channel: string, address?: string): void {
+    for (const [woken, to] of [...(this.#sleepers.get(channel) ?? [])]) if (address === undefined || to === address) woken();
   }
 
   /**
@@ -353,7 +355,7 @@ export class Outbox {
           toldDelay = true;
           for (const listener of this.#listeners) listener.delayed?.(message, reason, wait, failure?.briefly ? failure.known : undefined);
         }
-        if (!(await this.#wait(wait, message.channel))) {
+        if (!(await this.#wait(wait, message.channel, message.address))) {
           // Stopping: it was not sent, so it is pending again, not in doubt.
           await store.retryOutbound([message.id]).catch((failed: unknown) => log.error({ message: message.id, err: describe(failed) }, 'could not put an unsent message back'));
           return;
@@ -426,8 +428,8 @@ export class Outbox {
     }
   }
 
-  /** Waits `ms`, or until `channel` is back (`wake`); false when the outbox stopped meanwhile. */
-  #wait(ms: number, channel?: string): Promise<boolean> {
+  /** Waits `ms`, or until `channel` is back (`wake`, for `address` too); false when the outbox stopped meanwhile. */
+  #wait(ms: number, channel?: string, address?: string): Promise<boolean> {
     const signal = this.#stopping.signal;
     if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
@@ -442,8 +444,8 @@ export class Outbox {
       const timer = setTimeout(woken, ms);
       signal.addEventListener('abort', stopped, { once: true });
       if (channel !== undefined) {
-        const sleepers = this.#sleepers.get(channel) ?? new Set();
-        sleepers.add(woken);
+        const sleepers = this.#sleepers.get(channel) ?? new Map<() => void, string | undefined>();
+        sleepers.set(woken, address);
         this.#sleepers.set(channel, sleepers);
       }
     });

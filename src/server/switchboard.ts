@@ -490,7 +490,11 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       await channel.start({
         deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         left: (address) => running.left(channel.name, address),
-        blocked: (address, blocked) => running.blocked(channel.name, address, blocked),
+        // A reply to them waiting for the channel (a long flood wait) is tried now, and refused, rather than at its time.
+        blocked: async (address, blocked) => {
+          await running.blocked(channel.name, address, blocked);
+          if (blocked) outbox.wake(channel.name, address);
+        },
         up: () => outbox.wake(channel.name),
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),

@@ -104,4 +104,17 @@ describe('a Telegram customer who blocks the bot', () => {
     await send(membership('kicked'));
     await eventually(() => toldOmar(api, 'Layla blocked the bot').length === 2);
   });
+
+  it('ends a reply of Omar\'s waiting for Telegram (a long flood wait) as refused when she blocks the bot, not after the wait', async () => {
+    const { app, api, send } = await laylaWithOmar(true);
+    // Telegram asks for an hour's pause at Omar's reply to her.
+    api.fail('sendMessage', 1, { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3600', parameters: { retry_after: 3600 } } });
+    await send(textNow(OMAR, 'Let me check'));
+    await eventually(() => toldOmar(api, 'has not gone yet').length > 0);
+    api.blocked.add(String(LAYLA));
+    await send(membership('kicked'));
+    await eventually(() => toldOmar(api, 'was not delivered ("Let me check"): the customer has blocked the bot').length > 0);
+    const reply = (await app.store.messagesOfConversation(1)).find((message) => message.text === 'Let me check');
+    expect(reply).toMatchObject({ status: 'failed', failure: 'blocked' });
+  });
 });
