@@ -117,4 +117,20 @@ describe('a Telegram customer who blocks the bot', () => {
     const reply = (await app.store.messagesOfConversation(1)).find((message) => message.text === 'Let me check');
     expect(reply).toMatchObject({ status: 'failed', failure: 'blocked' });
   });
+
+  it('tells a team desk\'s topic, where the conversation is, once', async () => {
+    const DESK = -1001234567890;
+    const deskTeam = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n`;
+    const { api, app } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#1')));
+    expect(await post(app, membership('kicked'))).toBe(200);
+    const said = '#1: Layla blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close 1 if there is nothing more to do.';
+    await eventually(() => api.sentTo(DESK).includes(said));
+    expect(api.callsOf('sendMessage').find((call) => call.params.text === said)?.params.message_thread_id).toBe(55);
+    expect(await post(app, membership('kicked'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'hello?'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).includes('#1 Layla: hello?'));
+    expect(api.sentTo(DESK).filter((text) => text === said)).toHaveLength(1);
+  });
 });
