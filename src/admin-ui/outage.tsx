@@ -44,7 +44,7 @@ export function OutageBanner() {
 }
 
 /** What is wrong with a channel, as the banner words it: by the channel and its state. */
-type DownKind = 'TelegramToken' | 'TelegramUnreachable' | 'TelegramConflict' | 'TelegramWebhook' | 'TelegramWebhookRefused' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
+type DownKind = 'TelegramToken' | 'TelegramDesk' | 'TelegramUnreachable' | 'TelegramConflict' | 'TelegramWebhook' | 'TelegramWebhookRefused' | 'WhatsappUnlinked' | 'WhatsappStarting' | 'Other';
 
 /** Telegram's states (health.ts) as the banner words them; any other is out of reach. */
 const TELEGRAM_KINDS: Record<string, DownKind> = {
@@ -52,6 +52,8 @@ const TELEGRAM_KINDS: Record<string, DownKind> = {
   conflict: 'TelegramConflict',
   'webhook-unregistered': 'TelegramWebhook',
   'webhook-refused': 'TelegramWebhookRefused',
+  // Up, but out of a team desk's group (desks.ts): that team's part of the channel is down.
+  'desk-removed': 'TelegramDesk',
 };
 
 function downKind({ channel, state }: NamedChannelStatus): DownKind {
@@ -77,7 +79,7 @@ export function ChannelsBanner() {
         return (
           <section class="notice error outage channel-down" data-channel={status.channel} aria-labelledby={title}>
             <p id={title} role="alert"><strong>{t(`channelDown${kind}Title` as StringKey, { channel })}</strong></p>
-            <p>{t('channelDownCustomers', { channel, since: when(status.downSince) })}</p>
+            <p>{t(kind === 'TelegramDesk' ? 'channelDownTelegramDeskCustomers' : 'channelDownCustomers', { channel, since: when(status.downSince) })}</p>
             <p>
               {t(`channelDown${kind}Fix` as StringKey)}
               {kind === 'WhatsappUnlinked' ? <> <a href="#/whatsapp">{t('channelDownScan')}</a></> : null}

@@ -24,9 +24,9 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, timings: { retryMs?: number; maxRetryMs?: number; downAfterMs?: number } = {}): Promise<Switchboard> {
+async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, timings: { retryMs?: number; maxRetryMs?: number; downAfterMs?: number } = {}, team = teamFile): Promise<Switchboard> {
   const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), teamFile);
+  await writeFile(join(dir, 'team.yaml'), team);
   const app = await startSwitchboard({
     config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, ADMIN_TOKEN, ...config },
     log: quietLog,
@@ -188,6 +188,49 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       // The token fixed: the next answer goes, and the banner with it.
       api.recover('sendMessage');
       expect(await post(app, textNow(5002, 'hello'))).toBe(200);
+      await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    });
+  }, 90_000);
+
+  it('says, in English and in Arabic, that the bot was removed from a team’s Telegram desk group, naming it, and stops once it is back', async () => {
+    const DESK = -1001234567890;
+    const api = await FakeBotApi.start();
+    running.push({ stop: () => api.close() });
+    const team = teamFile.replace('    strategy: least_open', `    strategy: least_open\n    telegram_desk: "${DESK}"`);
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET }, undefined, {}, team);
+    const bot = { id: 7000000001, is_bot: true, first_name: 'Acme Bot', username: 'acme_bot' };
+    let update = 990_000;
+    const membership = (was: string, now: string) => ({
+      update_id: update++,
+      my_chat_member: {
+        chat: { id: DESK, title: 'Billing desk', type: 'supergroup', is_forum: true }, from: { id: 8001, is_bot: false, first_name: 'Nadia' },
+        date: Math.floor(Date.now() / 1000), old_chat_member: { user: bot, status: was }, new_chat_member: { user: bot, status: now },
+      },
+    });
+    await withPage(browser, 'dashboard-telegram-desk', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signInLive(page, app.url, ADMIN_TOKEN);
+      const banner = page.locator('main .channel-down[data-channel="telegram"]');
+      expect(await banner.count()).toBe(0);
+
+      // An admin of the group removed the bot.
+      expect(await post(app, membership('administrator', 'left'))).toBe(200);
+      await banner.waitFor({ timeout: 10_000 });
+      const english = await read(page, 'main .channel-down');
+      expect(english).toContain('The bot was removed from a team’s Telegram desk group: that team gets no new conversations there.');
+      expect(english).toMatch(/Since .+, the team’s new conversations get no topic in the group and wait in its queue/);
+      expect(english).toContain('add the bot back to the group named below as an admin that can manage topics');
+      expect(english).not.toContain('customers who write on Telegram get no answer');
+      expect(await read(page, '.channel-down code')).toContain('"Billing desk" (-1001234567890)');
+      await shot(page, 'dashboard-telegram-desk-en');
+
+      await page.locator('header button.lang').click();
+      const arabic = await read(page, 'main .channel-down');
+      expect(arabic).toContain('أُزيل البوت من مجموعة مكتب أحد الفرق على تيليجرام');
+      expect(arabic).toContain('أعد إضافة البوت إلى المجموعة المذكورة أدناه');
+      await shot(page, 'dashboard-telegram-desk-ar');
+
+      // Added back as an admin: the banner goes.
+      expect(await post(app, membership('left', 'administrator'))).toBe(200);
       await banner.waitFor({ state: 'detached', timeout: 10_000 });
     });
   }, 90_000);

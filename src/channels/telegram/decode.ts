@@ -39,6 +39,8 @@ export type Decoded =
   | { kind: 'callback-ignored'; queryId: string; reason: string }
   /** The person of a private chat blocked the bot (or deleted the chat), or unblocked it: `address`, their chat. */
   | { kind: 'blocked'; address: string; blocked: boolean }
+  /** The bot was removed from a team desk's group (`present`: false), or is in it again; `title`: the group's name. */
+  | { kind: 'desk'; group: string; present: boolean; title?: string }
   | { kind: 'ignored'; reason: string; level: 'debug' | 'info' }
   /** Not a well-formed update: permanent, so it is acknowledged and never handed to the runtime. */
   | { kind: 'refused'; reason: string };
@@ -145,10 +147,10 @@ const messageReactionSchema = z.object({
 });
 
 // The bot's own membership of a chat changed (`ChatMemberUpdated`): in a private chat, only when its person blocked the
-// bot ("kicked") or unblocked it ("member").
+// bot ("kicked") or unblocked it ("member"); in a group, when it was added, promoted, removed ("left") or banned ("kicked").
 const chatMemberSchema = z.object({ status: z.string().max(32) });
 const myChatMemberSchema = z.object({
-  chat: chatSchema,
+  chat: chatSchema.extend({ title: hint(z.string().max(MAX_NAME_LENGTH)) }),
   date: z.unknown(),
   old_chat_member: chatMemberSchema,
   new_chat_member: chatMemberSchema,
@@ -183,16 +185,25 @@ export function decodeUpdate(update: unknown, context: { isDesk: (chatId: string
   }
   if (Object.hasOwn(update, 'my_chat_member')) {
     const parsed = myChatMemberSchema.safeParse(update.my_chat_member);
-    return parsed.success ? fromMembership(parsed.data) : refused('my_chat_member', parsed.error);
+    return parsed.success ? fromMembership(parsed.data, context.isDesk) : refused('my_chat_member', parsed.error);
   }
   const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
   return { kind: 'ignored', reason: `update of kind ${kind.slice(0, 64)}`, level: 'info' };
 }
 
-/** A private chat's person blocked or unblocked the bot; any other change of the bot's membership is only logged. */
-function fromMembership(update: z.infer<typeof myChatMemberSchema>): Decoded {
+/** The statuses of a bot that is out of a group. */
+const OUT_OF_GROUP = new Set(['left', 'kicked']);
+
+/**
+ * A private chat's person blocked or unblocked the bot, or the bot left or came back to a team desk's group; any other
+ * change of the bot's membership is only logged.
+ */
+function fromMembership(update: z.infer<typeof myChatMemberSchema>, isDesk: (chatId: string) => boolean): Decoded {
   const { chat, new_chat_member: now, old_chat_member: was } = update;
-  const status = `the bot's membership of a ${chat.type} chat went from ${was.status.slice(0, 32)} to ${now.status.slice(0, 32)}`;
+  const status = `the bot's membership of a ${chat.type} chat went from ${was.status} to ${now.status}`;
+  if (chat.type === 'supergroup' && isDesk(String(chat.id)) && OUT_OF_GROUP.has(now.status) !== OUT_OF_GROUP.has(was.status)) {
+    return { kind: 'desk', group: String(chat.id), present: !OUT_OF_GROUP.has(now.status), ...(chat.title !== undefined ? { title: chat.title } : {}) };
+  }
   if (chat.type !== 'private' || now.status === was.status) return { kind: 'ignored', reason: status, level: 'info' };
   if (now.status === 'kicked') return { kind: 'blocked', address: String(chat.id), blocked: true };
   if (now.status === 'member') return { kind: 'blocked', address: String(chat.id), blocked: false };

@@ -10,6 +10,7 @@ import { ChannelSendError, type Channel, type ChannelHost, type FastRoutes, type
 import type { Logger } from '../../shared/log.ts';
 import { createBotApiClient } from './client.ts';
 import { TOKEN_FIX, TelegramHealth } from './health.ts';
+import { LostDesks, notInGroup } from './desks.ts';
 import { OpenKeyboards } from './keyboards.ts';
 import { CommandMenu } from './menu.ts';
 import { cameAfter } from './order.ts';
@@ -117,6 +118,15 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   // Made once, not at each update: under tsx (`npm start`) each arrow function made is named at run time (esbuild's `keepNames`).
   const isDesk = (chatId: string): boolean => (options.deskChats?.() ?? []).includes(chatId);
+  const lostDesks = new LostDesks();
+  const deskMembership = (group: string, present: boolean, title?: string): void => (present ? lostDesks.back(group) : lostDesks.removed(group, title));
+  /** Whether a call to `to` (a chat, or a desk's `group/thread`) told that the bot is out of that desk's group, or in it. */
+  const deskCall = (to: string, error?: unknown): void => {
+    const group = to.split('/')[0]!;
+    if (!isDesk(group)) return;
+    if (error === undefined) lostDesks.back(group);
+    else if (notInGroup(error)) lostDesks.removed(group);
+  };
 
   function receive(update: unknown): Promise<string | undefined> {
     if (!host) return Promise.reject(new Error('the Telegram channel is not started'));
@@ -128,6 +138,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       host,
       log,
       isDesk,
+      deskMembership,
       files: {
         apiRoot: options.apiRoot,
         token: options.token,
@@ -189,19 +200,29 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
       try {
         const id = await sender.send(to, message, host?.media, sentPart);
         health.answered();
+        deskCall(to);
         return id;
       } catch (error) {
         health.failed(error instanceof ChannelSendError ? error.cause : error);
+        deskCall(to, error instanceof ChannelSendError ? error.cause : error);
         throw error;
       }
     },
     status() {
-      return health.status();
+      // Telegram out of reach says more than a desk group lost.
+      const status = health.status();
+      return status.up ? lostDesks.status() ?? status : status;
     },
     async openThread(group: string, title: string) {
       // Telegram takes topic names of 1-128 characters.
-      const topic = await api.createForumTopic(group, [...title].slice(0, 128).join(''));
-      return `${group}/${topic.message_thread_id}`;
+      try {
+        const topic = await api.createForumTopic(group, [...title].slice(0, 128).join(''));
+        deskCall(group);
+        return `${group}/${topic.message_thread_id}`;
+      } catch (error) {
+        deskCall(group, error);
+        throw error;
+      }
     },
     async closeThread(thread: string) {
       const [chat, id] = thread.split('/') as [string, string];

@@ -25,6 +25,8 @@ export interface ReceiveContext {
   log: Logger;
   /** True for a supergroup that is a team desk: its topic messages are delivered. */
   isDesk: (chatId: string) => boolean;
+  /** The bot was removed from a team desk's group (`present`: false), or is in it again (desks.ts). */
+  deskMembership?: (group: string, present: boolean, title?: string) => void;
   /** How files are fetched, the media store aside (it is the host's). */
   files: Omit<FileOptions, 'api' | 'media' | 'log'>;
   /** Runs a Bot API call in the background (answers to button presses): a failure is only logged. */
@@ -84,6 +86,11 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
   if (decoded.kind === 'callback-ignored') {
     log.debug({ update: updateId(update), reason: decoded.reason }, 'Telegram callback query ignored');
     track('answerCallbackQuery', () => api.answerCallbackQuery(decoded.queryId));
+    return;
+  }
+  if (decoded.kind === 'desk') {
+    log[decoded.present ? 'info' : 'error']({ update: updateId(update), group: decoded.group }, decoded.present ? 'the bot is in the team desk group again' : 'the bot was removed from a team desk group');
+    context.deskMembership?.(decoded.group, decoded.present, decoded.title);
     return;
   }
   if (decoded.kind === 'blocked') {

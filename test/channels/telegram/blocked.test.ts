@@ -134,3 +134,50 @@ describe('a Telegram customer who blocks the bot', () => {
     expect(api.sentTo(DESK).filter((text) => text === said)).toHaveLength(1);
   });
 });
+
+describe('a bot removed from a team desk group', () => {
+  const DESK = -1001234567890;
+  const deskTeam = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n`;
+  const bot = { id: 7000000001, is_bot: true, first_name: 'Acme Bot', username: 'acme_bot' };
+  /** The bot's membership of the desk group changed from `was` to `now`, as Telegram says it (`my_chat_member`). */
+  const inDesk = (was: string, now: string) => ({
+    update_id: Number(textNow(LAYLA, '').update_id),
+    my_chat_member: {
+      chat: { id: DESK, title: 'Billing desk', type: 'supergroup', is_forum: true },
+      from: { id: 8001, is_bot: false, first_name: 'Nadia' },
+      date: Math.floor(Date.now() / 1000),
+      old_chat_member: { user: bot, status: was, ...(was === 'administrator' ? { can_manage_topics: true } : {}) },
+      new_chat_member: { user: bot, status: now, ...(now === 'administrator' ? { can_manage_topics: true } : {}) },
+    },
+  });
+  const health = async (app: { url: string }) => {
+    const res = await fetch(`${app.url}/healthz`);
+    return { status: res.status, body: (await res.json()) as { reasons?: string[]; channels?: Record<string, { up: boolean; state: string; reason?: string }> } };
+  };
+
+  it('says so on /healthz at once, and no more once it is back', async () => {
+    const { app } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    await eventually(async () => (await health(app)).status === 200);
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    const down = await health(app);
+    expect(down.status).toBe(503);
+    expect(down.body.channels?.telegram).toMatchObject({ up: false, state: 'desk-removed' });
+    expect(down.body.channels?.telegram?.reason).toContain('"Billing desk" (-1001234567890)');
+    expect(down.body.reasons?.join('\n')).toContain('add the bot back to the group as an admin that can manage topics');
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    expect((await health(app)).status).toBe(200);
+  });
+
+  it('says so when Telegram refuses a topic for that (removed before it asked for my_chat_member), until a topic opens again', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    await eventually(async () => (await health(app)).status === 200);
+    api.fail('createForumTopic', 1, { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot is not a member of the supergroup chat' } });
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(async () => (await health(app)).body.channels?.telegram?.state === 'desk-removed');
+    expect((await health(app)).status).toBe(503);
+    // Added back, the next customer's conversation gets its topic: the group works again.
+    expect(await post(app, textNow(5002, 'Hello'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').some((call) => call.status === 200));
+    await eventually(async () => (await health(app)).status === 200);
+  });
+});
