@@ -6,7 +6,7 @@
 // again; and when the customer writes again, it reaches the agent, and the agent's answer reaches them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../helpers.ts';
-import { LAYLA, OMAR, SECRET, TOKEN, post, telegramServers, textNow } from './telegram/harness.ts';
+import { LAYLA, OMAR, SECRET, TOKEN, fixture as telegramFixture, post, telegramServers, textNow } from './telegram/harness.ts';
 import { FakeBotApi } from './telegram/fake-bot-api.ts';
 import { batch, clock, fixture as messengerFixture, IG_ACCOUNT, IGSID, settled as messengerSettled, startMessenger, textEvent, type MessengerServer } from './messenger/harness.ts';
 import { fixture as cloudFixture, messagesBody, SHEENA, settled as cloudSettled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
@@ -80,6 +80,25 @@ describe('a Telegram customer who blocked the bot or whose account is gone', () 
     expect(await toldInWebchat(lina, 'Sorry, I blocked you by mistake')).toBe('#1 Layla: Sorry, I blocked you by mistake');
     await lina.say('No problem: here is the corrected invoice');
     await eventually(() => api.sentTo(LAYLA).includes('No problem: here is the corrected invoice'));
+  });
+
+  it('tells the agent in the console at once when the customer blocks the bot (Telegram\'s my_chat_member), before any reply of theirs fails', async () => {
+    const { app, api } = await telegram.setUp({ webhook: true, team: teamWith(), flows: { 'inbound.yaml': assignFlow } });
+    const lina = visitor(app.url, 'agent-lina');
+    await lina.say('/online');
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await toldInWebchat(lina, 'My invoice is wrong');
+    // What the bot says to her on the way in (who is with her) has gone.
+    await eventually(async () => (await app.store.messagesOfAddress('telegram', String(LAYLA))).every((message) => message.direction === 'in' || message.status === 'sent'));
+    const toLayla = api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA)).length;
+    const blocked = telegramFixture('private-blocked');
+    blocked.update_id = Number(textNow(LAYLA, '').update_id);
+    expect(await post(app, blocked)).toBe(200);
+    expect(await toldInWebchat(lina, 'blocked the bot')).toBe(
+      '#1: Layla blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close 1 if there is nothing more to do.',
+    );
+    // Nothing was tried on Layla meanwhile.
+    expect(api.callsOf('sendMessage').filter((call) => String(call.params.chat_id) === String(LAYLA))).toHaveLength(toLayla);
   });
 
   it('says it in Arabic to an agent who reads Arabic, for a deleted account too', async () => {
