@@ -352,10 +352,8 @@ export class Runtime {
       const last = timeline.filter((moment) => moment.type === 'blocked' || moment.type === 'unblocked').at(-1);
       // Told already (Telegram's redelivery, a second block without an unblock), or never blocked: nothing changes.
       if ((last?.type === 'blocked') === blocked) return;
-      await recordMoment(tx, conversation.id, {
-        at: this.#now().toISOString(), type: blocked ? 'blocked' : 'unblocked', by: { kind: 'customer' },
-        detail: blocked ? 'the customer blocked the bot' : 'the customer unblocked the bot',
-      });
+      // The type says all (whose act, what it means): a `by` or `detail` would only say "the customer" again beside it.
+      await recordMoment(tx, conversation.id, { at: this.#now().toISOString(), type: blocked ? 'blocked' : 'unblocked' });
       if (blocked) await this.#desk.customerBlocked(tx, conversation, fx);
     })));
   };

@@ -77,8 +77,8 @@ describe('a Telegram customer who blocks the bot', () => {
     expect(api.callsOf('sendMessage').filter((call) => call.params.text === 'I have fixed the invoice')).toHaveLength(1);
 
     const admin = adminClient(app.url);
-    const { body } = await admin.get<{ events: { type: string; by?: { kind: string } }[]; messages: { text: string }[] }>('/conversations/1');
-    expect(body.events.filter((event) => event.type === 'blocked')).toEqual([expect.objectContaining({ type: 'blocked', by: expect.objectContaining({ kind: 'customer' }) })]);
+    const { body } = await admin.get<{ events: { type: string }[]; messages: { text: string }[] }>('/conversations/1');
+    expect(body.events.filter((event) => event.type === 'blocked')).toEqual([{ at: expect.any(String), type: 'blocked' }]);
     // Her message before it is still there; the conversation stays open, with Omar.
     expect(body.messages.map((message) => message.text)).toContain('My invoice is wrong');
     expect((await app.store.conversation(1))).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'omar' });
