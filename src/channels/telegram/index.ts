@@ -122,6 +122,8 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   const deskMembership = (group: string, present: boolean, title?: string): void => (present ? lostDesks.back(group) : lostDesks.removed(group, title));
   /** Whether a call to `to` (a chat, or a desk's `group/thread`) told that the bot is out of that desk's group, or in it. */
   const deskCall = (to: string, error?: unknown): void => {
+    // A person's chat id is positive, a group's negative: the sends to customers, nearly all of them, look no further.
+    if (!to.startsWith('-')) return;
     const group = to.split('/')[0]!;
     if (!isDesk(group)) return;
     if (error === undefined) lostDesks.back(group);
