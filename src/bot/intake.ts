@@ -12,6 +12,8 @@ import { changesMayComeFirst, keepEarlyChange, takeEarlyChanges, type EarlyChang
 import { firstMessage } from './first-message.ts';
 import { oldPress, oldPressText, pressedSince, type OldPress } from './old-buttons.ts';
 import type { Desk } from '../handover/desk.ts';
+import { writtenAsAgent } from '../handover/from-agents.ts';
+import type { Agent } from '../handover/team.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
 import { recordFirstResponse } from '../handover/context.ts';
 import type { Effects } from './effects.ts';
@@ -39,6 +41,8 @@ interface ChangeTarget {
 
 export interface IntakeOptions {
   desk: Desk;
+  /** The agent team.yaml once gave this address to and no longer lists (see `formerAgentAt`), if any. */
+  formerAgentAt?: (channel: string, id: string) => Promise<Agent | undefined>;
   turns: Turns;
   /** Tells a queued customer who writes again their place (`Notices.stillQueued`). */
   notices: Notices;
@@ -67,6 +71,15 @@ export class Intake {
       await desk.handleAgentMessage(tx, agent, inbound, fx);
       await turns.closedFlows(tx, fx);
       return true;
+    }
+    // Someone removed from team.yaml who writes a command or a "#3 …" as they did: told they are no agent here any
+    // more, rather than greeted as a customer whose conversation an agent would read. Their other words are a customer's.
+    if (inbound.place === undefined && !inbound.history && !inbound.echo && writtenAsAgent(inbound.text)) {
+      const was = await this.options.formerAgentAt?.(inbound.channel, inbound.from.id);
+      if (was) {
+        desk.tellFormerAgent(tx, was, inbound, fx);
+        return true;
+      }
     }
 
     // A reaction taken back (an empty one) is an agent's to carry out; a customer's, or the business app's, says nothing.

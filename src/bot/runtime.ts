@@ -9,7 +9,7 @@ import type { Classification, FlowLibrary } from '../flows/index.ts';
 import type { ActionResult, AgentAction } from '../handover/actions.ts';
 import type { Admin, AdminAction } from '../handover/admin-actions.ts';
 import type { AgentState } from '../handover/agent-state.ts';
-import { rememberRoster } from '../handover/agents-on-file.ts';
+import { formerAgentAt, rememberRoster } from '../handover/agents-on-file.ts';
 import { line, type Line } from '../handover/lines.ts';
 import { reachedAt } from '../handover/outgoing.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
@@ -182,7 +182,7 @@ export class Runtime {
     this.#turns = turns;
     const transactions = this.#transactions;
     const desk = this.#desk;
-    this.#intake = new Intake({ desk, turns, notices, now, log });
+    this.#intake = new Intake({ desk, turns, notices, now, log, formerAgentAt: (channel, id) => formerAgentAt(store, directory, channel, id) });
     this.#placings = new Placings({ transactions, desk, log });
     this.#threads = new DeskThreads({ store, directory, log, desk, transactions, ...(options.channels ? { channels: options.channels } : {}) });
     this.#timers = new Timers({

@@ -144,6 +144,22 @@ export async function agentOnFile(tx: Tx, id: string, conversationId?: number): 
   return { id, name: id, identities: [reached], teams: [], maxOpen: 0, ...(language !== undefined ? { language } : {}) };
 }
 
+/**
+ * The agent team.yaml once gave the address `channel`/`id` to, as the store kept them, when the file gives it to nobody
+ * now (see `rememberRoster`): someone removed from it. Undefined for anyone else.
+ *
+ *     (await formerAgentAt(store, directory, 'telegram', '9001'))?.name; // 'Omar', removed from team.yaml
+ */
+export async function formerAgentAt(
+  store: Pick<Store, 'docs'>, directory: { agentByIdentity(channel: string, id: string): Agent | undefined }, channel: string, id: string,
+): Promise<Agent | undefined> {
+  if (directory.agentByIdentity(channel, id)) return undefined;
+  for (const [agentId, kept] of await store.docs<AgentOnFile>(AGENTS_ON_FILE)) {
+    if (kept.identities.some((identity) => identity.channel === channel && identity.id === id)) return { id: agentId, ...kept, teams: [], maxOpen: 0 };
+  }
+  return undefined;
+}
+
 /** How many of a conversation's last messages are looked through for the notices to its removed agent. */
 const RECENT_LOOKED_AT = 200;
 

@@ -11,7 +11,7 @@ import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, custo
 import { tellErased } from './erasing.ts';
 import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
-import { fromAgent, replyFromConsole } from './from-agents.ts';
+import { fromAgent, replyFromConsole, toFormerAgent } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import { reengage } from './reengage.ts';
 import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid, type EditKept } from './relay.ts';
@@ -191,6 +191,11 @@ export class Desk {
   /** Tells the agent holding a conversation, or its desk thread, that its customer blocked the bot (see `customerBlocked`). */
   customerBlocked(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
     return customerBlocked(this.#ctx, tx, conversation, fx);
+  }
+
+  /** A command or a numbered message from someone team.yaml no longer lists (`was`): told they are no agent here any more. */
+  tellFormerAgent(tx: Tx, was: Agent, inbound: InboundMessage, fx: DeskEffects): void {
+    toFormerAgent(this.#ctx, tx, was, inbound, fx);
   }
 
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */

@@ -11,7 +11,7 @@ import { messageOrPartOf } from '../store/sent-parts.ts';
 import { within } from '../shared/text-styles.ts';
 import { act, actionResult, type ActionResult, type AgentAction, type HandBack } from './actions.ts';
 import { agentState, saveAgentState, type AgentState } from './agent-state.ts';
-import { bareCommand, commandText, parseAgentCommand, runAgentCommand } from './commands.ts';
+import { bareCommand, commandText, looksLikeCommand, parseAgentCommand, runAgentCommand } from './commands.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word, type LeftFor, type Line } from './lines.ts';
 import { closingOf, customerName, CUSTOMER_LEFT, heldBy, holderOf, mayTouch, type Held } from './lookups.ts';
@@ -125,6 +125,35 @@ async function numberedFor(ctx: DeskContext, tx: Tx, agent: Agent, text: string)
   if (!match) return undefined;
   const conversation = await tx.conversation(Number(asciiDigits(match[1] ?? '')));
   return conversation && mayTouch(conversation, agent) ? { id: conversation.id, text: match[2] ?? '' } : undefined;
+}
+
+/**
+ * Whether a message is written as agents write to the bot: a command, or a message numbered for a conversation
+ * ("#3 here is your refund"). What someone no longer in team.yaml writes so is answered as theirs (`toFormerAgent`).
+ *
+ *     writtenAsAgent('/close'); // true
+ *     writtenAsAgent('I need help with #3 of my order'); // false
+ */
+export function writtenAsAgent(text: string | undefined): boolean {
+  return text !== undefined && (looksLikeCommand(text) || NUMBERED.test(text));
+}
+
+/**
+ * Someone team.yaml no longer lists writes a command or a numbered message as they did as an agent: it is kept, carried
+ * out for no one, and they are told, where they wrote from and in the language they had, that they are no agent here
+ * any more (their other messages are a customer's).
+ *
+ *     await toFormerAgent(ctx, tx, removedOmar, inbound, fx);
+ */
+export function toFormerAgent(ctx: DeskContext, tx: Tx, was: Agent, inbound: InboundMessage, fx: DeskEffects): void {
+  tx.addMessage({
+    channel: inbound.channel, address: inbound.from.id, direction: 'in', from: 'agent', agentId: was.id, text: inbound.text ?? '',
+    channelMessageId: inbound.id, ...(inbound.replyTo !== undefined ? { replyTo: inbound.replyTo } : {}), at: stamp(ctx),
+  });
+  fx.send({
+    channel: inbound.channel, address: inbound.from.id, agentId: was.id, direction: 'out', from: 'bot',
+    text: word(line('noLongerAgent'), was.language), toAgent: true, at: stamp(ctx), status: 'pending',
+  });
 }
 
 /** `text` without the number of conversation `id` it starts with, if it does (an agent's edit of a numbered message). */

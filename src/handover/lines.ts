@@ -185,6 +185,9 @@ const en = {
   // What an agent removed from team.yaml is told of a conversation they held: it went to `taker`, or back to `team`'s queue.
   passedOnRemoved: (id: number, customer: string | undefined, team: string, taker?: string) =>
     `#${id} was passed ${taker ? `to ${taker}` : `back to ${team}'s queue`}: you are no longer an agent in team.yaml, and nothing more you write reaches ${isolateRtl(customer ?? 'the customer')}.`,
+  // What someone removed from team.yaml reads of a command or a "#3 …" they write to the bot as they used to.
+  noLongerAgent: () =>
+    'You are no longer an agent here (team.yaml does not list you): this reached no customer and no command was carried out. What you write here without a command or a #number reaches us as a customer\'s message.',
   erasedBy: (id: number, by: string) =>
     `#${id} was erased by ${by} (data protection): the conversation and the customer's data are gone, and nothing more you write reaches them.`,
   // What the bot says in a team desk's thread (a Telegram forum topic), in the team's language.
@@ -518,6 +521,8 @@ const ar: Wording = {
   passedOnUnanswered: (id, customer, waitedMs, taker) => `أُسندت المحادثة #${id} إلى ${isolate(taker)}: انتظر ${isolate(customer ?? 'العميل')} ردك مدة ${durationAr(waitedMs)}.`,
   passedOnRemoved: (id, customer, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`}: لم تعد موظفًا في team.yaml، ولن يصل شيء مما تكتبه إلى ${isolate(customer ?? 'العميل')}.`,
+  noLongerAgent: () =>
+    `لم تعد موظفًا هنا (لا يذكرك ${isolate('team.yaml')}): لم يصل هذا إلى أي عميل ولم يُنفَّذ أي أمر. ما تكتبه هنا دون أمر أو رقم محادثة يصلنا رسالةً من عميل.`,
   erasedBy: (id, by) => `حُذفت المحادثة #${id} بواسطة ${isolate(by)} (حماية البيانات): لم تعد المحادثة ولا بيانات العميل موجودة، ولن يصل شيء مما تكتبه إلى العميل بعد الآن.`,
   threadHeldBy: (agent) => `المحادثة مع ${isolate(agent)}.`,
   threadOpenToAll: () => 'من يكتب هنا أولًا يستلمها.',
