@@ -215,7 +215,7 @@ export class Intake {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
     } else if (opened) {
       fx.emit({ type: 'conversation.opened', payload: { conversation, source: 'contact' } });
-      turns.start(turn, 'conversation.opened', 'contact', opening);
+      await turns.start(tx, turn, 'conversation.opened', 'contact', opening);
     } else if (conversation.status === 'open' && withPeople(conversation)) {
       // "Sorry, I meant 12346" after the flow's questions: the answer the agent reads on the card is put right, and the
       // agent is told what changed beside the words, rather than left to notice the card is wrong.
@@ -237,7 +237,7 @@ export class Intake {
     } else if (conversation.stage === 'bot' && conversation.status === 'open' && conversation.flow === undefined) {
       // Opened while no flow greeted customers and left with the bot (a store from before such conversations went to
       // the people): the flow in service now greets them, or the people take them.
-      turns.start(turn, 'conversation.opened', 'contact', opening);
+      await turns.start(tx, turn, 'conversation.opened', 'contact', opening);
     } else if (answersNothing) {
       // Kept in the transcript; the question waits for an answer.
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {

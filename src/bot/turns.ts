@@ -2,7 +2,8 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type CompiledFlow, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { beingRemoved } from '../flows/removals.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { BotResume } from '../handover/context.ts';
 import type { Desk } from '../handover/desk.ts';
@@ -131,8 +132,8 @@ export class Turns {
    * Starts the flow that `on` triggers (the first, if several do); `opening`: the album of the message that opened it,
    * and what it said (its typed text), which may answer the flow's questions before they are asked.
    */
-  start(turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, opening: { album?: string; said?: string } = {}): void {
-    const [flow, ...others] = this.options.flows.forTrigger(on, source);
+  async start(tx: Tx, turn: Turn, on: 'conversation.opened' | 'conversation.closed', source?: ConversationSource, opening: { album?: string; said?: string } = {}): Promise<void> {
+    const [flow, ...others] = await this.#inService(tx, this.options.flows.forTrigger(on, source), turn.now);
     if (!flow) {
       if (on === 'conversation.opened') this.#toAgents(turn, source ?? 'contact');
       return;
@@ -142,6 +143,16 @@ export class Turns {
     }
     startFlow(flow, turn, opening);
     this.#closeIfEnded(turn);
+  }
+
+  /**
+   * The flows of those the trigger names that are still in service: not one being removed (`DELETE /api/flows/:name`,
+   * maybe on another process), nor one whose file went since this process read the flows folder.
+   */
+  async #inService(tx: Tx, flows: CompiledFlow[], now: Date): Promise<CompiledFlow[]> {
+    const kept: CompiledFlow[] = [];
+    for (const flow of flows) if (this.options.flows.stillOnDisk(flow) && !(await beingRemoved(tx, flow.name, now))) kept.push(flow);
+    return kept;
   }
 
   /**
@@ -282,7 +293,7 @@ export class Turns {
       if (!contact) continue;
       const turn = current?.conversation.id === conversation.id ? current : this.turn(contact, conversation, fx);
       await this.options.notices?.closed(tx, fx, conversation);
-      this.start(turn, 'conversation.closed');
+      await this.start(tx, turn, 'conversation.closed');
       await this.settle(tx, turn, fx);
     }
   }
@@ -313,7 +324,7 @@ export class Turns {
       conversation.flow = { ...position, done: false };
       await this.resume(turn, { handedBack: true });
     } else {
-      this.start(turn, 'conversation.opened', 'contact');
+      await this.start(tx, turn, 'conversation.opened', 'contact');
     }
     await this.settle(tx, turn, fx);
     await this.closedFlows(tx, fx, turn);

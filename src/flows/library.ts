@@ -4,6 +4,7 @@
 import { logged, placed } from '../shared/file-error.ts';
 import { Reloader } from '../shared/reloader.ts';
 import { utf8Text } from '../shared/text.ts';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Conversation, ConversationSource, Store } from '../store/types.ts';
@@ -102,6 +103,16 @@ export class FlowLibrary {
     return [...this.serving.values()].filter(
       ({ trigger }) => trigger.on === on && (source === undefined || trigger.on !== 'conversation.opened' || trigger.source === source),
     );
+  }
+
+  /**
+   * Whether the file `flow` was read from is still in the flows folder: a flow in service here whose file was removed
+   * since (by another process's `DELETE /api/flows/:name`, before this one read the folder again) is started no more.
+   *
+   *     if (flows.stillOnDisk(flow)) startFlow(flow, run);
+   */
+  stillOnDisk(flow: Pick<CompiledFlow, 'file'>): boolean {
+    return existsSync(join(this.options.dir, basename(flow.file)));
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Store } from '../store/types.ts';
 import { place, type PlacedError } from '../shared/file-error.ts';
 import type { FlowError } from './errors.ts';
 import type { FlowLibrary, StoredFlowVersion } from './library.ts';
+import { whileRemoving } from './removals.ts';
 import { versionOf } from './versions.ts';
 
 /**
@@ -200,19 +201,31 @@ export class FlowPublisher {
     });
   }
 
-  /** Removes the flow's file (its versions stay in the store). False when there was none. */
-  remove(name: string): Promise<boolean> {
+  /**
+   * Removes the flow's file (its versions stay in the store), unless open conversations run on the flow: then nothing
+   * is removed and they are counted. `{ removed: false }` when there was no file. The count and the removal run with
+   * the flow marked as going (`whileRemoving`), so a customer starting it meanwhile, in any process, is either counted
+   * or starts no flow.
+   *
+   *     await publisher.remove('greeting'); // { removed: false, openConversations: 2 }
+   */
+  remove(name: string): Promise<{ removed: boolean; openConversations?: number }> {
     return this.#serialized(async () => {
       const path = this.#path(name);
-      if (!path || (await this.#source(name)) === undefined) return false;
-      this.#writing.add(`${name}@null`);
-      try {
-        await rm(path);
-        await this.options.library.reload();
-      } finally {
-        this.#writing.delete(`${name}@null`);
-      }
-      return true;
+      if (!path || (await this.#source(name)) === undefined) return { removed: false };
+      const flow = this.flowNameOf(name);
+      return whileRemoving(this.options.store, flow, this.options.now(), async () => {
+        const open = (await this.options.store.openConversations()).filter((conversation) => conversation.flow?.flow === flow).length;
+        if (open > 0) return { removed: false, openConversations: open };
+        this.#writing.add(`${name}@null`);
+        try {
+          await rm(path);
+          await this.options.library.reload();
+        } finally {
+          this.#writing.delete(`${name}@null`);
+        }
+        return { removed: true };
+      });
     });
   }
 

@@ -27,11 +27,6 @@ function flowName(req: Request, res: Response): string | undefined {
   return undefined;
 }
 
-/** Open conversations whose flow (the one that started them) is `flow`. */
-async function openOn(context: AdminContext, flow: string): Promise<number> {
-  return (await context.store.openConversations()).filter((conversation) => conversation.flow?.flow === flow).length;
-}
-
 /** The conversations whose flow has not ended: their next message runs the version they started on. */
 function stillRunning(conversations: Conversation[]): Conversation[] {
   return conversations.filter((conversation) => conversation.flow !== undefined && conversation.flow.done !== true);
@@ -158,9 +153,9 @@ export function mountFlows(router: Router, context: AdminContext): void {
   router.delete('/flows/:name', async (req, res) => {
     const name = flowName(req, res);
     if (!name) return;
-    const open = await openOn(context, publisher.flowNameOf(name));
-    if (open > 0) return void res.status(409).json({ error: `${open} open conversation(s) run on this flow; close them or wait until they end`, openConversations: open });
-    if (!(await publisher.remove(name))) return void res.status(404).json({ error: word(line('noSuchFlow', name), pageLanguage(req)) });
+    const { removed, openConversations: open } = await publisher.remove(name);
+    if (open !== undefined) return void res.status(409).json({ error: `${open} open conversation(s) run on this flow; close them or wait until they end`, openConversations: open });
+    if (!removed) return void res.status(404).json({ error: word(line('noSuchFlow', name), pageLanguage(req)) });
     context.log.info({ flow: name, by: nameOf(res) }, 'flow removed from the admin API');
     feed.publish({ type: 'flows', data: { name, version: null } });
     context.published?.('flows');
