@@ -41,6 +41,37 @@ export interface WaMessage {
   forwarded?: boolean;
   /** A reaction (`message_reaction`): its emoji ('' when taken back) and the id of the message it answers. */
   reaction?: { emoji: string; to: string };
+  /** A cart sent from the business's catalogue (type `order`), as the message itself tells it. */
+  order?: WaOrder;
+  /** A product of a catalogue shared into the chat (type `product`). */
+  product?: WaProduct;
+}
+
+/** What an `order` message says of its cart without asking WhatsApp (WhatsApp Web's `orderTitle`, `itemCount`…). */
+export interface WaOrder {
+  /** What the customer wrote with the cart (`message`). */
+  text?: string;
+  /** The cart's title (`orderTitle`): its first product's name, mostly. */
+  title?: string;
+  /** How many items, all products together (`itemCount`). */
+  itemCount?: number;
+  /** The total in thousandths of the currency (`totalAmount1000`), and its code (`totalCurrencyCode`). */
+  total1000?: number;
+  currency?: string;
+}
+
+/** One line of a cart, as WhatsApp tells it when asked (whatsapp-web.js's `getOrder()`). */
+export interface WaOrderItem {
+  name: string;
+  quantity?: number;
+}
+
+/** A catalogue's product as the message tells it (`title`, `retailerId`: the business's SKU, `priceAmount1000`…). */
+export interface WaProduct {
+  title?: string;
+  retailerId?: string;
+  price1000?: number;
+  currency?: string;
 }
 
 /** A chat as the client lists it (`getChats`). */
@@ -128,6 +159,8 @@ export interface WhatsAppClient {
   sendMessage(chatId: string, content: OutgoingContent, quoted?: string): Promise<string | undefined>;
   /** The bytes of a message's file; undefined when WhatsApp no longer has them. */
   downloadMedia(message: WaMessage): Promise<DownloadedMedia | undefined>;
+  /** The products and quantities of an `order` message's cart; undefined when WhatsApp does not tell them. */
+  orderItems(message: WaMessage): Promise<WaOrderItem[] | undefined>;
   /** Asks for a code to link by phone number (digits with country code) instead of a QR code. */
   requestPairingCode(phone: string): Promise<string>;
   /** WhatsApp Web's connection state (`CONNECTED`, `UNPAIRED`…). */

@@ -7,7 +7,7 @@ import { blank } from '../../shared/text.ts';
 import type { Attachment, AttachmentKind, InboundMessage } from '../../types.ts';
 import { readMarkup } from '../../shared/markup.ts';
 import { addressOf, chatKind } from './address.ts';
-import type { WaMessage } from './client.ts';
+import type { WaMessage, WaOrder, WaOrderItem, WaProduct } from './client.ts';
 
 /** A file a message carries, still on WhatsApp's servers. */
 export interface PendingFile {
@@ -85,6 +85,11 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     attachments = [{ kind: 'location', location: message.location }];
   } else if ((message.type === 'vcard' || message.type === 'multi_vcard') && message.vCards?.length) {
     attachments = message.vCards.map((card): Attachment => ({ kind: 'contact', contact: contactCard(card) }));
+  } else if (message.type === 'order' || message.type === 'product') {
+    // Their body is a picture's thumbnail, no words: what they say is in their own fields.
+    const said = message.type === 'order' ? orderText(message.order ?? {}) : productText(message.product ?? {});
+    if (said !== undefined) text = said;
+    else unsupported = message.type;
   } else if (message.type === 'chat' || (written !== undefined && !(message.type in UNSUPPORTED_NAMES))) {
     // A text, or a reply to a button or a list, whose body is what the person picked.
     text = written;
@@ -99,7 +104,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     from: { id: address, ...(!context.echo && message.notifyName ? { name: message.notifyName } : {}) },
     ...(context.echo ? { echo: true as const } : {}),
     ...(text !== undefined ? { text } : {}),
-    ...(text !== undefined && read && read.styles.length > 0 ? { styles: read.styles } : {}),
+    ...(text !== undefined && text === written && read && read.styles.length > 0 ? { styles: read.styles } : {}),
     ...(attachments ? { attachments } : {}),
     ...(unsupported !== undefined ? { unsupported } : {}),
     ...(message.quoted ? { replyTo: quotedId(message, chatId, message.quoted) } : {}),
@@ -205,6 +210,39 @@ export function decodeUndecrypted(message: WaMessage, context: { receivedAt: Dat
     at: sentAt(message.timestamp, context.receivedAt),
   };
   return { kind: 'message', chatId: chat.chatId, inbound };
+}
+
+/**
+ * A cart from the business's catalogue as text the agent reads as the customer's message: what the customer wrote, a
+ * line per product (or, before WhatsApp tells them, the cart's title and item count), then the total. Words-free
+ * lines (🛒, 🧾), so that they read the same to an agent in any language; undefined when the cart says nothing.
+ *
+ *     orderText({ text: 'Before Friday please', total1000: 37500, currency: 'AED' }, [{ name: 'Oud oil', quantity: 2 }]);
+ *     // 'Before Friday please\n🛒 2 × Oud oil\n🧾 37.50 AED'
+ */
+export function orderText(order: WaOrder, items?: readonly WaOrderItem[]): string | undefined {
+  const lines = items?.length
+    ? items.map((item) => `🛒 ${item.quantity ?? 1} × ${item.name}`)
+    : order.title !== undefined ? [`🛒 ${order.title}${order.itemCount !== undefined ? ` (${order.itemCount})` : ''}`] : [];
+  if (order.total1000 !== undefined && order.total1000 > 0) lines.push(`🧾 ${amount(order.total1000, order.currency)}`);
+  if (lines.length === 0) return undefined;
+  return [...(order.text !== undefined && !blank(order.text) ? [order.text.trim()] : []), ...lines].join('\n');
+}
+
+/** A shared product as a line: its name, the business's SKU, its price. */
+function productText(product: WaProduct): string | undefined {
+  const name = product.title ?? product.retailerId;
+  if (name === undefined) return undefined;
+  const sku = product.title !== undefined && product.retailerId !== undefined ? ` (${product.retailerId})` : '';
+  const price = product.price1000 !== undefined && product.price1000 > 0 ? ` · ${amount(product.price1000, product.currency)}` : '';
+  return `🛍️ ${name}${sku}${price}`;
+}
+
+/** An amount WhatsApp keeps in thousandths, as a price reads: `37.50 AED`, `120 AED`. */
+function amount(thousandths: number, currency: string | undefined): string {
+  const value = thousandths / 1000;
+  const digits = Number.isInteger(value) ? 0 : Number.isInteger(value * 100) ? 2 : 3;
+  return `${value.toFixed(digits)}${currency !== undefined ? ` ${currency}` : ''}`;
 }
 
 /**

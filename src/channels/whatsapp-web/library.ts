@@ -2,7 +2,7 @@
 // only when the channel starts, so a server without WHATSAPP_WEB=1 never loads it; its classes stay in this file.
 import { join } from 'node:path';
 import type wwebjs from 'whatsapp-web.js';
-import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WhatsAppClient, WhatsAppEvents } from './client.ts';
+import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WaOrder, WaOrderItem, WaProduct, WhatsAppClient, WhatsAppEvents } from './client.ts';
 
 type Library = typeof wwebjs;
 
@@ -114,6 +114,16 @@ class LibraryClient implements WhatsAppClient {
     return { data: media.data, mimetype: media.mimetype, ...(media.filename ? { filename: media.filename } : {}) };
   }
 
+  async orderItems(message: WaMessage): Promise<WaOrderItem[] | undefined> {
+    const original = this.#messages.get(message);
+    const order = original ? await original.getOrder() : undefined;
+    if (!order?.products?.length) return undefined;
+    return order.products.map((product) => ({
+      name: String(product.name ?? product.id),
+      ...(Number.isFinite(Number(product.quantity)) ? { quantity: Number(product.quantity) } : {}),
+    }));
+  }
+
   requestPairingCode(phone: string): Promise<string> {
     return this.client.requestPairingCode(phone);
   }
@@ -197,10 +207,50 @@ class LibraryClient implements WhatsAppClient {
       ...(editedAt !== undefined ? { editedAt } : {}),
       ...(quotedStanzaId !== undefined ? { quoted: { stanzaId: quotedStanzaId, ...(quotedParticipant !== undefined ? { participant: quotedParticipant } : {}) } } : {}),
       ...(message.isForwarded ? { forwarded: true } : {}),
+      ...(message.type === 'order' ? { order: orderOf(raw) } : {}),
+      ...(message.type === 'product' ? { product: productOf(raw) } : {}),
     };
     this.#messages.set(plain, message);
     return plain;
   }
+}
+
+/** What an order message's raw model says of its cart (WhatsApp Web's own field names). */
+function orderOf(raw: Record<string, unknown>): WaOrder {
+  const text = stringOf(raw.message);
+  const title = stringOf(raw.orderTitle);
+  const itemCount = numberOf(raw.itemCount);
+  const total1000 = numberOf(raw.totalAmount1000);
+  const currency = stringOf(raw.totalCurrencyCode);
+  return {
+    ...(text !== undefined ? { text } : {}), ...(title !== undefined ? { title } : {}), ...(itemCount !== undefined ? { itemCount } : {}),
+    ...(total1000 !== undefined ? { total1000 } : {}), ...(currency !== undefined ? { currency } : {}),
+  };
+}
+
+/** What a product message's raw model says of the product. */
+function productOf(raw: Record<string, unknown>): WaProduct {
+  const title = stringOf(raw.title);
+  const retailerId = stringOf(raw.retailerId);
+  const price1000 = numberOf(raw.priceAmount1000);
+  const currency = stringOf(raw.currencyCode);
+  return {
+    ...(title !== undefined ? { title } : {}), ...(retailerId !== undefined ? { retailerId } : {}),
+    ...(price1000 !== undefined ? { price1000 } : {}), ...(currency !== undefined ? { currency } : {}),
+  };
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** A number as WhatsApp Web keeps it: a number, a string of digits, or a protobuf Long (`{ low, high }`). */
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
+  const long = value as { low?: unknown; high?: unknown } | null | undefined;
+  if (long && typeof long.low === 'number' && typeof long.high === 'number') return long.high * 2 ** 32 + (long.low >>> 0);
+  return undefined;
 }
 
 /** A WhatsApp id on the raw model, a string or a Wid (`{ _serialized }`), as a string. */

@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/log.ts';
 import { MediaRefusedError, describeBytes } from '../../store/media.ts';
 import type { ChoiceMemory } from './choices.ts';
 import type { WaMessage, WhatsAppClient } from './client.ts';
-import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, decodeUndecrypted, type Decoded, type PendingFile } from './decode.ts';
+import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, decodeUndecrypted, orderText, type Decoded, type PendingFile } from './decode.ts';
 import { withTimeout, type Identities } from './identities.ts';
 import type { OwnSends } from './own-sends.ts';
 
@@ -164,9 +164,25 @@ export class Receiver {
         if (choice !== undefined) inbound.choice = choice;
       }
     }
+    if (message.type === 'order' && !echo) await this.#orderItems(client, message, inbound);
     if (!(await this.#deliver(client, message, inbound, file))) return;
     if (!echo) this.#options.handled?.(message);
     if (agentNumber === undefined) await identities.tell(host, channel, address, other);
+  }
+
+  /** A cart's products and quantities, asked of WhatsApp: without them the agent still reads what the message told. */
+  async #orderItems(client: WhatsAppClient, message: WaMessage, inbound: InboundMessage): Promise<void> {
+    let items;
+    try {
+      items = await withTimeout(client.orderItems(message), this.#options.downloadTimeoutMs ?? 60_000);
+    } catch (error) {
+      this.#options.log.warn({ err: describe(error), messageId: message.id }, 'could not ask WhatsApp for the products of an order');
+      return;
+    }
+    const text = items ? orderText(message.order ?? {}, items) : undefined;
+    if (text === undefined) return;
+    inbound.text = text;
+    delete inbound.unsupported;
   }
 
   /** Fetches the file (if any) and delivers; tries three times in all when storing fails. */

@@ -1,7 +1,7 @@
 // A fake of WhatsApp Web behind the channel's WhatsAppClient interface: no browser. The test plays WhatsApp's side
 // (emits qr, ready, messages…) and reads what the channel did (sends, pairing requests, destroys). Like the real one,
 // a send reports its own `message_create` before `sendMessage` resolves.
-import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WhatsAppClient, WhatsAppEvents } from '../../../src/channels/whatsapp-web/client.ts';
+import type { ClientSettings, DownloadedMedia, OutgoingContent, WaChat, WaMessage, WaOrderItem, WhatsAppClient, WhatsAppEvents } from '../../../src/channels/whatsapp-web/client.ts';
 
 export const OWN = '15550000000@c.us';
 
@@ -22,6 +22,8 @@ export class FakeWhatsApp {
   initializeHangs = false;
   /** Files by message id, for downloadMedia. */
   readonly files = new Map<string, DownloadedMedia>();
+  /** Carts' products by order message id, for orderItems (WhatsApp's answer to getOrder). */
+  readonly orders = new Map<string, WaOrderItem[]>();
   /** Numbers (digits) WhatsApp says are not on WhatsApp. */
   readonly notOnWhatsApp = new Set<string>();
   /** lid ↔ phone pairs WhatsApp can tell, as ids: { lid: '98765@lid', phone: '15551234567@c.us' }. */
@@ -115,6 +117,10 @@ export class FakeClient implements WhatsAppClient {
 
   async downloadMedia(message: WaMessage): Promise<DownloadedMedia | undefined> {
     return this.world.files.get(message.id);
+  }
+
+  async orderItems(message: WaMessage): Promise<WaOrderItem[] | undefined> {
+    return this.world.orders.get(message.id);
   }
 
   async requestPairingCode(phone: string): Promise<string> {

@@ -111,6 +111,35 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     expect(changes[0]!.slice(1)).toEqual(['A-1234', 'A-1243']);
   });
 
+  it('hands out a catalogue cart\'s own fields and asks WhatsApp (getOrder) for its products; a shared product\'s name, SKU and price', async () => {
+    const { stub, client, deliver, received } = wrapped();
+    // getOrder asks the page (WAWebBizOrderBridge.queryOrder): the stub page answers as it does.
+    const asked: unknown[][] = [];
+    Object.assign(stub, {
+      pupPage: {
+        evaluate: async (_fn: unknown, ...args: unknown[]) => {
+          asked.push(args);
+          return { products: [{ id: 'p1', name: 'Oud oil', quantity: 2, price: '15000', currency: 'AED' }], subtotal: '30000', total: '30000', currency: 'AED' };
+        },
+      },
+    });
+    deliver({
+      id: id(false, '15551234567@c.us', 'ORD'), from: '15551234567@c.us', to: '15550000000@c.us', type: 'order', body: '/9j/4AAQ',
+      orderId: '1234567890', token: 'AR7vqq', message: 'Before Friday please', orderTitle: 'Oud oil', itemCount: 2, totalAmount1000: 30000, totalCurrencyCode: 'AED',
+    });
+    deliver({
+      id: id(false, '15551234567@c.us', 'PRD'), from: '15551234567@c.us', to: '15550000000@c.us', type: 'product', body: '/9j/4AAQ',
+      productId: '555', title: 'Amber candle', retailerId: 'CND-7', priceAmount1000: 45000, currencyCode: 'AED',
+    });
+    expect(received[0]).toMatchObject({ type: 'order', order: { text: 'Before Friday please', title: 'Oud oil', itemCount: 2, total1000: 30000, currency: 'AED' } });
+    expect(received[1]).toMatchObject({ type: 'product', product: { title: 'Amber candle', retailerId: 'CND-7', price1000: 45000, currency: 'AED' } });
+    expect(await client.orderItems(received[0]!)).toEqual([{ name: 'Oud oil', quantity: 2 }]);
+    expect(asked).toEqual([['1234567890', 'AR7vqq', '15551234567@c.us']]);
+    // A message that is no order is not asked about.
+    expect(await client.orderItems(received[1]!)).toBeUndefined();
+    expect(asked).toHaveLength(1);
+  });
+
   it('hands out what a file, a location and a contact card carry', () => {
     const { deliver, received } = wrapped();
     deliver({

@@ -795,3 +795,29 @@ describe('WhatsApp Web channel: messages written while the session was away', ()
     expect(catchUps(lines)).toMatchObject([{ messages: 1, chats: 1 }]);
   });
 });
+
+describe('WhatsApp Web channel: carts and products from the catalogue', () => {
+  it('gives the agent what a customer ordered from the catalogue (products, quantities, total, their words) and a shared product', async () => {
+    const { app, whatsapp, client } = await omarHoldsLayla();
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    // An order as whatsapp-web.js reports it: its body a thumbnail, its cart in WhatsApp Web's own fields; the products
+    // come when asked (getOrder).
+    const order = incoming(LAYLA, '/9j/4AAQSkZJRgABAQ', {
+      type: 'order', order: { text: 'Before Friday please', title: 'Oud oil', itemCount: 3, total1000: 37_500, currency: 'AED' },
+    });
+    whatsapp.orders.set(order.id, [{ name: 'Oud oil', quantity: 2 }, { name: 'Rose water', quantity: 1 }]);
+    client.emit('message', order);
+    // One WhatsApp does not tell the products of still shows its title, count and total.
+    client.emit('message', incoming(LAYLA, '/9j/4AAQSkZJRgABAQ', { type: 'order', order: { title: 'Musk', itemCount: 1, total1000: 120_000, currency: 'AED' } }));
+    client.emit('message', incoming(LAYLA, '/9j/4AAQSkZJRgABAQ', { type: 'product', product: { title: 'Amber candle', retailerId: 'CND-7', price1000: 45_000, currency: 'AED' } }));
+    await eventually(() => whatsapp.textsTo(OMAR).length >= toOmar + 3);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual([
+      '#1 Layla: Before Friday please\n🛒 2 × Oud oil\n🛒 1 × Rose water\n🧾 37.50 AED',
+      '#1 Layla: 🛒 Musk (1)\n🧾 120 AED',
+      '#1 Layla: 🛍️ Amber candle (CND-7) · 45 AED',
+    ]);
+    const stored = (await app.store.messagesOfAddress('whatsapp-web', '15551234567')).filter((message) => message.direction === 'in');
+    expect(stored.at(-3)).toMatchObject({ text: 'Before Friday please\n🛒 2 × Oud oil\n🛒 1 × Rose water\n🧾 37.50 AED' });
+    expect(stored.at(-3)?.unsupported).toBeUndefined();
+  });
+});
