@@ -54,7 +54,7 @@ export async function cleanupDirs(): Promise<void> {
  * given. With an admin token, its dashboard serves the bundle `builtDashboard()` made, as a built server serves
  * dist/admin-ui; `{ dashboardFromSources: true }` bundles src/admin-ui at the first visit instead, as `npm start` does.
  */
-export async function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; adminWaitingLookMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config>; dashboardFromSources?: boolean } = {}): Promise<Switchboard> {
+export async function start(dataDir: string, options: { now?: () => Date; adminToken?: string; adminHeartbeatMs?: number; consoleHeartbeatMs?: number; adminWaitingLookMs?: number; modelWaitMs?: number; watch?: boolean; sweepEveryMs?: number; config?: Partial<Config>; dashboardFromSources?: boolean } = {}): Promise<Switchboard> {
   const { adminToken, config, dashboardFromSources, ...rest } = options;
   const admin = adminToken ?? config?.ADMIN_TOKEN;
   const app = await startSwitchboard({

@@ -59,6 +59,8 @@ export interface AgentConsoleOptions {
   unansweredPassOnAfterMs?: number;
   /** How long without a console sets an agent Away (`CONSOLE_AWAY_AFTER`), as the console says it. */
   awayAfterMs?: number;
+  /** How often a quiet `GET /agent/api/events` says it is alive and looks whether its sign-in still holds (default 20 s). */
+  heartbeatMs?: number;
   /**
    * Told of each request of a signed-in agent: their console is open (`ConsolePresence.seen`); `now`, and waited for,
    * before their own status action, so that the sign is stored before the status is.
@@ -312,7 +314,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
   // A change of the agents (a status, a load) as an event without data: the console looks at /state again, which
   // says only what this agent may see. A reply that began or stopped waiting for its channel names its conversation.
   // 404 without a feed: the console keeps its 15 s look.
-  router.get('/events', (_req, res) => {
+  router.get('/events', (req, res) => {
     const feed = options.feed;
     if (!feed) return void res.status(404).json({ error: 'no live feed here' });
     res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -323,7 +325,12 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       // A conversation's number only: a console showing it looks at it again (its replies' "Not sent yet").
       if (change.type === 'delivery') res.write(`event: delivery\ndata: ${JSON.stringify({ conversationId: change.data.conversationId })}\n\n`);
     });
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), CONSOLE_HEARTBEAT_MS);
+    // A sign-in that ended since the stream opened ends it, as the dashboard's feed (see the web chat's agent streams).
+    const heartbeat = setInterval(() => {
+      const who = options.signIn.agentOf(req);
+      if ('error' in who || directory.agent(who.agent.id)?.id !== (res.locals.agent as Agent).id) return void res.end();
+      res.write(': heartbeat\n\n');
+    }, options.heartbeatMs ?? CONSOLE_HEARTBEAT_MS);
     heartbeat.unref();
     res.once('close', () => {
       off();

@@ -109,6 +109,11 @@ export interface StartOptions {
   now?: () => Date;
   /** How often the admin event stream sends its heartbeat (default 20 s). */
   adminHeartbeatMs?: number;
+  /**
+   * How often the agent console's streams (`GET /agent/api/events`, and the web chat's event streams, agents' and
+   * visitors') send their heartbeat, at which an agent's ended sign-in ends them (default 20 s and 15 s).
+   */
+  consoleHeartbeatMs?: number;
   /** How often the dashboard's "Replies not sent yet" banner is looked at without a notice (default 5 s; tests lengthen it). */
   adminWaitingLookMs?: number;
   /** How long a message waits for a first NLP model in training (default 5 s, `MODEL_WAIT_MS`). */
@@ -380,6 +385,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       streamsChanged: (session: string, open: boolean) => presence?.streams(session, open),
       agentSessionUsed: (session: string) => presence?.sessionUsed(session) ?? Promise.resolve(),
       ...(awayAfterMs > 0 ? { agentStreamRenewMs: Math.max(1_000, Math.floor(awayAfterMs / 2)) } : {}),
+      ...(options.consoleHeartbeatMs !== undefined ? { heartbeatMs: options.consoleHeartbeatMs } : {}),
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
     }, log, now, options.whatsappWeb);
@@ -475,6 +481,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(config.UNANSWERED_PASS_ON_AFTER ? { unansweredPassOnAfterMs: config.UNANSWERED_PASS_ON_AFTER } : {}),
       wording: (conversation) => served.wording(conversation),
       whyNoHandBack: running.whyNoHandBack,
+      ...(options.consoleHeartbeatMs !== undefined ? { heartbeatMs: options.consoleHeartbeatMs } : {}),
     });
 
     // A classify step without a model asks its clarify question, even for the clearest need: the first
@@ -685,7 +692,7 @@ function webchatAgents(directory: TeamDirectory): WebchatAgents {
  */
 async function createChannels(
   config: StartOptions['config'],
-  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void; agentSessionUsed?: (session: string) => Promise<void>; agentStreamRenewMs?: number },
+  parts: { store: Store; directory: TeamDirectory; signIn: AgentSignIn; adminSignedIn?: (req: Request) => boolean; fanout?: Fanout; streamsChanged?: (session: string, open: boolean) => void; agentSessionUsed?: (session: string) => Promise<void>; agentStreamRenewMs?: number; heartbeatMs?: number },
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
@@ -717,6 +724,7 @@ async function createChannels(
     ...(parts.streamsChanged ? { streamsChanged: parts.streamsChanged } : {}),
     ...(parts.agentSessionUsed ? { agentSessionUsed: parts.agentSessionUsed } : {}),
     ...(parts.agentStreamRenewMs !== undefined ? { agentStreamRenewMs: parts.agentStreamRenewMs } : {}),
+    ...(parts.heartbeatMs !== undefined ? { heartbeatSeconds: parts.heartbeatMs / 1000 } : {}),
   });
   const channels: Channel[] = [webchat];
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -421,7 +421,11 @@ function keepOpen(url, againMs, signal, wire) {
       source = new EventSource(url());
       wire(source);
       source.addEventListener('error', () => {
-        if (source.readyState === EventSource.CLOSED) again = setTimeout(() => { if (state && !signal.aborted) open(); }, againMs);
+        if (source.readyState !== EventSource.CLOSED) return;
+        // Refused: a sign-in that ended (signed out in another tab, expired, no longer in team.yaml) ends the streams
+        // and refuses them again. A look now says so (the sign-in form, why) instead of at the next 15 s look.
+        if (state && !signal.aborted) void refresh().catch(() => {});
+        again = setTimeout(() => { if (state && !signal.aborted) open(); }, againMs);
       });
     };
     open();

@@ -584,7 +584,18 @@ export function createWebchatChannel(options: WebchatOptions): WebchatChannel {
     set.add(stream);
     streams.set(session, set);
     if (set.size === 1) options.streamsChanged?.(session, true);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+    // An agent's sign-in that ended since the stream opened (signed out in another tab, its 12 hours over, a new token,
+    // the agent gone from team.yaml) ends it, as the dashboard's feed: connecting again is refused, and the console,
+    // looking at once, says so instead of going on showing customers' messages.
+    const agentStream = agents.bySession(session) !== undefined;
+    const signedIn = () => {
+      const agent = agents.bySession(session);
+      return agent !== undefined && options.signIn.refusalFor(req, agent) === undefined;
+    };
+    const heartbeat = setInterval(() => {
+      if (agentStream && !signedIn()) return void stream.end();
+      res.write(': keep-alive\n\n');
+    }, heartbeatMs);
     const renew = renewMs !== undefined ? setTimeout(() => stream.end(), renewMs) : undefined;
     res.on('close', () => {
       clearInterval(heartbeat);
