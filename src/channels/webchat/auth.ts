@@ -7,6 +7,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { sameSecret } from '../../shared/secret.ts';
 import { SignedOut } from '../../server/signed-out.ts';
+import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS } from '../../shared/refusals.ts';
+import { StoreUnavailableError } from '../../store/errors.ts';
 import { grantOpens, hasGrant } from './file-links.ts';
 import { describeRate, RateLimiter, type Rate } from './limits.ts';
 
@@ -169,7 +171,18 @@ export class AgentSignIn {
       // Refused from now on, until it would have expired: a copy of the cookie opens nothing either.
       const cookie = cookieOf(req, AGENT_COOKIE);
       const issued = cookie && this.#fromCookie(req) ? Number(cookie.split('.')[1]) : undefined;
-      if (cookie && issued !== undefined) await this.#signedOut.add(cookie, (issued + this.#maxAge()) * 1000);
+      if (cookie && issued !== undefined) {
+        try {
+          await this.#signedOut.add(cookie, (issued + this.#maxAge()) * 1000);
+        } catch (error) {
+          // A sign-out that cannot be kept is none: the cookie is left as it is, and the console says the agent is
+          // still signed in, rather than clearing it here while a copy of it would still open everything.
+          if (!(error instanceof StoreUnavailableError)) throw error;
+          res.status(503).set('retry-after', retryAfter(error.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS))
+            .json({ error: 'you are still signed in: Switchboard cannot reach its store to keep your sign-out; nothing was done, try again shortly', kind: 'unavailable' });
+          return;
+        }
+      }
       res.setHeader('set-cookie', this.#cookie(req, '', 0));
       res.status(204).end();
     });

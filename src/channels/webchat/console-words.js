@@ -90,6 +90,8 @@ export const CONSOLE_WORDS = {
     signedOut: (reason) => `You were signed out (${reason}).`,
     signInAgain: 'sign in again',
     signedOutDone: 'Signed out.',
+    /** Sign out refused (`why`: the server's refusal in these words): the sign-in stands, in this browser and its copies. */
+    notSignedOut: (why) => `You are still signed in: ${why}`,
     serverAnswered: (status) => `The server answered ${status}.`,
     /**
      * What the server itself answers an action, a reply or a look, by its `kind`: Switchboard starting or out of its
@@ -205,6 +207,7 @@ export const CONSOLE_WORDS = {
     signedOut: (reason) => `سُجّل خروجك (${reason}).`,
     signInAgain: 'سجّل الدخول مجددًا',
     signedOutDone: 'تم تسجيل الخروج.',
+    notSignedOut: (why) => `ما زلت مسجّل الدخول: ${why}`,
     serverAnswered: (status) => `ردّ الخادم بالرمز ${status}.`,
     unavailable: (when) => `يتعذّر على Switchboard تنفيذ هذا الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه)؛ لم يُنفَّذ شيء. أعد المحاولة ${when}.`,
     replyUnavailable: (when) => `لم يُرسَل ردك: يتعذّر على Switchboard حفظ أي شيء الآن (يجري تشغيله، أو تعذّر عليه الوصول إلى مخزنه). ما زال ردك في المربع؛ أرسله مجددًا ${when}.`,

@@ -206,8 +206,16 @@ function stopCountdown() {
 }
 
 $('logout').onclick = async () => {
+  const res = await fetch('/agent/logout', { method: 'POST' }).catch(() => undefined);
+  if (!res?.ok) {
+    // Not signed out (the store out of reach, the server gone): the sign-in still opens this console, so it stays,
+    // saying so, rather than a sign-in form that would let the agent walk away from a browser still signed in.
+    const body = res ? await res.json().catch(() => ({})) : {};
+    const why = !res ? (words) => words.unreachable : (serverRefusal(res, body) ?? ((words) => words.serverAnswered(res.status)));
+    say((words) => words.notSignedOut(why(words)), false, !res);
+    return;
+  }
   stopCountdown();
-  await fetch('/agent/logout', { method: 'POST' }).catch(() => {});
   forgetTyped();
   showSignIn((words) => words.signedOutDone);
 };
