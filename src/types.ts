@@ -158,7 +158,19 @@ export interface ChannelStatus {
    * grace), so neither /healthz nor the dashboard calls the channel down yet; true or absent: down.
    */
   down?: boolean;
+  /** What the channel read again on connecting of what was written while it was away (WhatsApp Web), when it did. */
+  catchUp?: CatchUpStatus;
 }
+
+/**
+ * A channel's reading again of the messages written while it was away: under way since `since`, or done (or failed)
+ * at `at` with its count: the messages handed on, in how many chats, and those left unread (older than the window,
+ * over the limits).
+ */
+export type CatchUpStatus =
+  | { state: 'reading'; since: string }
+  | { state: 'done'; at: string; messages: number; chats: number; tooOld: number; leftOver: number }
+  | { state: 'failed'; at: string; reason: string };
 
 /**
  * Whether a channel counts as down for /healthz and the dashboard's banner.

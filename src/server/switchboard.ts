@@ -392,8 +392,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => {
-        const { up, state, reason, down } = status();
-        return { up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}) };
+        const { up, state, reason, down, catchUp } = status();
+        return { up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(catchUp !== undefined ? { catchUp } : {}) };
       }] as const] : [];
     }));
     const statuses = channels.flatMap((channel) => {

@@ -5,7 +5,7 @@
 // phone owner's and choices.ts the numbered lists.
 import type { Express, Request } from 'express';
 import QRCode from 'qrcode';
-import type { Channel, ChannelHost, OutboundMessage } from '../../types.ts';
+import type { CatchUpStatus, Channel, ChannelHost, OutboundMessage } from '../../types.ts';
 import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { catchUp } from './catch-up.ts';
@@ -78,7 +78,7 @@ export interface WhatsAppWebOptions {
 
 /** The channel, with the session's state for the health check. */
 export interface WhatsAppWebChannel extends Channel {
-  status(): SessionStatus;
+  status(): SessionStatus & { catchUp?: CatchUpStatus };
 }
 
 /**
@@ -103,6 +103,8 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
   // The time of the newest message handled (seconds since the epoch), kept in the store: a catch-up reads from there.
   let mark: number | undefined;
   let marking = Promise.resolve();
+  /** The catch-up under way, or the last one's count, for the health check. */
+  let caughtUp: CatchUpStatus | undefined;
   const handled = (message: WaMessage) => {
     // WhatsApp's clock may run ahead of ours: a mark in the future would hide what comes before it.
     const at = Math.min(message.timestamp ?? 0, Math.floor(Date.now() / 1000));
@@ -118,15 +120,20 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
     if (!client || !receiver || withinMs <= 0) return;
     const taking = receiver;
     const release = taking.hold();
+    caughtUp = { state: 'reading', since: new Date().toISOString() };
     try {
-      await catchUp({
+      const count = await catchUp({
         client, mark, withinMs, log,
         maxChats: options.catchUpMaxChats ?? 50,
         maxMessages: options.catchUpMaxMessages ?? 20,
         missed: (message) => taking.missed(client, message),
       });
+      // Shown only when there is something to tell, as the log says it.
+      caughtUp = count.messages > 0 || count.tooOld > 0 || count.leftOver > 0 ? { state: 'done', at: new Date().toISOString(), ...count } : undefined;
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'WhatsApp Web could not read the messages written while it was away');
+      const reason = error instanceof Error ? error.message : String(error);
+      caughtUp = { state: 'failed', at: new Date().toISOString(), reason };
+      log.warn({ err: reason }, 'WhatsApp Web could not read the messages written while it was away');
     } finally {
       release();
     }
@@ -207,7 +214,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       return sender.send(to, message, sentPart);
     },
     status() {
-      return session.status();
+      return { ...session.status(), ...(caughtUp ? { catchUp: caughtUp } : {}) };
     },
     async stop() {
       await session.stop();

@@ -85,7 +85,7 @@ async function setUp(options: { config?: Partial<Config>; log?: Logger; readyTim
   return { app, whatsapp, shownQrs, dir };
 }
 
-async function health(app: Switchboard): Promise<{ status: number; body: Health & { channels?: Record<string, { up: boolean; state: string; reason?: string }> } }> {
+async function health(app: Switchboard): Promise<{ status: number; body: Health & { channels?: Record<string, { up: boolean; state: string; reason?: string; catchUp?: { state: string } }> } }> {
   const res = await fetch(`${app.url}/healthz`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -689,6 +689,35 @@ describe('WhatsApp Web channel: messages written while the session was away', ()
     expect((await app.store.conversations())[0]).toMatchObject({ stage: 'queued', fields: { topic: expect.stringMatching(/sales/i) } });
     await eventually(() => catchUps(lines).length > 0);
     expect(catchUps(lines)).toMatchObject([{ level: 30, messages: 2, chats: 1, tooOld: 0, leftOver: 0 }]);
+  });
+
+  it('shows on /healthz that it is reading what was written while it was away, then how many it read and left unread', async () => {
+    const { app, whatsapp } = await linked();
+    whatsapp.current.emit('disconnected', 'LOGOUT');
+    whatsapp.unread.push(
+      incoming(LAYLA, 'Hello', { notifyName: 'Layla', timestamp: seconds(60_000) }), incoming(LAYLA, '2', { timestamp: seconds(30_000) }),
+      // Older than the 24 h window: left unread, and counted.
+      incoming('15557778888@c.us', 'Anyone there?', { timestamp: seconds(30 * 3_600_000) }),
+    );
+    // WhatsApp Web slow to hand a chat's messages: the catch-up is under way meanwhile.
+    let hand!: () => void;
+    const handed = new Promise<void>((resolve) => (hand = resolve));
+    const client = whatsapp.current;
+    const read = client.chatMessages.bind(client);
+    client.chatMessages = async (chatId, limit) => {
+      await handed;
+      return read(chatId, limit);
+    };
+    client.emit('qr', '2@after-logout');
+    client.link();
+    await until(async () => (await whatsappHealth(app))?.catchUp !== undefined);
+    expect(await whatsappHealth(app)).toMatchObject({ up: true, state: 'ready', catchUp: { state: 'reading', since: expect.any(String) } });
+    hand();
+    await until(async () => (await whatsappHealth(app))?.catchUp?.state === 'done', 10_000);
+    expect(await health(app)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await whatsappHealth(app)).toMatchObject({
+      up: true, state: 'ready', catchUp: { state: 'done', at: expect.any(String), messages: 2, chats: 1, tooOld: 1, leftOver: 0 },
+    });
   });
 
   it('counts once a message that came live and is read again by the catch-up, and reads an agent\'s relay too', async () => {
