@@ -277,7 +277,7 @@ const en = {
     ? `#${id}: your animated sticker was not sent to the customer: their app shows only still stickers. Send a picture, or write it to them instead.`
     : `#${id}: not sent to the customer: their app cannot show ${describeAttachment({ kind })}. Write it to them instead.`),
   // An agent's message of a kind nothing here sends on (a poll, a dice), as their channel names it.
-  kindNotSent: (id: number, kind: string) => `#${id}: your ${kind} was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.`,
+  kindNotSent: (id: number, kind: string) => `#${id}: your ${yourKinds(kind)} was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.`,
   // An agent's live location: the customer got the point it started at, which does not move for them.
   // An agent's message longer than their channel passes on (`written`: its characters): the customer got it up to `end`.
   textCut: (id: number, written: number, end: string) => `#${id}: your message was cut: it has ${written} characters, more than your app's messages bring here, and the customer got it only up to "${isolateRtl(end)}". Send them the rest in another message.`,
@@ -840,6 +840,12 @@ function fileAr(file: FileNamed): string {
   if (file.kind === 'audio') return 'ملف صوتي';
   if (file.kind === 'document' && file.name) return `المستند ${isolate(file.name)}`;
   return KINDS_AR[file.kind];
+}
+
+// The kinds of message the channels cannot read, after "your": "a card" and "paid_media", as the channels name them,
+// read "your card", "your paid media".
+function yourKinds(kinds: string): string {
+  return kinds.split(', ').map((kind) => kind.replace(/^an? /, '').replace(/_/g, ' ')).join(', ');
 }
 
 // The kinds of message the channels cannot read, as they name them (one or several, "shared link, ig reel"), in

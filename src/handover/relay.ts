@@ -216,6 +216,9 @@ export async function fromAgentToCustomer(
   const text = inbound.text ?? '';
   for (const file of refused(inbound.attachments)) await reply(line('fileNotSent', conversation.id, file.name, file.kind, file.refused, file.refusal, file.voice));
   for (const file of kept(inbound.attachments).filter((attachment) => !shows(attachment))) await reply(line('fileNotShown', conversation.id, file.kind));
+  // What came beside the words or files (a card under a Teams message, paid media under its caption) stays behind:
+  // said once, the agent not left to think the customer got it too.
+  if (inbound.unsupported !== undefined) await reply(line('kindNotSent', conversation.id, inbound.unsupported));
   // The customer gets where the agent is now; the moves their app goes on sharing are not passed on, nor the end of it.
   if (attachments.some((attachment) => attachment.location?.live)) await reply(line('liveLocationOnce', conversation.id));
   if (text.trim() === '' && attachments.length === 0) return;

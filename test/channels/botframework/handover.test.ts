@@ -246,3 +246,29 @@ describe('a Web Chat customer whose message is longer than the 32 K characters k
     }
   });
 });
+
+describe('an agent on Teams who sends words with a card beside them', () => {
+  for (const [language, told] of [
+    ['', '#1: your card was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.'],
+    ['    language: ar\n', 'المحادثة #1: لم يُرسل بطاقة إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.'],
+  ] as const) {
+    it(`has the words reach the customer, and is told once that the card did not${language ? ' (in Arabic)' : ''}`, async () => {
+      const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM + language });
+      running.push(bf);
+      const teams = bf.service.serviceUrl('teams');
+      const webchat = bf.service.serviceUrl('webchat');
+      expect((await bf.post(teamsText('/online', teams))).status).toBe(200);
+      await settled(bf, OMAR);
+      await bf.post(webchatText('I was charged twice', webchat));
+      await settled(bf, OMAR);
+      const before = toOmar(bf).length;
+
+      // Teams' message with an Adaptive Card the agent pasted under his words.
+      const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Refund: 49.00 EUR' }] } };
+      expect((await bf.post({ ...teamsText('Here is your refund summary.', teams), attachments: [card] })).status).toBe(200);
+      await settled(bf, OMAR);
+      expect(toAmira(bf).at(-1)).toBe('Here is your refund summary.');
+      expect(toOmar(bf).slice(before).map((activity) => activity.text)).toEqual([told]);
+    });
+  }
+});

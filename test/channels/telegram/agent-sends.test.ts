@@ -226,6 +226,24 @@ describe('an agent on Telegram sends a poll or a dice', () => {
   });
 });
 
+describe('an agent on Telegram sends paid media with a caption', () => {
+  for (const [language, said] of [
+    ['', '#2: your paid media was not sent to the customer: only words, files, places and contact cards reach them. Write it to them instead.'],
+    ['    language: ar\n', 'المحادثة #2: لم يُرسل وسائط مدفوعة إلى العميل: لا يصله إلا النص والملفات والمواقع وبطاقات جهات الاتصال. اكتب له ما تريد بدلًا منه.'],
+  ] as const) {
+    it(`has the caption reach the customer, and Omar is told once that the media did not${language ? ' (in Arabic)' : ''}`, async () => {
+      const { api, cloud, omar, toldOmar } = await desk({ language });
+      await omar({ text: '/use 2' });
+      const told = api.sentTo(OMAR).length;
+      await omar({ paid_media: { star_count: 25, paid_media: [{ type: 'preview', width: 800, height: 600 }] }, caption: 'The full catalogue, as promised.' });
+      await eventually(() => cloud.graph.saidTo(SHEENA).includes('The full catalogue, as promised.'));
+      await eventually(() => toldOmar(told).length > 0);
+      await settled(cloud, SHEENA);
+      expect(toldOmar(told)).toEqual([said]);
+    });
+  }
+});
+
 describe('an agent on Telegram writes a command as a photo\'s caption', () => {
   it('does nothing, and says so, rather than carry out the command and drop the photo without a word', async () => {
     const { api, cloud, omar } = await desk();
