@@ -36,7 +36,7 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { train: { type: 'string' }, test: { type: 'string' }, threshold: { type: 'string' }, dir: { type: 'string' } },
+      options: { train: { type: 'string' }, test: { type: 'string' }, threshold: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     print(`${(error as Error).message}\n${USAGE}`);
@@ -44,6 +44,10 @@ export async function runCli(argv: string[], print: (line: string) => void): Pro
   }
   const { positionals, values } = parsed;
   const [command, ...rest] = positionals;
+  if (values.help || command === 'help') {
+    print(USAGE);
+    return 0;
+  }
   const valid = (command === 'eval' && values.train && values.test) || (command === 'try' && rest.length > 0) || command === 'check';
   if (!valid) {
     print(USAGE);

@@ -13,6 +13,13 @@ import { copyToPostgres, CopyError, describe } from './copy.ts';
 import { storeError } from './pool.ts';
 
 const USAGE = 'usage: DATABASE_URL=postgresql://… [DATA_DIR=./data] npm run migrate-store [-- --force]';
+const HELP = [
+  USAGE,
+  'Copies the embedded store under DATA_DIR (DATA_DIR/store) into the empty PostgreSQL database DATABASE_URL names, in',
+  'one transaction, compares the counts, and marks the embedded store copied (DATA_DIR/store/COPIED.json). Stop',
+  'Switchboard first. --force replaces what the database holds. Then start Switchboard with STORE=postgres and that',
+  'DATABASE_URL (README: Scaling out on PostgreSQL).',
+].join('\n');
 
 /**
  * Runs the command; returns the exit code. Output goes through `print`.
@@ -22,7 +29,12 @@ const USAGE = 'usage: DATABASE_URL=postgresql://… [DATA_DIR=./data] npm run mi
 export async function migrateStore(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<number> {
   let force: boolean;
   try {
-    force = Boolean(parseArgs({ args: argv, options: { force: { type: 'boolean' } } }).values.force);
+    const { values } = parseArgs({ args: argv, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      print(HELP);
+      return 0;
+    }
+    force = Boolean(values.force);
   } catch (error) {
     print(`${(error as Error).message}\n${USAGE}`);
     return 2;

@@ -45,6 +45,17 @@ describe('nlp eval command', () => {
     expect(usage.output).toMatch(/nlp -- check/);
     expect((await run(['eval', '--train', 'a.csv', '--test', 'b.csv', '--threshold', '2'])).output).toMatch(/--threshold must be/);
   });
+
+  it('answers --help, -h and help with the usage alone and success, as an admin trying the command first expects', async () => {
+    for (const ask of [['--help'], ['-h'], ['help']]) {
+      const { code, output } = await run(ask);
+      expect(code).toBe(0);
+      expect(output).not.toMatch(/Unknown option/);
+      expect(output).toMatch(/^usage: npm run nlp -- try "text"/);
+      expect(output).toMatch(/nlp -- check/);
+      expect(output).toMatch(/nlp -- eval --train/);
+    }
+  });
 });
 
 describe('nlp try command', () => {
