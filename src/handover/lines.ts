@@ -407,7 +407,7 @@ const en = {
   listButton: () => 'Choose',
   // The card that hands an agent a conversation (card.ts): its head, who and where, the customer's messages, how to answer.
   cardHead: (id: number, returning: boolean, team?: string) => `#${id} · ${returning ? 'returning' : 'new'} conversation${team ? ` for ${team}` : ''}`,
-  cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${channel}${intent ? ` · about ${intent}` : ''}`,
+  cardWho: (name: string, channel: string, intent?: string) => `${isolateRtl(name)} on ${CHANNELS_EN[channel] ?? channel}${intent ? ` · about ${intent}` : ''}`,
   cardWrote: (name: string) => `${isolateRtl(name)} wrote:`,
   // The card of a conversation passed on (`by`: who passed it, `from`: their team), and its recent exchange line by line.
   cardHeadPassedOn: (id: number, by: string, from?: string, team?: string) => `#${id} · passed on by ${by}${from ? ` from ${from}` : ''}${team ? ` to ${team}` : ''}`,
@@ -866,7 +866,12 @@ export const UNSHOWN_KINDS: readonly string[] = Object.keys(UNSHOWN_KINDS_AR);
 
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {
-  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
+  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
+};
+
+/** Channels as an English card names them ("Layla on the web chat", "Ali on WhatsApp"), as the agent console does: never the channel's id. */
+const CHANNELS_EN: Readonly<Record<string, string>> = {
+  webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
 };
 
 // A file without a name, as an Arabic line calls it.

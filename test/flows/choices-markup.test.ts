@@ -111,6 +111,6 @@ steps:
     await eventually(async () => (await app.store.conversation(1))?.agentId === 'omar', 15_000);
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 · new conversation')), 15_000);
     // Before: "about _Sales_ team", as the flow wrote it.
-    expect(api.sentTo(OMAR).find((said) => said.startsWith('#1 · new conversation'))).toContain('Layla on telegram · about Sales team\n');
+    expect(api.sentTo(OMAR).find((said) => said.startsWith('#1 · new conversation'))).toContain('Layla on Telegram · about Sales team\n');
   }, 60_000);
 });

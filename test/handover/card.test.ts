@@ -41,7 +41,7 @@ describe('assignmentCard', () => {
       [
         '#42 · new conversation for Billing',
         // The intent says no more than the team; a field no flow labels reads as its name.
-        'Layla on webchat',
+        'Layla on the web chat',
         'email: layla@example.com',
         'need: I was charged twice',
         'order: 1234',
@@ -83,7 +83,7 @@ describe('assignmentCard', () => {
       messages: [],
     });
     // Named by the start of the contact id: two customers without a name are told apart.
-    expect(card).toBe(['#7 · new conversation for Support', 'Customer 3f9a on telegram', '', 'Reply here to answer Customer 3f9a. /close 7 when done.'].join('\n'));
+    expect(card).toBe(['#7 · new conversation for Support', 'Customer 3f9a on Telegram', '', 'Reply here to answer Customer 3f9a. /close 7 when done.'].join('\n'));
   });
 
   it('shows only the last five customer messages, each cut to a readable length', () => {

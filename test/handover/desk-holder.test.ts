@@ -229,7 +229,7 @@ describe('a desk conversation passed to another team', () => {
   it('moved into another team\'s desk, opens its topic with a card saying who passed it on from which team, and what was said lately', async () => {
     expect(await passedToSupport()).toBe([
       '#1 · passed on by Omar from Billing to Support',
-      'Layla on telegram',
+      'Layla on Telegram',
       'First message: I was charged twice',
       '',
       'Lately:',

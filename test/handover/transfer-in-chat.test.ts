@@ -100,7 +100,7 @@ describe('/transfer without a number in the agent\'s private chat', () => {
   it('gives the colleague a card saying who passed it on, and what Layla and Omar said lately', async () => {
     expect(await cardSaraGets()).toBe([
       '#1 · passed on by Omar from Billing',
-      'Layla on telegram',
+      'Layla on Telegram',
       'First message: I was charged twice',
       '',
       'Lately:',

@@ -35,7 +35,7 @@ describe('an agent on Teams', () => {
     expect((await bf.post(webchatText('I was charged twice', webchat))).status).toBe(200);
     await settled(bf, OMAR);
     const card = toOmar(bf).at(-1)!;
-    expect(card.text).toMatch(/^#1 · new conversation for Billing\nAmira on botframework/);
+    expect(card.text).toMatch(/^#1 · new conversation for Billing\nAmira on Bot Framework/);
     expect(card.text).toContain('› I was charged twice');
 
     await bf.post(teamsText('Hello Amira, I can see the double charge.', teams));
@@ -143,7 +143,7 @@ describe('an agent named in team.yaml by their Teams user id (msteams: 29:…), 
     expect(toOmar(bf).map((activity) => activity.text)).toEqual(['You are online: new conversations will come to you.']);
     await bf.post(webchatText('I was charged twice', bf.service.serviceUrl('webchat')));
     await settled(bf, omar);
-    expect(toOmar(bf).at(-1)!.text).toMatch(/^#1 · new conversation for Billing\nAmira on botframework/);
+    expect(toOmar(bf).at(-1)!.text).toMatch(/^#1 · new conversation for Billing\nAmira on Bot Framework/);
     await bf.post(teamsText('Hello Amira, I can see the double charge.', teams));
     await settled(bf, omar);
     expect(toAmira(bf).at(-1)).toBe('Hello Amira, I can see the double charge.');

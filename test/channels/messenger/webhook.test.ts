@@ -481,8 +481,8 @@ describe('names', () => {
       const { time, messenger, lina, tags: [layla, other] } = await twoNameless();
       expect(layla).not.toBe(other);
       const texts = async () => (await lina.messages()).map((m) => m.text);
-      await eventually(async () => (await texts()).filter((line) => line.includes('on messenger')).length === 2);
-      expect((await texts()).filter((line) => line.includes('on messenger')).map((card) => card.split('\n')[1])).toEqual([`Customer ${layla} on messenger`, `Customer ${other} on messenger`]);
+      await eventually(async () => (await texts()).filter((line) => line.includes('on Messenger')).length === 2);
+      expect((await texts()).filter((line) => line.includes('on Messenger')).map((card) => card.split('\n')[1])).toEqual([`Customer ${layla} on Messenger`, `Customer ${other} on Messenger`]);
       await lina.say('/list');
       await eventually(async () => (await texts()).some((line) => line.includes('#2 Customer')));
       expect((await texts()).at(-1)).toContain(`#1 Customer ${layla}`);

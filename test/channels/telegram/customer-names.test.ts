@@ -38,7 +38,7 @@ describe('a customer\'s Telegram name', () => {
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
 
     const card = api.sentTo(OMAR).find((said) => said.startsWith('#1 '))!;
-    expect(card.split('\n')[1]).toBe('Dana 😀evil on telegram');
+    expect(card.split('\n')[1]).toBe('Dana 😀evil on Telegram');
     expect(card).toContain('Reply here to answer Dana 😀evil.');
     expect(card).not.toMatch(/[\u200b\u200e\u200f\u202a-\u202e\u2066\u2067]/);
     expect(api.sentTo(dana)[0]).toBe('Hi Dana 😀evil!');
@@ -76,7 +76,7 @@ describe('a customer\'s Telegram name', () => {
 
     expect(await post(app, text(OMAR, '/online'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
-    expect(api.sentTo(OMAR).find((said) => said.startsWith('#1 '))!.split('\n')[1]).toBe('Dana 😀evil on telegram');
+    expect(api.sentTo(OMAR).find((said) => said.startsWith('#1 '))!.split('\n')[1]).toBe('Dana 😀evil on Telegram');
   }, 60_000);
 
   it('stored by an earlier version with a direction override reads cleaned once the store opens: agent\'s card and dashboard', async () => {
@@ -101,7 +101,7 @@ describe('a customer\'s Telegram name', () => {
     expect(await post(app, text(OMAR, '/online'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith('#1 ')));
     const card = api.sentTo(OMAR).find((said) => said.startsWith('#1 '))!;
-    expect(card.split('\n')[1]).toBe('Dana 😀evil on telegram');
+    expect(card.split('\n')[1]).toBe('Dana 😀evil on Telegram');
     expect(card).not.toMatch(/[\u200b\u202e]/);
     const listed = await adminClient(app.url).get<{ contacts: { name?: string }[] }>('/contacts');
     expect(listed.body.contacts.map((contact) => contact.name)).toEqual(['Dana 😀evil']);
