@@ -1,7 +1,9 @@
-// `npm run migrate-store -- --help`: what an admin types first, before a DATABASE_URL is at hand. No database needed.
+// `npm run migrate-store -- --help`, what an admin types first, before a DATABASE_URL is at hand, and the counts the
+// copy prints. No database needed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { describe as counted } from '../../src/store/postgres/copy.ts';
 import { migrateStore } from '../../src/store/postgres/migrate-store.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,4 +28,11 @@ describe('npm run migrate-store -- --help', () => {
     expect(run.stdout).toMatch(/^usage: DATABASE_URL=postgresql/);
     expect(run.status).toBe(0);
   }, 90_000);
+});
+
+describe('what npm run migrate-store says it copied', () => {
+  it('counts one of a kind in the singular, as an admin trying it on a small store reads it', () => {
+    expect(counted({ contacts: 1, conversations: 1, messages: 5, docs: 7 })).toBe('1 contact, 1 conversation, 5 messages, 7 documents');
+    expect(counted({ contacts: 0, conversations: 2, messages: 1, docs: 1 })).toBe('0 contacts, 2 conversations, 1 message, 1 document');
+  });
 });

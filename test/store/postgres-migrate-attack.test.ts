@@ -67,7 +67,7 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     await store.close();
     const database = await freshDatabase();
     const { code, output } = await run(dataDir, database);
-    expect(output).toContain('1 conversations');
+    expect(output).toContain('1 conversation,');
     expect(code).toBe(0);
     const { id, conversations } = await bobOpensOne(database);
     expect(id).toBe(2);
@@ -87,7 +87,7 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     await store.close();
     const database = await freshDatabase();
     const { code, output } = await run(dataDir, database);
-    expect(output).toContain('copied 1 contacts, 150000 conversations');
+    expect(output).toContain('copied 1 contact, 150000 conversations');
     expect(code).toBe(0);
   }, 120_000);
 
@@ -107,7 +107,7 @@ describe.skipIf(!databaseUrl)('migrate-store attacks', () => {
     await store.close();
     const database = await freshDatabase();
     const { code, output } = await run(dataDir, database);
-    expect(output).toContain('copied 1 contacts, 1 conversations, 3 messages');
+    expect(output).toContain('copied 1 contact, 1 conversation, 3 messages');
     expect(output).toContain('2 inbound messages were copied without their id on the channel');
     expect(code).toBe(0);
     const rows = await sql<{ id: string; channel_message_id: string | null }>('SELECT id, channel_message_id FROM switchboard.messages ORDER BY id', [], urlOfDatabase(database));

@@ -131,7 +131,7 @@ describe.skipIf(!databaseUrl)('npm run migrate-store', () => {
     expect(refused.output).toContain('(not customers served from it since a copy: a database holding those is refused even so)');
     const forced = await run('--force');
     expect(forced.code).toBe(1);
-    expect(forced.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 6 documents, of which 1 conversations and 1 messages are newer than anything in the embedded store (the newest of 2025-01-01T00:00:00.000Z)');
+    expect(forced.output).toContain('already holds 4 contacts, 4 conversations, 11 messages, 6 documents, of which 1 conversation and 1 message are newer than anything in the embedded store (the newest of 2025-01-01T00:00:00.000Z)');
     expect(forced.output).toContain('--force would not replace them');
     const postgres = new PostgresStore({ url: urlOfDatabase(database) });
     await postgres.open();

@@ -194,7 +194,7 @@ async function copyAll(
       // Ids on PostgreSQL go on after the embedded store's highest: these came after a copy of this store, from
       // customers served there since. --force would replace them with the older copy.
       throw new TargetNotEmptyError(
-        `the PostgreSQL schema ${schema} already holds ${describe(before)}, of which ${served.conversations} conversations and ${served.messages} messages ` +
+        `the PostgreSQL schema ${schema} already holds ${describe(before)}, of which ${many(served.conversations, 'conversation')} and ${many(served.messages, 'message')} ` +
           `are newer than anything in the embedded store${served.newest ? ` (the newest of ${served.newest})` : ''}: customers served from it since it was copied (or another store's). ` +
           `Nothing was copied, and --force would not replace them. Start Switchboard with STORE=postgres on it; to copy the embedded store over it all the same, ` +
           `losing those, empty it first (in psql: DROP SCHEMA ${schema} CASCADE;).`,
@@ -332,7 +332,12 @@ async function count(client: pg.PoolClient): Promise<Counts> {
 
 /** "3 contacts, 4 conversations, 12 messages, 2 documents". */
 export function describe(counts: Counts): string {
-  return `${counts.contacts} contacts, ${counts.conversations} conversations, ${counts.messages} messages, ${counts.docs} documents`;
+  return `${many(counts.contacts, 'contact')}, ${many(counts.conversations, 'conversation')}, ${many(counts.messages, 'message')}, ${many(counts.docs, 'document')}`;
+}
+
+/** `1 contact`, `2 contacts`, `0 contacts`. */
+function many(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function* batches<T>(items: readonly T[]): Generator<T[]> {
