@@ -17,6 +17,8 @@ export const labelSchema = localizedSchema(
 // The fields Switchboard fills in itself that are kept among the conversation's fields.
 const BUILTIN_LABELS: ReadonlyMap<string, Localized<string>> = new Map([
   ['conversation.first_message', { variants: new Map([['en', 'First message'], ['ar', 'الرسالة الأولى']]), fallback: 'First message' }],
+  // Set by a classify step when the need names a second team's need too (classify.ts).
+  ['conversation.also_asked', { variants: new Map([['en', 'Also asked'], ['ar', 'طلب آخر في الرسالة نفسها']]), fallback: 'Also asked' }],
 ]);
 
 /** How the flows name fields and intents for the people who read them. */

@@ -1,13 +1,17 @@
-// A customer's need that names no team ("I have a problem", «عندي مشكلة»), on the shipped flow and intents, through the
-// real server's web chat: what the customer reads, and where the conversation goes.
+// A customer's need that names no team ("I have a problem", «عندي مشكلة»), and one message that asks two teams for
+// something, on the shipped flow and intents, through the real server's web chat: what the customer reads, where the
+// conversation goes, and what the agent's card says.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, shippedDataDir, start, visitor } from '../helpers.ts';
 
 let app: Switchboard;
 let omar: ReturnType<typeof visitor>;
+/** The intent and confidence each conversation was classified with, as the log and the lifecycle report them. */
+const classified = new Map<number, { intent: string; confidence: number }>();
 beforeAll(async () => {
   app = await start(await shippedDataDir());
+  app.bus.on('intent.classified', ({ conversation, intent, confidence }) => void classified.set(conversation.id, { intent, confidence }));
   // Omar, of Billing in the shipped team.yaml, in his web chat.
   omar = visitor(app.url, 'agent-omar');
   await omar.say('/online');
@@ -58,4 +62,34 @@ it.each([
   expect(conversation.team).toBe(team);
   // Omar (Billing and Support) keeps room for the next customers.
   await omar.say(`/close ${conversation.id}`);
+}, 120_000);
+
+it.each([
+  { who: 'lina', need: 'I was charged twice, and the app keeps crashing when I log in', routed: 'I was charged twice', also: 'the app keeps crashing when I log in', arabic: false },
+  { who: 'sami', need: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول', routed: 'دفعت مرتين', also: 'والتطبيق يتوقف عند تسجيل الدخول', arabic: true },
+])('routes two needs in one message to the first team, and its agent reads the second on the card ($who)', async ({ who, need, routed, also, arabic }) => {
+  // Before: Billing, and nothing anywhere said the customer had also asked for Support.
+  const cards = (await omar.messages()).length;
+  const { conversation } = await asks(who, need, arabic);
+  await expect.poll(async () => (await app.store.conversation(conversation.id))?.agentId, { timeout: 20_000 }).toBe('omar');
+  expect((await app.store.conversation(conversation.id))?.fields).toMatchObject({ also_asked: also });
+  const card = (await omar.messages()).slice(cards).find((m) => m.text.startsWith(`#${conversation.id}`))!;
+  // Omar reads English: an Arabic text within his line is isolated, so it keeps its direction.
+  expect(card.text).toContain(arabic ? `Also asked: \u2068${also}\u2069` : `Also asked: ${also}`);
+  // The confidence told is the model's for the need routed (the first part), not 1 nor the second need's.
+  const told = classified.get(conversation.id)!;
+  expect(told.intent).toBe('billing');
+  const first = app.intents.classify(routed)!;
+  expect(first.intent).toBe('billing');
+  expect(told.confidence).toBeCloseTo(first.confidence, 6);
+  await omar.say(`/close ${conversation.id}`);
+}, 120_000);
+
+it('puts no "Also asked" on the card of one need said in two parts for the same team', async () => {
+  const cards = (await omar.messages()).length;
+  const { conversation } = await asks('nora', 'I was charged twice and I want a refund', false);
+  await expect.poll(async () => (await app.store.conversation(conversation.id))?.agentId, { timeout: 20_000 }).toBe('omar');
+  const card = (await omar.messages()).slice(cards).find((m) => m.text.startsWith(`#${conversation.id}`))!;
+  expect(card.text).not.toContain('Also asked');
+  expect((await app.store.conversation(conversation.id))?.fields.also_asked).toBeUndefined();
 }, 120_000);

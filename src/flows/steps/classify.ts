@@ -67,6 +67,8 @@ export const classifyStep = defineStep({
     run(spec, ctx) {
       const value = ctx.read(spec.field);
       const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+      const two = twoNeeds(spec, text, ctx);
+      if (two) return routeTo(two.first, two.confidence, ctx, two.also);
       const { prediction, route } = classified(spec, text, ctx);
       if (route) return routeTo(route, prediction.confidence, ctx);
       if (!spec.clarify) {
@@ -81,6 +83,8 @@ export const classifyStep = defineStep({
       const route = picked && spec.routes.find((r) => r.intent === picked.id);
       if (route) return routeTo(route, 1, ctx);
       // Told in other words instead of a button ("my card was charged twice"), the need routes as it would have at first.
+      const two = input.text === undefined ? undefined : twoNeeds(spec, input.text, ctx);
+      if (two) return routeTo(two.first, two.confidence, ctx, two.also);
       const told = input.text === undefined ? undefined : classified(spec, input.text, ctx);
       if (told?.route) return routeTo(told.route, told.prediction.confidence, ctx);
       if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
@@ -127,9 +131,46 @@ export function routedReading(flow: CompiledFlow, classify: (text: string) => Cl
   };
 }
 
-function routeTo(route: Route, confidence: number, ctx: StepContext): StepOutcome {
+function routeTo(route: Route, confidence: number, ctx: StepContext, also?: string): StepOutcome {
   ctx.run.conversation.intent = route.intent;
   ctx.run.conversation.team = route.team;
-  ctx.run.log.info({ intent: route.intent, team: route.team, confidence }, 'intent classified');
+  if (also !== undefined) ctx.run.conversation.fields[ALSO_ASKED] = also;
+  else delete ctx.run.conversation.fields[ALSO_ASKED];
+  ctx.run.log.info({ intent: route.intent, team: route.team, confidence, ...(also !== undefined ? { also: true } : {}) }, 'intent classified');
   return 'next';
+}
+
+/** The field a second need is kept in (`conversation.also_asked`), labelled "Also asked" for agents (labels.ts). */
+export const ALSO_ASKED = 'also_asked';
+
+/**
+ * Where one need may end and another begin: "and", "also", "plus", "but" (after a comma or a full stop too), and in
+ * Arabic the same (و joined to the next word, كمان, أيضًا, بس, لكن). Not a comma alone: "order 54321, total $120,
+ * never arrived" is one need told in details.
+ */
+const NEED_BOUNDARY = /[\s,;.!?،؛]*\s(?:and also|and|also|plus|but|as well as)\s+|[\s,;.!?،؛]*\s(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)\s+|\s+(?=و\S{2,})/giu;
+
+/**
+ * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (split where one
+ * need may end and another begin), each classified alone, route to more than one team, each as sure as the step
+ * needs. The customer goes to the team of the need said first, and its agent reads the other on the card (`also`),
+ * to take it up or pass it on. Undefined for one need, however many parts it is said in.
+ *
+ *     twoNeeds(spec, 'I was charged twice and the app keeps crashing', ctx); // { first: billing, also: 'the app keeps crashing', … }
+ */
+function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: Route; confidence: number; also: string } | undefined {
+  const parts = text.split(NEED_BOUNDARY).map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length < 2) return undefined;
+  let first: { route: Route; confidence: number; part: string } | undefined;
+  for (const part of parts) {
+    const { prediction, route } = classified(spec, part, ctx);
+    if (!route) continue;
+    if (!first) first = { route, confidence: prediction.confidence, part };
+    else if (route.team !== first.route.team) {
+      // The turn reports the prediction it read last (intent.classified, the log): the one of the need it routes.
+      ctx.run.classify(first.part);
+      return { first: first.route, confidence: first.confidence, also: part };
+    }
+  }
+  return undefined;
 }
