@@ -105,4 +105,23 @@ describe('the clarifying question, on Telegram', () => {
     expect(await app.store.conversation(2)).toMatchObject({ status: 'open', stage: 'bot' });
     expect((await app.store.conversation(2))?.team).toBeUndefined();
   }, 120_000);
+
+  it('asks a need that names no team with the keyboard, and gives the agent the second of two needs on the card', async () => {
+    const { app, api } = await setUp({ webhook: true, shipped: true });
+    // Before: "I have a problem" went to Sales (0.57) and «عندي مشكلة» to Support (0.66), unasked.
+    await toClarify(app, api, 7201, { email: 'd@example.com', need: 'I have a problem', question: CLARIFY });
+    await toClarify(app, api, 7202, { email: 'e@example.com', need: 'عندي مشكلة', question: CLARIFY_AR });
+    expect(await post(app, text(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((said) => /online/i.test(said)));
+    const chat = 7203;
+    expect(await post(app, text(chat, 'hello'))).toBe(200);
+    expect(await post(app, text(chat, 'f@example.com'))).toBe(200);
+    expect(await post(app, text(chat, 'I was charged twice, and the app keeps crashing when I log in'))).toBe(200);
+    await eventually(async () => (await conversationOf(app, chat))?.agentId === 'omar', 30_000);
+    // Before: Billing, and Omar's card said nothing of the crashing app.
+    expect(await conversationOf(app, chat)).toMatchObject({ team: 'Billing' });
+    const id = (await conversationOf(app, chat))!.id;
+    await eventually(() => api.sentTo(OMAR).some((said) => said.startsWith(`#${id} `)));
+    expect(api.sentTo(OMAR).find((said) => said.startsWith(`#${id} `))).toContain('Also asked: the app keeps crashing when I log in');
+  }, 120_000);
 });
