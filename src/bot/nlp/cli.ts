@@ -7,6 +7,7 @@
 // `try` and `check` read DATA_DIR/nlp (DATA_DIR defaults to ./data), or the folder given with --dir (a DATA_DIR
 // given there counts as its nlp/ folder).
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
+import { needParts } from '../../shared/needs.ts';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -107,12 +108,22 @@ async function tryText(text: string, dir: string, threshold: number, print: (lin
   const model = await trainClassifierInParallel(examples, { background });
   const result = model.classify(text);
   const confident = result.confidence >= threshold;
+  // Two parts sure of two intents: the classify step routes the first, when its routes give them different teams.
+  const sure = needParts(text).map((part) => ({ part, ...model.classify(part) })).filter((p) => p.confidence >= threshold);
+  const second = sure.find((p) => p.intent !== sure[0]!.intent);
+  const two = second && { first: sure[0]!, second };
   print(`intent: ${result.intent}`);
+  const verdict = two ? 'unless its routes give the two needs below different teams' : '';
   print(
-    `confidence: ${result.confidence.toFixed(2)} (${confident ? '≥' : '<'} threshold ${threshold}: ${confident ? 'the classify step takes this intent' : 'the classify step asks its clarify question'})`,
+    `confidence: ${result.confidence.toFixed(2)} (${confident ? '≥' : '<'} threshold ${threshold}: ${confident ? 'the classify step takes this intent' : 'the classify step asks its clarify question'}${verdict ? `, ${verdict}` : ''})`,
   );
   const others = result.ranking.slice(1, 4).map((r) => `${r.intent} ${r.confidence.toFixed(2)}`);
   if (others.length > 0) print(`then: ${others.join(', ')}`);
+  if (two) {
+    const { first } = two;
+    print(`two needs: "${first.part}" ${first.intent} ${first.confidence.toFixed(2)}, then "${two.second.part}" ${two.second.intent} ${two.second.confidence.toFixed(2)}`);
+    print('  routed to different teams, the classify step takes the first and keeps the second for the agent (Also asked)');
+  }
   const nearest = model.nearest(text, { count: 5 });
   print(nearest.length > 0 ? 'nearest examples:' : 'nearest examples: none shares a word or spelling with this text');
   const width = Math.max(...nearest.map((n) => n.intent.length));

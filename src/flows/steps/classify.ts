@@ -2,6 +2,7 @@
 // no route names (out of scope), the bot asks `clarify` with the routes as buttons instead of guessing.
 import { z } from 'zod';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
+import { needParts } from '../../shared/needs.ts';
 import type { FieldRef } from '../fields.ts';
 import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
@@ -144,22 +145,14 @@ function routeTo(route: Route, confidence: number, ctx: StepContext, also?: stri
 export const ALSO_ASKED = 'also_asked';
 
 /**
- * Where one need may end and another begin: "and", "also", "plus", "but" (after a comma or a full stop too), and in
- * Arabic the same (و joined to the next word, كمان, أيضًا, بس, لكن). Not a comma alone: "order 54321, total $120,
- * never arrived" is one need told in details.
- */
-const NEED_BOUNDARY = /[\s,;.!?،؛]*\s(?:and also|and|also|plus|but|as well as)\s+|[\s,;.!?،؛]*\s(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)\s+|\s+(?=و\S{2,})/giu;
-
-/**
- * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (split where one
- * need may end and another begin), each classified alone, route to more than one team, each as sure as the step
+ * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (`needParts`), each classified alone, route to more than one team, each as sure as the step
  * needs. The customer goes to the team of the need said first, and its agent reads the other on the card (`also`),
  * to take it up or pass it on. Undefined for one need, however many parts it is said in.
  *
  *     twoNeeds(spec, 'I was charged twice and the app keeps crashing', ctx); // { first: billing, also: 'the app keeps crashing', … }
  */
 function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: Route; confidence: number; also: string } | undefined {
-  const parts = text.split(NEED_BOUNDARY).map((part) => part.trim()).filter((part) => part !== '');
+  const parts = needParts(text);
   if (parts.length < 2) return undefined;
   let first: { route: Route; confidence: number; part: string } | undefined;
   for (const part of parts) {

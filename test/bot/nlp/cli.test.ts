@@ -70,6 +70,15 @@ describe('nlp try command', () => {
     expect(nearest[0]).toMatch(/^ {2}0\.\d\d {2}billing +I was charged twice this month {2}\(.*fixtures\/toy\/intents\.yaml:4\)$/);
   });
 
+  it('says when a text holds two needs, which the classify step routes by the first (toy data: billing, tech_support)', async () => {
+    // Before: "the classify step takes this intent" for the whole text, where the bot took the first need's.
+    const { output } = await run(['try', 'I was charged twice and the app crashes when I log in', '--dir', fixture('toy')]);
+    expect(output).toMatch(/, unless its routes give the two needs below different teams\)$/m);
+    expect(output).toMatch(/^two needs: "I was charged twice" billing [01]\.\d\d, then "the app crashes when I log in" tech_support [01]\.\d\d$/m);
+    const one = await run(['try', 'I was charged twice and I want a refund', '--dir', fixture('toy')]);
+    expect(one.output).not.toMatch(/two needs/);
+  });
+
   it('says when a text is below the threshold, and reads Arabic', async () => {
     const { output } = await run(['try', 'عندي سؤال', '--dir', fixture('toy')]);
     expect(output).toMatch(/^confidence: 0\.\d\d \(< threshold 0\.45: the classify step asks its clarify question\)$/m);
