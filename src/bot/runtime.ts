@@ -338,13 +338,21 @@ export class Runtime {
   /**
    * The customer at `address` on `channel` blocked the bot (`blocked`), or unblocked it: their open conversation's
    * timeline says so, and its agent (or desk thread) is told of a block, once however often the channel says it,
-   * until an unblock. In line with their messages; resolves once stored. Without an open conversation, nothing.
+   * until an unblock. In line with their messages; resolves once stored. Without an open conversation, nothing. An
+   * agent's address is marked unreachable at a block (see "Agents nothing reaches any more").
    *
    *     await runtime.blocked('telegram', '5001', true);
    */
   blocked = (channel: string, address: string, blocked: boolean): Promise<void> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${channel}:${address}`, async (tx, fx) => {
+      // An agent who blocks the bot is marked at once, as by the first notice refused there; an unblock clears
+      // nothing: their next message does, as after any refusal.
+      const agent = this.#desk.agentOf(channel, address);
+      if (agent) {
+        if (blocked) await this.#desk.agentBlocked(tx, agent, { channel, id: address }, fx);
+        return;
+      }
       const contact = await tx.contactByIdentity(channel, address);
       const conversation = contact ? await tx.openConversationOf(contact.id) : undefined;
       if (!conversation) return;

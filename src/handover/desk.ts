@@ -17,7 +17,7 @@ import { reengage } from './reengage.ts';
 import { relay, relayDeletion, relayEdit, relayReaction, type CustomerSaid, type EditKept } from './relay.ts';
 import type { Agent } from './team.ts';
 import { postCard, reachesCustomer } from './threads.ts';
-import { refusedFor } from './unreachable.ts';
+import { agentBlocked, refusedFor } from './unreachable.ts';
 
 export interface DeskOptions extends DeskContext {
   /** What the bot does with a conversation an agent hands back (resume its flow). */
@@ -196,6 +196,11 @@ export class Desk {
   /** A command or a numbered message from someone team.yaml no longer lists (`was`): told they are no agent here any more. */
   tellFormerAgent(tx: Tx, was: Agent, inbound: InboundMessage, fx: DeskEffects): void {
     toFormerAgent(this.#ctx, tx, was, inbound, fx);
+  }
+
+  /** The agent at `at` blocked the bot, as the channel said at once: as a notice refused there (see `agentBlocked`). */
+  agentBlocked(tx: Tx, agent: Agent, at: { channel: string; id: string }, fx: DeskEffects): Promise<void> {
+    return agentBlocked(this.#ctx, tx, agent, at, fx);
   }
 
   /** Everything an agent writes to the bot: a command, or a message for one of their customers. */

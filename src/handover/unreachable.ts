@@ -3,7 +3,8 @@
 // to their other addresses (the agent console, another app). Once no address of theirs on a channel that runs here is
 // left, they are set offline and the conversations they hold go back to their teams' queues (to a free colleague at
 // once), their customers told as when an agent leaves, rather than writing on to someone nothing reaches. Writing
-// again from an address clears its mark (from-agents.ts); they take conversations again at /online.
+// again from an address clears its mark (from-agents.ts); they take conversations again at /online. On Telegram the
+// block itself marks the address at once (my_chat_member, `agentBlocked`), the same way.
 import type { InboundMessage, KnownFailure } from '../types.ts';
 import type { Message, Tx } from '../store/types.ts';
 import { agentState, saveAgentState, unreachableAt } from './agent-state.ts';
@@ -26,9 +27,23 @@ const GONE_FROM: ReadonlySet<KnownFailure> = new Set(['blocked', 'noChat', 'cann
 export async function refusedFor(ctx: DeskContext, tx: Tx, failed: Message, known: KnownFailure | undefined, fx: DeskEffects): Promise<boolean> {
   const agent = failed.agentId !== undefined ? ctx.directory.agent(failed.agentId) : undefined;
   if (!agent || known === undefined || !GONE_FROM.has(known)) return false;
+  return goneFrom(ctx, tx, agent, { channel: failed.channel, id: failed.address }, known, fx);
+}
+
+/**
+ * The channel said at once that the agent blocked the bot at `at` (Telegram's `my_chat_member`): the same as the first
+ * notice refused there (`refusedFor`), before any is. An unblock clears nothing by itself: their next message does.
+ *
+ *     await agentBlocked(ctx, tx, omar, { channel: 'telegram', id: '9001' }, fx);
+ */
+export async function agentBlocked(ctx: DeskContext, tx: Tx, agent: Agent, at: { channel: string; id: string }, fx: DeskEffects): Promise<void> {
+  await goneFrom(ctx, tx, agent, at, 'blocked', fx);
+}
+
+/** Marks `at` unreachable for `agent` (see `refusedFor`); true when no address of theirs is left. */
+async function goneFrom(ctx: DeskContext, tx: Tx, agent: Agent, at: { channel: string; id: string }, known: KnownFailure, fx: DeskEffects): Promise<boolean> {
   const now = stamp(ctx);
   const state = await agentState(tx, agent, now);
-  const at = { channel: failed.channel, id: failed.address };
   if (!unreachableAt(state, at)) {
     state.unreachable = [...(state.unreachable ?? []), { ...at, failure: known, since: now }];
     saveAgentState(tx, agent, state);

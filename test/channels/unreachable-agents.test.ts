@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../helpers.ts';
 import { metaError } from './meta/fake-graph-api.ts';
 import { fixture as cloudFixture, messagesBody, SHEENA, settled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
-import { OMAR, post, telegramServers, textNow } from './telegram/harness.ts';
+import { OMAR, fixture as telegramFixture, post, telegramServers, textNow } from './telegram/harness.ts';
 import type { FakeBotApi } from './telegram/fake-bot-api.ts';
 
 const ADMIN = 'admin-token-0123456789abcdef';
@@ -110,6 +110,45 @@ describe('an agent on Telegram who blocked the bot', () => {
     expect(await post(app, textNow(OMAR, 'مرحبا'))).toBe(200);
     await eventually(() => api.sentTo(OMAR).length > had);
     expect(api.sentTo(OMAR)[had]).toBe('رُفضت رسائل البوت إليك (كنت قد حظرت البوت)، فجُعلت «غير متصل» ونُقلت #1 إلى زميل أو إلى قائمة الانتظار. أرسل \u2068/online\u2069 لتستلم المحادثات من جديد.');
+  });
+});
+
+/**
+ * Omar's `my_chat_member` (the Bot API's ChatMemberUpdated of fixture private-blocked): the bot's membership of his
+ * private chat turned "kicked" (he blocked the bot) or "member" (he unblocked it).
+ */
+function omarMembership(status: 'kicked' | 'member'): Record<string, any> {
+  const update = telegramFixture('private-blocked');
+  const member = update.my_chat_member;
+  update.update_id = Number(textNow(OMAR, '').update_id);
+  member.chat = { id: OMAR, first_name: 'Omar', type: 'private' };
+  member.from = { id: OMAR, is_bot: false, first_name: 'Omar' };
+  member.date = Math.floor(Date.now() / 1000);
+  if (status === 'member') [member.old_chat_member, member.new_chat_member] = [member.new_chat_member, { user: member.old_chat_member.user, status: 'member' }];
+  return update;
+}
+
+describe('an agent on Telegram who blocks the bot, as Telegram says at once (my_chat_member)', () => {
+  it('is set offline then, before anything is refused, their customer told and back in the queue; an unblock alone clears nothing', async () => {
+    const { app, api, layla } = await omarHoldsLayla(teamOf('    telegram: 9001\n'));
+    const asked = api.callsOf('sendMessage').length;
+
+    expect(await post(app, omarMembership('kicked'))).toBe(200);
+    expect(await told(layla, 'no longer available')).toBe('The agent who was helping you is no longer available. You are number 1 in line for the next one.');
+    await eventually(async () => (await app.store.openConversations())[0]?.stage === 'queued');
+    expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'offline', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
+    // Nothing was tried on him to find it out.
+    expect(api.callsOf('sendMessage').slice(asked).filter((call) => String(call.params.chat_id) === String(OMAR))).toEqual([]);
+    const toOmar = api.sentTo(OMAR).length;
+
+    // He unblocks: nothing yet (a notice could still be refused); his next message clears the mark, as after any refusal.
+    expect(await post(app, omarMembership('member'))).toBe(200);
+    expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'offline', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
+    expect(api.sentTo(OMAR)).toHaveLength(toOmar);
+    expect(await post(app, textNow(OMAR, 'Hello, I am back'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length > toOmar);
+    expect(api.sentTo(OMAR)[toOmar]).toBe('The bot\'s messages to you were refused (you had blocked the bot), so you were set offline and #1 went to a colleague or back to the queue. /online to take conversations again.');
+    expect(await agentRow(app.url, 'omar')).not.toHaveProperty('unreachable');
   });
 });
 
