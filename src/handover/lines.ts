@@ -127,6 +127,9 @@ const en = {
   // The bot's messages to the agent were refused everywhere (they blocked it…), so they were set offline: said as they write again.
   reachableAgain: (failure: KnownFailure, passedOn: number[]) =>
     `The bot's messages to you were refused (${AGENT_REFUSED_EN[failure] ?? failure}), so you were set offline${passedOn.length > 0 ? ` and ${passedOn.map((id) => `#${id}`).join(', ')} went to a colleague or back to the queue` : ''}. /online to take conversations again.`,
+  // One app of the agent's refused the bot's messages for good (they blocked it…): said once, at an address that works.
+  unreachableThere: (channel: string, failure: KnownFailure) =>
+    `The bot's messages to you on ${CHANNELS_EN[channel] ?? channel} were refused (${AGENT_REFUSED_EN[failure] ?? failure}): nothing more is sent there, and what is for you comes here. Write to the bot on ${CHANNELS_EN[channel] ?? channel} again to be reached there.`,
   // team.yaml gave the agent another address (the one their messages went to is not theirs any more): said there.
   addressMoved: (id: number, customer: string | undefined) =>
     `#${id} (${isolateRtl(customer ?? 'the customer')}) is still yours: team.yaml reaches you here now, so ${isolateRtl(customer ?? 'the customer')}'s messages come here. Reply to one of them to answer.`,
@@ -489,6 +492,8 @@ const ar: Wording = {
   templateSent: (name, id) => `أُرسل القالب ${isolate(name)} إلى المحادثة #${id}.`,
   addressMoved: (id, customer) =>
     `ما زالت المحادثة #${id} (${isolate(customer ?? 'العميل')}) معك: صار team.yaml يصلك هنا، فرسائل ${isolate(customer ?? 'العميل')} تصلك هنا من الآن. ردّ على إحداها لتجيب.`,
+  unreachableThere: (channel, failure) =>
+    `رُفضت رسائل البوت إليك على ${isolate(CHANNELS_AR[channel] ?? channel)} (${AGENT_REFUSED_AR[failure] ?? failure}): لن يُرسل إليك شيء هناك بعد الآن، وما يخصك يصلك هنا. اكتب إلى البوت على ${isolate(CHANNELS_AR[channel] ?? channel)} من جديد ليصلك هناك.`,
   reachableAgain: (failure, passedOn) =>
     `رُفضت رسائل البوت إليك (${AGENT_REFUSED_AR[failure] ?? failure})، فجُعلت «غير متصل»${passedOn.length > 0 ? ` ونُقلت ${passedOn.map((id) => `#${id}`).join('، ')} إلى زميل أو إلى قائمة الانتظار` : ''}. أرسل ${isolate('/online')} لتستلم المحادثات من جديد.`,
   holdNone: () => `ليست معك أي محادثة الآن. يعرض ${isolate('/list')} قائمة الانتظار، ويستلم ${isolate('/claim N')} محادثة منها.`,
@@ -863,6 +868,11 @@ const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
 
 /** The kinds of message a line names where nothing can show them (`poll`…), for what reads such lines as worded (a search). */
 export const UNSHOWN_KINDS: readonly string[] = Object.keys(UNSHOWN_KINDS_AR);
+
+/** Channels by their product's name, as an English line names them. */
+const CHANNELS_EN: Readonly<Record<string, string>> = {
+  webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
+};
 
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {

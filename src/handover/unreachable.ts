@@ -44,12 +44,15 @@ export async function agentBlocked(ctx: DeskContext, tx: Tx, agent: Agent, at: {
 async function goneFrom(ctx: DeskContext, tx: Tx, agent: Agent, at: { channel: string; id: string }, known: KnownFailure, fx: DeskEffects): Promise<boolean> {
   const now = stamp(ctx);
   const state = await agentState(tx, agent, now);
-  if (!unreachableAt(state, at)) {
+  const marked = !unreachableAt(state, at);
+  if (marked) {
     state.unreachable = [...(state.unreachable ?? []), { ...at, failure: known, since: now }];
     saveAgentState(tx, agent, state);
   }
   const left = agent.identities.filter((identity) => (ctx.running?.(identity.channel) ?? true) && !unreachableAt(state, identity));
   if (left.length > 0) {
+    // Told once, where the bot still reaches them (the agent console, another app): a mark set now, not one seen again.
+    if (marked) await toAgent(ctx, tx, agent, word(line('unreachableThere', at.channel, known), agent.language), fx);
     ctx.log.warn({ agent: agent.id, channel: at.channel, failure: known }, `${agent.name} cannot be reached on ${at.channel} (${known}); the bot writes to them at their other addresses until they write from it again`);
     return false;
   }

@@ -160,6 +160,7 @@ describe('an agent on Telegram and on the agent console who blocked the bot on T
 
     await layla.say('Hello? Is anyone there?');
     await told(console, '#1 Layla: Hello? Is anyone there?');
+    await told(console, 'The bot\'s messages to you on Telegram were refused (you had blocked the bot)');
     expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'online', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
     const asked = api.callsOf('sendMessage').length;
     await layla.say('My order number is 4521');
@@ -169,6 +170,31 @@ describe('an agent on Telegram and on the agent console who blocked the bot on T
     await told(layla, 'looking at 4521 now');
     expect((await app.store.openConversations())[0]).toMatchObject({ stage: 'assigned', agentId: 'omar' });
     expect((await layla.botTexts()).some((text) => text.includes('no longer available'))).toBe(false);
+  });
+});
+
+describe('an agent on Telegram and on the agent console who blocks the bot on Telegram (my_chat_member)', () => {
+  const both = (language = '') => teamOf(`    telegram: 9001\n    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n${language}`);
+
+  it('is told in the console, once, that Telegram no longer reaches them, and keeps their customer', async () => {
+    const { app, layla } = await omarHoldsLayla(both());
+    const console = visitor(app.url, 'agent-omar');
+    expect(await post(app, omarMembership('kicked'))).toBe(200);
+    const said = 'The bot\'s messages to you on Telegram were refused (you had blocked the bot): nothing more is sent there, and what is for you comes here. Write to the bot on Telegram again to be reached there.';
+    expect(await told(console, 'on Telegram were refused')).toBe(said);
+    // Telegram says it again (a redelivery): not told twice.
+    expect(await post(app, omarMembership('kicked'))).toBe(200);
+    await layla.say('Hello? Is anyone there?');
+    await told(console, '#1 Layla: Hello? Is anyone there?');
+    expect((await console.messages()).filter((message) => message.text === said)).toHaveLength(1);
+    expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'online', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
+  });
+
+  it('tells them in Arabic when they read Arabic', async () => {
+    const { app } = await omarHoldsLayla(both('    language: ar\n'));
+    const console = visitor(app.url, 'agent-omar');
+    expect(await post(app, omarMembership('kicked'))).toBe(200);
+    expect(await told(console, 'رُفضت رسائل البوت إليك على')).toBe('رُفضت رسائل البوت إليك على \u2068Telegram\u2069 (كنت قد حظرت البوت): لن يُرسل إليك شيء هناك بعد الآن، وما يخصك يصلك هنا. اكتب إلى البوت على \u2068Telegram\u2069 من جديد ليصلك هناك.');
   });
 });
 
