@@ -127,6 +127,7 @@ export function feedFromBus(bus: EventBus, feed: LiveFeed): () => void {
     bus.on('conversation.handedBack', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
     bus.on('conversation.closed', ({ conversation }) => (publish(conversationChange(conversation)), agents())),
     bus.on('agent.status', agents),
+    bus.on('agent.reachability', agents),
   ];
   return () => {
     for (const off of offs) off();

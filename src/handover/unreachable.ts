@@ -48,6 +48,8 @@ async function goneFrom(ctx: DeskContext, tx: Tx, agent: Agent, at: { channel: s
   if (marked) {
     state.unreachable = [...(state.unreachable ?? []), { ...at, failure: known, since: now }];
     saveAgentState(tx, agent, state);
+    // The Team page shows it at once, also when their status stays (another address still reaches them).
+    fx.emit({ type: 'agent.reachability', payload: { agentId: agent.id, channel: at.channel, reachable: false } });
   }
   const left = agent.identities.filter((identity) => (ctx.running?.(identity.channel) ?? true) && !unreachableAt(state, identity));
   if (left.length > 0) {
@@ -87,6 +89,7 @@ export async function wroteFromUnreachable(ctx: DeskContext, tx: Tx, agent: Agen
   const left = state.leftUnreachable;
   delete state.leftUnreachable;
   saveAgentState(tx, agent, state);
+  fx.emit({ type: 'agent.reachability', payload: { agentId: agent.id, channel: at.channel, reachable: true } });
   ctx.log.warn({ agent: agent.id, channel: at.channel }, `${agent.name} wrote from ${at.channel} again, which the bot could not reach: it writes to them there again`);
   if (left) await toAgent(ctx, tx, agent, word(line('reachableAgain', mark.failure, left.passedOn), agent.language), fx);
 }

@@ -29,6 +29,11 @@ export interface DomainEvents {
    * theirs connected; `unreachable`: nothing the bot sends reaches them any more).
    */
   'agent.status': { agentId: string; status: 'online' | 'away' | 'offline'; because?: 'noConsole' | 'unreachable' };
+  /**
+   * One of an agent's addresses was marked as one nothing reaches any more (`reachable: false`: they blocked the bot…),
+   * or cleared as they wrote from it again; their status may be unchanged (another app still reaches them).
+   */
+  'agent.reachability': { agentId: string; channel: string; reachable: boolean };
   /** An agent handed the conversation back to the bot. */
   'conversation.handedBack': { conversation: Conversation; agentId: string };
 }

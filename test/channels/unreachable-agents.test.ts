@@ -4,12 +4,13 @@
 // (or to a free colleague), the customers told as when an agent leaves, in their language; the admin sees why on the
 // Team page's API and in the timeline; the agent is offline until they write again. An agent on two apps keeps working
 // on the other.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { eventually, visitor } from '../helpers.ts';
 import { metaError } from './meta/fake-graph-api.ts';
 import { fixture as cloudFixture, messagesBody, SHEENA, settled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
 import { OMAR, fixture as telegramFixture, post, telegramServers, textNow } from './telegram/harness.ts';
 import type { FakeBotApi } from './telegram/fake-bot-api.ts';
+import { streamEvents } from '../store/postgres-two-apps.ts';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
@@ -19,6 +20,8 @@ const blocked = { status: 403, body: { ok: false, error_code: 403, description: 
 const deactivated = { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: user is deactivated' } };
 
 const telegram = telegramServers();
+const streams = new AbortController();
+afterAll(() => streams.abort());
 const clouds: CloudServer[] = [];
 afterEach(async () => {
   for (const cloud of clouds.splice(0)) await cloud.stop();
@@ -188,6 +191,22 @@ describe('an agent on Telegram and on the agent console who blocks the bot on Te
     await told(console, '#1 Layla: Hello? Is anyone there?');
     expect((await console.messages()).filter((message) => message.text === said)).toHaveLength(1);
     expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'online', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
+  });
+
+  it('is shown on the Team page at once: its live stream says the agents changed, though Omar stays online', async () => {
+    const { app } = await omarHoldsLayla(both());
+    const { events, connected } = streamEvents(`${app.url}/api/events`, streams, { authorization: `Bearer ${ADMIN}` });
+    await connected;
+    const seen = events.length;
+    expect(await post(app, omarMembership('kicked'))).toBe(200);
+    await expect.poll(() => events.slice(seen).some((event) => event.event === 'agents'), { timeout: 20_000 }).toBe(true);
+    expect(await agentRow(app.url, 'omar')).toMatchObject({ status: 'online', unreachable: [{ channel: 'telegram', failure: 'blocked' }] });
+
+    // He writes from Telegram again: the mark goes, and the page is told again.
+    const cleared = events.length;
+    expect(await post(app, textNow(OMAR, 'Back on Telegram'))).toBe(200);
+    await expect.poll(() => events.slice(cleared).some((event) => event.event === 'agents'), { timeout: 20_000 }).toBe(true);
+    expect(await agentRow(app.url, 'omar')).not.toHaveProperty('unreachable');
   });
 
   it('tells them in Arabic when they read Arabic', async () => {
