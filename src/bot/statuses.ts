@@ -138,13 +138,27 @@ export class Statuses {
         if (error instanceof ClaimTakenError) return;
         throw error;
       }
-      await this.tellAuthor(message, reason, status.known);
+      await this.tellAuthor(message, reason, await this.#stillMeant(message, status.known));
     } else if (status.status === 'delivered' || status.status === 'read') {
       // Statuses may arrive out of order: read is never taken back to delivered.
       if (message.delivery === 'read' || message.delivery === status.status) return;
       await store.recordDelivery(message.id, status.status);
     }
     bus.emit({ type: 'message.status', payload: { message, status: status.status, ...(status.reason ? { reason: status.reason } : {}) } });
+  }
+
+  /**
+   * What a failure reported after the send is known to mean, unless it is of a notice to an agent stored before they
+   * last wrote from that address: a late report (a WhatsApp status after they unblocked the bot and wrote again) says
+   * nothing of the address now, and must not mark them unreachable again (unreachable.ts).
+   */
+  async #stillMeant(message: Message, known: KnownFailure | undefined): Promise<KnownFailure | undefined> {
+    if (known === undefined || !message.toAgent || message.agentId === undefined) return known;
+    const wrote = await this.options.store.lastInboundAt(message.channel, message.address);
+    if (wrote === undefined || Date.parse(wrote) <= Date.parse(message.at)) return known;
+    this.options.log.info({ agent: message.agentId, channel: message.channel, messageId: message.id, failure: known },
+      'a late failure of a notice to an agent, who wrote from that address since: it does not mark them unreachable');
+    return undefined;
   }
 
   /**

@@ -5,7 +5,7 @@
 // Team page's API and in the timeline; the agent is offline until they write again. An agent on two apps keeps working
 // on the other.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { eventually, visitor } from '../helpers.ts';
+import { eventually, recordingLog, visitor } from '../helpers.ts';
 import { metaError } from './meta/fake-graph-api.ts';
 import { fixture as cloudFixture, messagesBody, SHEENA, settled, startCloud, text as cloudText, type CloudServer } from './whatsapp-cloud/harness.ts';
 import { OMAR, fixture as telegramFixture, post, telegramServers, textNow } from './telegram/harness.ts';
@@ -221,8 +221,8 @@ describe('an agent on WhatsApp whose number Meta refuses for good (131026)', () 
   const omar = '15550001234';
   const cannotReceive = { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' };
 
-  async function omarHoldsSheena(first: Record<string, unknown> = cloudFixture('text')): Promise<CloudServer> {
-    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: teamOf(`    whatsapp: "+${omar}"\n`), config: { ADMIN_TOKEN: ADMIN } });
+  async function omarHoldsSheena(first: Record<string, unknown> = cloudFixture('text'), log?: ReturnType<typeof recordingLog>['log']): Promise<CloudServer> {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: teamOf(`    whatsapp: "+${omar}"\n`), config: { ADMIN_TOKEN: ADMIN }, ...(log ? { log } : {}) });
     clouds.push(cloud);
     expect((await cloud.post(messagesBody([cloudText('/online', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
     expect((await cloud.post(first)).status).toBe(200);
@@ -237,6 +237,26 @@ describe('an agent on WhatsApp whose number Meta refuses for good (131026)', () 
     expect((await cloud.post(messagesBody([cloudText('Hello? Is anyone there?')]))).status).toBe(200);
     await eventually(() => cloud.graph.saidTo(SHEENA).includes('The agent who was helping you is no longer available. You are number 1 in line for the next one.'));
     expect(await agentRow(cloud.app.url, 'omar')).toMatchObject({ status: 'offline', unreachable: [{ channel: 'whatsapp-cloud', failure: 'cannotReceive' }] });
+  });
+
+  it('reported failed late, for a relay older than Omar\'s last message from his number: marks nothing, he stays online and keeps Sheena', async () => {
+    const { log, lines } = recordingLog();
+    const cloud = await omarHoldsSheena(cloudFixture('text'), log);
+    const wamid = cloud.graph.sent.filter((sent) => sent.body.to === omar).at(-1)!.id;
+    // Omar writes from his number after it (he had blocked the business and unblocked it, say): /list is answered there.
+    const had = cloud.graph.saidTo(omar).length;
+    expect((await cloud.post(messagesBody([cloudText('/list', { from: omar })], { from: omar, name: 'Omar' }))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(omar).length > had);
+    await settled(cloud, omar);
+
+    const failed = cloudFixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [{ ...failed.entry[0].changes[0].value.statuses[1], id: wamid, recipient_id: omar, errors: [cannotReceive] }];
+    expect((await cloud.post(failed)).status).toBe(200);
+    await eventually(() => lines.some((line) => String(line.msg).includes('a late failure of a notice to an agent')));
+    expect(await agentRow(cloud.app.url, 'omar')).toMatchObject({ status: 'online' });
+    expect(await agentRow(cloud.app.url, 'omar')).not.toHaveProperty('unreachable');
+    expect((await cloud.app.store.openConversations())[0]).toMatchObject({ stage: 'assigned', agentId: 'omar' });
+    expect(cloud.graph.saidTo(SHEENA).some((said) => said.includes('no longer available'))).toBe(false);
   });
 
   it('reported failed later (a status with 131026): the same, in Arabic for an Arabic customer', async () => {
