@@ -72,3 +72,35 @@ describe.skipIf(!hasChromium)(inChromium('the Team page says why nothing reaches
     });
   }, 120_000);
 });
+
+describe.skipIf(!hasChromium)(inChromium('the Team page shows at once an app that no longer reaches an agent who stays online'), () => {
+  let browser: Browser;
+  let cloud: CloudServer;
+  const both = team.replace(`    whatsapp: "+${OMAR}"\n`, `    whatsapp: "+${OMAR}"\n    webchat: agent-omar\n    webchat_token: test-token-0123456789abcdef\n`);
+  withChromium(async () => {
+    cloud = await startCloud({ flows: { 'inbound.yaml': flow }, team: both, config: { ADMIN_TOKEN }, dashboardDir: await builtDashboard() });
+    return cloud;
+  }, (running) => ({ browser } = running));
+
+  it('without a reload: Omar, on WhatsApp and the agent console, stays Online, and WhatsApp is named under it', async () => {
+    expect((await cloud.post(messagesBody([text('/online', { from: OMAR })], { from: OMAR, name: 'Omar' }))).status).toBe(200);
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await eventually(() => cloud.graph.saidTo(OMAR).some((said) => said.includes('#1')));
+    await settled(cloud, OMAR);
+
+    await withPage(browser, 'team-unreachable-live', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, cloud.app.url, ADMIN_TOKEN);
+      await page.goto(`${cloud.app.url}/admin#/team`);
+      const row = page.locator('tr[data-agent="omar"]');
+      await row.locator('.badge', { hasText: 'Online' }).waitFor();
+      expect(await row.locator('.unreachable-why').count()).toBe(0);
+
+      cloud.graph.fail(1, metaError(400, 131026, '(#131026) Message undeliverable', 'Message failed to send because the recipient could not be reached.'));
+      expect((await cloud.post(messagesBody([text('Hello? Is anyone there?')]))).status).toBe(200);
+      await row.locator('.unreachable-why[data-channel="whatsapp-cloud"]').waitFor({ timeout: 20_000 });
+      expect(await row.locator('.badge').innerText()).toBe('Online');
+      expect(await row.locator('.unreachable-why').innerText()).toMatch(/^Nothing reaches them on WhatsApp since .+: their app cannot receive messages/);
+      await shot(page, 'team-unreachable-live-en');
+    });
+  }, 120_000);
+});
