@@ -869,17 +869,12 @@ const UNSHOWN_KINDS_AR: Readonly<Record<string, string>> = {
 /** The kinds of message a line names where nothing can show them (`poll`…), for what reads such lines as worded (a search). */
 export const UNSHOWN_KINDS: readonly string[] = Object.keys(UNSHOWN_KINDS_AR);
 
-/** Channels by their product's name, as an English line names them. */
-const CHANNELS_EN: Readonly<Record<string, string>> = {
-  webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram',
-};
-
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {
   webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
 };
 
-/** Channels as an English card names them ("Layla on the web chat", "Ali on WhatsApp"), as the agent console does: never the channel's id. */
+/** Channels as an English line or card names them ("Layla on the web chat", "Ali on WhatsApp"), as the agent console does: never the channel's id. */
 const CHANNELS_EN: Readonly<Record<string, string>> = {
   webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
 };
