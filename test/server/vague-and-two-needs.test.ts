@@ -66,7 +66,9 @@ it.each([
 
 it.each([
   { who: 'lina', need: 'I was charged twice, and the app keeps crashing when I log in', routed: 'I was charged twice', also: 'the app keeps crashing when I log in', arabic: false },
-  { who: 'sami', need: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول', routed: 'دفعت مرتين', also: 'والتطبيق يتوقف عند تسجيل الدخول', arabic: true },
+  // The second need without the word joining it ("And also,", و): before, the card read «والتطبيق…» / "also, the app…".
+  { who: 'tom', need: 'I was charged twice. And also, the app keeps crashing when I log in', routed: 'I was charged twice', also: 'the app keeps crashing when I log in', arabic: false },
+  { who: 'sami', need: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول', routed: 'دفعت مرتين', also: 'التطبيق يتوقف عند تسجيل الدخول', arabic: true },
 ])('routes two needs in one message to the first team, and its agent reads the second on the card ($who)', async ({ who, need, routed, also, arabic }) => {
   // Before: Billing, and nothing anywhere said the customer had also asked for Support.
   const cards = (await omar.messages()).length;
