@@ -316,9 +316,18 @@ export interface NlpOverview {
 /** Cross-validation of the training data, computed after each training (shares from 0 to 1). */
 export type NlpEval = DataEvaluation & { at: string; dataHash: string };
 
+export interface NlpNeed {
+  text: string;
+  intent: string;
+  team: string;
+  confidence: number;
+}
+
 export interface NlpTry {
   intent?: string;
   confidence: number;
+  /** Two needs its flows route to two teams: the bot routes the first and keeps the other for the agent (Also asked). */
+  twoNeeds?: { first: NlpNeed; also: NlpNeed };
   nearest: { intent: string; text: string; score: number }[];
 }
 

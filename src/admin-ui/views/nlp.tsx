@@ -6,7 +6,7 @@
 import type { ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type NlpEval, type NlpOverview, type NlpTry } from '../api.ts';
-import { languageNames, named, names, t, when, type StringKey } from '../i18n.ts';
+import { lang, languageNames, named, names, t, when, type StringKey } from '../i18n.ts';
 import { errorMessage, Loading, Notice, Reason, Refusal, useLoad } from '../ui.tsx';
 
 /** The intent names, for a datalist. */
@@ -207,6 +207,16 @@ export function NlpPage() {
       {tried ? (
         <div class="tried card">
           <p><strong>{tried.intent ?? t('noIntent')}</strong> · {t('confidence')} {Math.round(tried.confidence * 100)}%</p>
+          {tried.twoNeeds ? (
+            <div class="two-needs">
+              <p>{t('tryTwoNeeds')}</p>
+              <ul class="small">
+                {[[t('tryRouted'), tried.twoNeeds.first] as const, [t('tryAlsoAsked'), tried.twoNeeds.also] as const].map(([label, need]) => (
+                  <li>{label}: <bdi translate={false}>{need.text}</bdi> · <bdi dir="ltr">{need.intent} {Math.round(need.confidence * 100)}%</bdi> {lang() === 'ar' ? '←' : '→' /* the way the line reads */} <bdi>{need.team}</bdi></li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {tried.nearest.length > 0 ? (
             <ol class="small">{tried.nearest.map((near) => <li><span dir="ltr">{near.intent}</span>: <bdi translate={false}>{near.text}</bdi> <span class="muted">({near.score})</span></li>)}</ol>
           ) : null}

@@ -144,26 +144,39 @@ function routeTo(route: Route, confidence: number, ctx: StepContext, also?: stri
 /** The field a second need is kept in (`conversation.also_asked`), labelled "Also asked" for agents (labels.ts). */
 export const ALSO_ASKED = 'also_asked';
 
+/** One need of a text that holds two (`twoNeedsIn`): its part, the route it takes and the model's confidence in it. */
+export interface NeedRead {
+  part: string;
+  route: Route;
+  confidence: number;
+}
+
 /**
- * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (`needParts`), each classified alone, route to more than one team, each as sure as the step
- * needs. The customer goes to the team of the need said first, and its agent reads the other on the card (`also`),
- * to take it up or pass it on. Undefined for one need, however many parts it is said in.
+ * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (`needParts`),
+ * each classified alone, route to more than one team, each as sure as the step needs. The customer goes to the team
+ * of the need said first (`first`), and its agent reads the other on the card (`also`), to take it up or pass it on.
+ * Undefined for one need, however many parts it is said in. The dashboard's Try says it too (server/admin/nlp.ts).
  *
- *     twoNeeds(spec, 'I was charged twice and the app keeps crashing', ctx); // { first: billing, also: 'the app keeps crashing', … }
+ *     twoNeedsIn(spec, 'I was charged twice and the app keeps crashing', classify); // { first: { part: 'I was charged twice', … }, also: … }
  */
-function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: Route; confidence: number; also: string } | undefined {
+export function twoNeedsIn(spec: ClassifyStep, text: string, classify: (text: string) => Classification | undefined): { first: NeedRead; also: NeedRead } | undefined {
   const parts = needParts(text);
   if (parts.length < 2) return undefined;
-  let first: { route: Route; confidence: number; part: string } | undefined;
+  let first: NeedRead | undefined;
   for (const part of parts) {
-    const { prediction, route } = classified(spec, part, ctx);
-    if (!route) continue;
-    if (!first) first = { route, confidence: prediction.confidence, part };
-    else if (route.team !== first.route.team) {
-      // The turn reports the prediction it read last (intent.classified, the log): the one of the need it routes.
-      ctx.run.classify(first.part);
-      return { first: first.route, confidence: first.confidence, also: part };
-    }
+    const prediction = classify(part);
+    const route = prediction && prediction.confidence >= spec.threshold ? spec.routes.find((r) => r.intent === prediction.intent) : undefined;
+    if (!prediction || !route) continue;
+    if (!first) first = { part, route, confidence: prediction.confidence };
+    else if (route.team !== first.route.team) return { first, also: { part, route, confidence: prediction.confidence } };
   }
   return undefined;
+}
+
+function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: Route; confidence: number; also: string } | undefined {
+  const two = twoNeedsIn(spec, text, (part) => ctx.run.classify(part));
+  if (!two) return undefined;
+  // The turn reports the prediction it read last (intent.classified, the log): the one of the need it routes.
+  ctx.run.classify(two.first.part);
+  return { first: two.first.route, confidence: two.first.confidence, also: two.also.part };
 }

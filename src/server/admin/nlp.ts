@@ -14,6 +14,7 @@ import { normalizeText } from '../../bot/nlp/normalize.ts';
 import { readEachTrainingFile, readTrainingFiles, TrainingDataError } from '../../bot/nlp/training-data.ts';
 import { place } from '../../shared/file-error.ts';
 import { exclusively } from '../../flows/publishing.ts';
+import { twoNeedsIn, type ClassifyStep, type NeedRead } from '../../flows/steps/classify.ts';
 import { nameOf } from './auth.ts';
 import { badRequest, type AdminContext, type KnownRefusal } from './context.ts';
 
@@ -34,6 +35,12 @@ function languagesOf(text: string): string[] {
   if (/\p{Script=Arabic}/u.test(text)) languages.push('ar');
   if (/\p{Script=Latin}/u.test(text)) languages.push('en');
   return languages;
+}
+
+/** The classify steps of the flows in service, in the order the flows are read. */
+function classifySteps(context: AdminContext): ClassifyStep[] {
+  const flows = [...context.flows.forTrigger('conversation.opened'), ...context.flows.forTrigger('conversation.closed')];
+  return flows.flatMap((flow) => flow.steps.flatMap((step) => (step.kind === 'classify' ? [step.spec] : [])));
 }
 
 /** Mounts the NLP routes on the admin router. */
@@ -71,11 +78,8 @@ export function mountNlp(router: Router, context: AdminContext): void {
     const evaluation = intents.evaluation();
     // The team each intent is routed to, by the classify steps of the flows in service (the first route wins).
     const routed = new Map<string, string>();
-    for (const flow of [...context.flows.forTrigger('conversation.opened'), ...context.flows.forTrigger('conversation.closed')]) {
-      for (const step of flow.steps) {
-        if (step.kind !== 'classify') continue;
-        for (const route of step.spec.routes) if (!routed.has(route.intent)) routed.set(route.intent, route.team);
-      }
+    for (const spec of classifySteps(context)) {
+      for (const route of spec.routes) if (!routed.has(route.intent)) routed.set(route.intent, route.team);
     }
     // Why figures may not be coming: a training under way or failed, or data cross-validation cannot use.
     const training = intents.training();
@@ -161,9 +165,14 @@ export function mountNlp(router: Router, context: AdminContext): void {
     const body = tryBody.safeParse(req.body);
     if (!body.success) return void badRequest(res, body.error, 422);
     const result = intents.classify(body.data.text);
+    // What the bot does with it when it holds two needs its flows route to two teams: the first, the other kept for
+    // the agent (Also asked), which the whole text's intent above does not say.
+    const two = classifySteps(context).map((spec) => twoNeedsIn(spec, body.data.text, (part) => intents.classify(part))).find(Boolean);
+    const need = (read: NeedRead) => ({ text: read.part, intent: read.route.intent, team: read.route.team, confidence: read.confidence });
     res.json({
       ...(result ? { intent: result.intent } : {}),
       confidence: result?.confidence ?? 0,
+      ...(two ? { twoNeeds: { first: need(two.first), also: need(two.also) } } : {}),
       nearest: intents.nearest(body.data.text, 5).map((neighbour) => ({ intent: neighbour.intent, text: neighbour.text, score: Math.round(neighbour.similarity * 1000) / 1000 })),
     });
   });
