@@ -1,6 +1,7 @@
 // `npm run migrate-store -- --help`, what an admin types first, before a DATABASE_URL is at hand, and the counts the
 // copy prints. No database needed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describe as counted } from '../../src/store/postgres/copy.ts';
@@ -27,6 +28,19 @@ describe('npm run migrate-store -- --help', () => {
     });
     expect(run.stdout).toMatch(/^usage: DATABASE_URL=postgresql/);
     expect(run.status).toBe(0);
+  }, 90_000);
+
+  it('ends quietly piped into a reader that stops early (| head -1), exit code 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/store/postgres/migrate-store.ts', '--help'], {
+      cwd: root, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    // Before: "Error: write EPIPE", an unhandled 'error' event.
+    expect(errors).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   }, 90_000);
 });
 

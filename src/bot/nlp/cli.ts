@@ -8,6 +8,7 @@
 // given there counts as its nlp/ folder).
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import { needParts } from '../../shared/needs.ts';
+import { endQuietlyWhenOutputCloses } from '../../shared/quiet-pipe.ts';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -176,5 +177,6 @@ function defaultSplit(location: string, split: string): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  endQuietlyWhenOutputCloses();
   process.exitCode = await runCli(process.argv.slice(2), (line) => console.log(line));
 }

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { endQuietlyWhenOutputCloses } from '../../shared/quiet-pipe.ts';
 import { COPIED_MARK, copiedMark, databaseName, markCopied } from '../copied-mark.ts';
 import { StoreLockedError, StoreUnavailableError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
@@ -150,5 +151,6 @@ async function holdsStore(dir: string): Promise<boolean> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  endQuietlyWhenOutputCloses();
   process.exitCode = await migrateStore(process.argv.slice(2), process.env, (line) => console.log(line));
 }

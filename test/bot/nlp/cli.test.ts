@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,4 +134,21 @@ describe('nlp check command', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/^error: .*a\.yaml:5:7: "i want a REFUND" is an example of both "billing" \(.*a\.yaml:3:7\) and "sales"/);
   });
+});
+
+describe('nlp on a command line piped into a reader that stops early (| head -1)', () => {
+  it('ends quietly, exit code 0, with no EPIPE trace', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bot/nlp/cli.ts', 'try', 'I was charged twice and the app crashes', '--dir', fixture('toy')], {
+      cwd: root, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    // The reader is gone before the first line, as head is once it has read the lines it wanted.
+    child.stdout.destroy();
+    const [code] = (await once(child, 'exit')) as [number | null];
+    // Before: "Error: write EPIPE" and an unhandled 'error' event, exit code 1.
+    expect(errors).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  }, 90_000);
 });
