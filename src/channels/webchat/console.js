@@ -492,7 +492,11 @@ function isolated(text) {
   return element;
 }
 
-function listItem(conversation) {
+/**
+ * A conversation's row in a list; `withTeam` names its team first (in Yours, for an agent of more than one team: the
+ * queues are headed by theirs, and a route titled as its team is no topic).
+ */
+function listItem(conversation, withTeam = false) {
   const item = document.createElement('li');
   item.dataset.id = String(conversation.id);
   if (conversation.id === selected) item.classList.add('selected');
@@ -521,7 +525,10 @@ function listItem(conversation) {
   const by = last?.from === 'agent' ? [Object.assign(document.createElement('span'), { className: 'by', textContent: last.mine ? words.lastByYou : words.lastByAgent }), ' '] : [];
   // A press of an earlier question's button, marked as the transcript marks it: it answered nothing.
   const late = last?.late ? [' ', Object.assign(document.createElement('span'), { className: 'late', textContent: `(${words.lateButton})` })] : [];
-  const parts = [...(conversation.topic ? [[isolated(conversation.topic)]] : []), ...(last?.text ? [[...by, isolated(last.text), ...late]] : [])];
+  const team = withTeam && conversation.team ? teamShown(conversation.team) : undefined;
+  // A team read by its title may say what the topic says (الفواتير twice): it is said once, as the topic.
+  const teamPart = team !== undefined && team !== conversation.topic ? [[Object.assign(isolated(team), { className: 'team' })]] : [];
+  const parts = [...teamPart, ...(conversation.topic ? [[isolated(conversation.topic)]] : []), ...(last?.text ? [[...by, isolated(last.text), ...late]] : [])];
   excerpt.replaceChildren(...parts.flatMap((part, index) => [...(index > 0 ? [' · '] : []), ...part]));
   const waiting = conversation.id !== boxesFor ? waitingIn(conversation.id) : [];
   if (waiting.length > 0) excerpt.replaceChildren(...waiting.flatMap(([kind, text], index) => [...(index > 0 ? [' · '] : []), Object.assign(document.createElement('span'), { className: kind, textContent: words[WAITING[kind]] }), ' ', isolated(text)]));
@@ -555,14 +562,15 @@ function empty(text) {
 }
 
 function renderLists() {
-  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map(listItem) : [empty(state.status === 'online' ? words.noneYet : words.noneOffline)]));
+  const withTeam = state.agent.teams.length > 1;
+  $('held').replaceChildren(...(state.held.length > 0 ? state.held.map((conversation) => listItem(conversation, withTeam)) : [empty(state.status === 'online' ? words.noneYet : words.noneOffline)]));
   const queues = state.queues.map((queue) => {
     const box = document.createElement('div');
     const title = document.createElement('h2');
     title.textContent = words.queue(queue.team ? teamShown(queue.team) : words.notRouted, queue.conversations.length);
     const list = document.createElement('ul');
     list.className = 'list';
-    list.append(...(queue.conversations.length > 0 ? queue.conversations.map(listItem) : [empty(words.nobodyWaiting)]));
+    list.append(...(queue.conversations.length > 0 ? queue.conversations.map((conversation) => listItem(conversation)) : [empty(words.nobodyWaiting)]));
     box.append(title, list);
     return box;
   });
