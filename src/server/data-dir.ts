@@ -1,6 +1,6 @@
 // DATA_DIR set-up: on first start the defaults shipped in the repo's data/ are copied into an empty DATA_DIR.
-import { cp, mkdir, readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config.ts';
 
@@ -18,13 +18,35 @@ const runtimeEntries = new Set(['store', 'sessions', 'cache', 'media', 'whatsapp
 export async function seedDataDir(dataDir: string, from: string = shippedDataDir): Promise<boolean> {
   const target = resolve(dataDir);
   if (target === resolve(from)) return false;
-  await mkdir(target, { recursive: true });
+  await makeFolder(target);
   if ((await readdir(target)).length > 0) return false;
   for (const entry of await readdir(from)) {
     if (runtimeEntries.has(entry)) continue;
     await cp(resolve(from, entry), resolve(target, entry), { recursive: true });
   }
   return true;
+}
+
+/**
+ * `mkdir -p`, one folder at a time from the nearest one there: Node's recursive mkdir never ends where the folder
+ * there refuses new ones with ENOENT (/proc, /sys), as it takes that for a missing parent and tries again.
+ *
+ *     await makeFolder('/var/lib/switchboard'); // ENOENT at once for '/proc/nope'
+ */
+async function makeFolder(target: string): Promise<void> {
+  const missing: string[] = [];
+  let folder = target;
+  for (;;) {
+    const found = await stat(folder).catch((error: NodeJS.ErrnoException) => { if (error.code === 'ENOENT') return undefined; throw error; });
+    if (found) break;
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+    folder = dirname(folder);
+  }
+  // There already: a folder is left as it is, a file refused (EEXIST).
+  if (missing.length === 0) return void (await mkdir(target, { recursive: true }));
+  // A file where a folder should be (ENOTDIR), or a folder that takes no new ones (ENOENT): said at once.
+  for (const each of missing) await mkdir(each);
 }
 
 /** What the person who set DATA_DIR does about each way a folder cannot be used. */
@@ -35,6 +57,8 @@ const DATA_DIR_FIXES: Record<string, string> = {
   EEXIST: 'a file stands where a folder should be: set DATA_DIR to a folder, or move the file away',
   ENOTDIR: 'a file stands where a folder should be: set DATA_DIR to a folder, or move the file away',
   ENOSPC: 'the disk is full: make room, or set DATA_DIR to a folder on a disk with room',
+  // A parent there that takes no new folders: /proc, /sys.
+  ENOENT: 'no folder can be made there (a system folder such as /proc or /sys, not a disk): set DATA_DIR to a folder on a disk',
 };
 
 /**

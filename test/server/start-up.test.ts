@@ -191,6 +191,14 @@ describe('a start that fails', () => {
     await expect(startSwitchboard(options(dir))).rejects.toThrow(/^Bad configuration:\n {2}DATA_DIR=".*": cannot be used \(ENOTDIR: .*store.*\): a file stands where a folder should be/);
   });
 
+  it('names DATA_DIR and the fix, at once, when no folder can be made where it points (/proc)', async () => {
+    // Before: Node's recursive mkdir went round at 100% CPU there, and the start never ended nor said why.
+    const nowhere = '/proc/switchboard-test-nope';
+    const failed = startSwitchboard(options(nowhere));
+    await expect(failed).rejects.toBeInstanceOf(ConfigError);
+    await expect(failed).rejects.toThrow(`Bad configuration:\n  DATA_DIR=${JSON.stringify(nowhere)}: cannot be used (ENOENT: no such file or directory, mkdir '${nowhere}'): no folder can be made there (a system folder such as /proc or /sys, not a disk): set DATA_DIR to a folder on a disk.`);
+  }, 30_000);
+
   it('releases the store lock and the port when it fails after opening the store', async () => {
     const dir = await shippedDataDir();
     const taken = await portInUse();
