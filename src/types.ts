@@ -160,6 +160,11 @@ export interface ChannelStatus {
   down?: boolean;
   /** What the channel read again on connecting of what was written while it was away (WhatsApp Web), when it did. */
   catchUp?: CatchUpStatus;
+  /**
+   * While not up: the part of the channel that is down when the rest still serves its customers (a Telegram team's
+   * desk group): /healthz says that part is down, not the channel.
+   */
+  part?: string;
 }
 
 /**

@@ -205,7 +205,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       const reasons = [
         ...(unreachable !== undefined ? [`the store is out of reach: ${unreachable}`] : []),
         ...refused.map((error) => `refused: ${error}`),
-        ...Object.entries(channels).filter(([, channel]) => isDown(channel)).map(([name, channel]) => `${name} is down: ${channel.reason ?? channel.state}`),
+        // A part down (a Telegram team's desk group) is said as that part, not the channel: its customers are served.
+        ...Object.entries(channels).filter(([, channel]) => isDown(channel)).map(([name, channel]) => `${channel.part !== undefined ? `${name}: only ${channel.part} is down, its customers are served` : `${name} is down`}: ${channel.reason ?? channel.state}`),
         ...longWaits.map((each) => `${each.channel}: ${each.replies === 1 ? '1 reply waits' : `${each.replies} replies wait`} for the channel since ${each.since}: ${each.reason}`),
       ];
       return {
@@ -392,8 +393,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => {
-        const { up, state, reason, down, catchUp } = status();
-        return { up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(catchUp !== undefined ? { catchUp } : {}) };
+        const { up, state, reason, down, catchUp, part } = status();
+        return { up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(catchUp !== undefined ? { catchUp } : {}), ...(part !== undefined ? { part } : {}) };
       }] as const] : [];
     }));
     const statuses = channels.flatMap((channel) => {
@@ -739,6 +740,7 @@ async function createChannels(
       agentLanguage: (chatId) => directory.agents().find((agent) => agent.identities.some((i) => i.channel === 'telegram' && i.id === chatId))?.language,
       onAgentsChange: (listener) => directory.onChange(() => listener()),
       deskChats: () => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' ? [team.desk.group] : [])),
+      deskTeams: (group) => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' && team.desk.group === group ? [team.name] : [])),
       // Under long polling (no webhook secret) a getUpdates call holds its 30 s wait: calls keep that plus 15 s at least.
       ...(config.API_TIMEOUT !== undefined ? { callTimeoutSeconds: Math.max(config.API_TIMEOUT / 1000, config.TELEGRAM_WEBHOOK_SECRET ? 0 : 45) } : {}),
     }));

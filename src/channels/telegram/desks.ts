@@ -26,9 +26,12 @@ export function notInGroup(error: unknown): boolean {
 export class LostDesks {
   readonly #lost = new Map<string, { since: number; title?: string }>();
   readonly #now: () => number;
+  readonly #teams: (group: string) => string[];
 
-  constructor(now: () => number = Date.now) {
+  /** `teams`: the names of the teams whose desk a group is (team.yaml), for what is said of it. */
+  constructor(now: () => number = Date.now, teams: (group: string) => string[] = () => []) {
     this.#now = now;
+    this.#teams = teams;
   }
 
   /** The bot is out of `group` (`title`: its name, when Telegram said it). */
@@ -47,9 +50,11 @@ export class LostDesks {
     if (this.#lost.size === 0) return undefined;
     const groups = [...this.#lost].map(([group, { title }]) => (title !== undefined ? `"${title}" (${group})` : group));
     const since = Math.min(...[...this.#lost.values()].map((lost) => lost.since));
+    const teams = [...new Set([...this.#lost.keys()].flatMap((group) => this.#teams(group)))];
     return {
       up: false,
       state: 'desk-removed',
+      part: teams.length > 0 ? `the desk group${groups.length > 1 ? 's' : ''} of ${teams.join(', ')}` : `the team desk group${groups.length > 1 ? 's' : ''}`,
       reason: `the bot is not in the team desk group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} any more (removed from it): that team's new conversations get no topic and wait in its queue (/claim takes them), and nothing said in their topics reaches anyone; add the bot back to the group as an admin that can manage topics`,
       downSince: new Date(since).toISOString(),
     };

@@ -36,6 +36,8 @@ export interface TelegramOptions {
   agentLanguage?: (chatId: string) => string | undefined;
   /** The supergroups that are team desks (`telegram_desk` in team.yaml): their topic messages are delivered. */
   deskChats?: () => string[];
+  /** The names of the teams whose desk a supergroup is, for what /healthz says of one the bot is out of. */
+  deskTeams?: (group: string) => string[];
   /** Subscribes to changes of the agent list (team.yaml edits): agents added later get the menu too. */
   onAgentsChange?: (listener: () => void) => () => void;
   /** Long polling: seconds a getUpdates call waits for updates (default 30). */
@@ -118,7 +120,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
 
   // Made once, not at each update: under tsx (`npm start`) each arrow function made is named at run time (esbuild's `keepNames`).
   const isDesk = (chatId: string): boolean => (options.deskChats?.() ?? []).includes(chatId);
-  const lostDesks = new LostDesks();
+  const lostDesks = new LostDesks(Date.now, (group) => options.deskTeams?.(group) ?? []);
   const deskMembership = (group: string, present: boolean, title?: string): void => (present ? lostDesks.back(group) : lostDesks.removed(group, title));
   /** Whether a call to `to` (a chat, or a desk's `group/thread`) told that the bot is out of that desk's group, or in it. */
   const deskCall = (to: string, error?: unknown): void => {

@@ -152,7 +152,7 @@ describe('a bot removed from a team desk group', () => {
   });
   const health = async (app: { url: string }) => {
     const res = await fetch(`${app.url}/healthz`);
-    return { status: res.status, body: (await res.json()) as { reasons?: string[]; channels?: Record<string, { up: boolean; state: string; reason?: string }> } };
+    return { status: res.status, body: (await res.json()) as { status?: string; reasons?: string[]; channels?: Record<string, { up: boolean; state: string; reason?: string }> } };
   };
 
   it('says so on /healthz at once, and no more once it is back', async () => {
@@ -164,6 +164,9 @@ describe('a bot removed from a team desk group', () => {
     expect(down.body.channels?.telegram).toMatchObject({ up: false, state: 'desk-removed' });
     expect(down.body.channels?.telegram?.reason).toContain('"Billing desk" (-1001234567890)');
     expect(down.body.reasons?.join('\n')).toContain('add the bot back to the group as an admin that can manage topics');
+    // What is down is that team's desk group, not Telegram: customers still reach the bot there.
+    expect(down.body.reasons).toEqual([expect.stringMatching(/^telegram: only the desk group of Billing is down, its customers are served: the bot is not in the team desk group "Billing desk"/)]);
+    expect(down.body).toMatchObject({ status: 'degraded' });
     expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
     expect((await health(app)).status).toBe(200);
   });
