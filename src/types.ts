@@ -292,6 +292,12 @@ export interface ChannelHost {
    */
   blocked?(address: string, blocked: boolean): Promise<void>;
   /**
+   * The bot is out of the team desk group `group` (`present`: false; removed or banned from it), or in it again, as
+   * the channel learned it (Telegram's `my_chat_member`, or a call there refused for that, or working): once it is
+   * back, the threads given up on for its teams' open conversations are opened. Resolves once done.
+   */
+  deskMembership?(group: string, present: boolean): Promise<void>;
+  /**
    * Whether the files of `inbound`, not fetched yet, would reach a customer: false for one in a team desk's group
    * (`place` set) that goes to no one (written where no conversation is, by someone not in team.yaml, in a colleague's
    * or a closed conversation's thread). A channel then does not download them. Without it, every file is fetched.

@@ -5,6 +5,7 @@ import type { Channel } from '../types.ts';
 import type { Store } from '../store/types.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
+import type { Team } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
 import type { Transactions } from './transactions.ts';
 
@@ -82,14 +83,29 @@ export class DeskThreads {
     });
   }
 
-  /** Opens the threads whose opening failed (in this process or one that stopped), while attempts are left. */
-  async retry(): Promise<void> {
+  /**
+   * The bot is in the desk group `desk` again (it was removed from it): the threads of its teams' open conversations
+   * that have none open now, oldest first, those given up on too (with their attempts afresh). One that has its
+   * thread (opened meanwhile, or before a restart) gets none more.
+   */
+  async reopen(desk: { channel: string; group: string }): Promise<void> {
+    await this.retry((team) => team.desk?.channel === desk.channel && team.desk.group === desk.group);
+  }
+
+  /**
+   * Opens the threads whose opening failed (in this process or one that stopped), oldest conversation first, while
+   * attempts are left; `afresh`, those of the teams it says, given up on or not.
+   */
+  async retry(afresh?: (team: Team) => boolean): Promise<void> {
     const { store, directory } = this.options;
     for (const team of directory.teams()) {
-      if (!team.desk) continue;
+      if (!team.desk || (afresh && !afresh(team))) continue;
       const waiting = [...(await store.openConversations({ stage: 'queued', team: team.name })), ...(await store.openConversations({ stage: 'assigned', team: team.name }))];
+      waiting.sort((a, b) => a.id - b.id);
       for (const conversation of waiting) {
-        if (conversation.deskThread || (this.#attempts.get(conversation.id) ?? 0) >= DESK_THREAD_ATTEMPTS) continue;
+        if (conversation.deskThread) continue;
+        if (afresh) this.#attempts.delete(conversation.id);
+        else if ((this.#attempts.get(conversation.id) ?? 0) >= DESK_THREAD_ATTEMPTS) continue;
         const name = (await store.contact(conversation.contactId))?.name ?? 'customer';
         await this.open(conversation.id, team.desk, `#${conversation.id} ${name} · ${team.name}`);
       }

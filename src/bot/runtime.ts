@@ -366,6 +366,17 @@ export class Runtime {
     })));
   };
 
+  /**
+   * The bot is out of the team desk group `group` on `channel` (`present`: false), or in it again: once back, the
+   * threads given up on for the open conversations of its teams open, oldest first, each once (see `DeskThreads.reopen`).
+   *
+   *     await runtime.deskMembership('telegram', '-1001234567890', true);
+   */
+  deskMembership = async (channel: string, group: string, present: boolean): Promise<void> => {
+    if (this.#stopping) return;
+    if (present) await this.#track(this.#threads.reopen({ channel, group }));
+  };
+
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */
   report = (status: DeliveryStatus): Promise<void> => refuseWhileUnavailable(this.#track(this.#statuses.report(status)));
 

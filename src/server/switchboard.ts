@@ -504,6 +504,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
           if (blocked) outbox.wake(channel.name, address);
         },
         up: () => outbox.wake(channel.name),
+        deskMembership: (group, present) => running.deskMembership(channel.name, group, present),
         commands: AGENT_COMMANDS.map((command) => ({ command: command.name, description: command.description })),
         commandsIn: (language) => agentCommandsIn(deskLanguage(language)).map((command) => ({ command: command.name, description: command.description })),
         // Read before a delivery (a Web Chat visitor's earlier address, say): the store out of reach is a 503 there too.

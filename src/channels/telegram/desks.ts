@@ -34,15 +34,16 @@ export class LostDesks {
     this.#teams = teams;
   }
 
-  /** The bot is out of `group` (`title`: its name, when Telegram said it). */
-  removed(group: string, title?: string): void {
+  /** The bot is out of `group` (`title`: its name, when Telegram said it). True when it was not known out of it. */
+  removed(group: string, title?: string): boolean {
     const known = this.#lost.get(group);
     this.#lost.set(group, { since: known?.since ?? this.#now(), ...(title ?? known?.title ? { title: title ?? known?.title } : {}) });
+    return known === undefined;
   }
 
-  /** The bot is in `group` again. */
-  back(group: string): void {
-    this.#lost.delete(group);
+  /** The bot is in `group` again. True when it was known out of it. */
+  back(group: string): boolean {
+    return this.#lost.delete(group);
   }
 
   /** The channel's state while a desk group is lost (the earliest one's time); undefined while none is. */

@@ -121,15 +121,37 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
   // Made once, not at each update: under tsx (`npm start`) each arrow function made is named at run time (esbuild's `keepNames`).
   const isDesk = (chatId: string): boolean => (options.deskChats?.() ?? []).includes(chatId);
   const lostDesks = new LostDesks(Date.now, (group) => options.deskTeams?.(group) ?? []);
-  const deskMembership = (group: string, present: boolean, title?: string): void => (present ? lostDesks.back(group) : lostDesks.removed(group, title));
+  /** What the host was last told of each desk group (in it, or out of it), so a call that works there tells it once. */
+  const toldHost = new Map<string, boolean>();
+  /** Tells the host the bot is in `group` or out of it: at every `my_chat_member` (`always`), else when it changed. */
+  const tellHost = (group: string, present: boolean, always = false): void => {
+    const said = host?.deskMembership;
+    if (!said || (!always && toldHost.get(group) === present)) return;
+    toldHost.set(group, present);
+    track('deskMembership', () => said(group, present).catch((error: unknown) => {
+      // Told again at the next sign.
+      toldHost.delete(group);
+      throw error;
+    }));
+  };
+  const deskMembership = (group: string, present: boolean, title?: string): void => {
+    if (present) lostDesks.back(group);
+    else lostDesks.removed(group, title);
+    tellHost(group, present, true);
+  };
   /** Whether a call to `to` (a chat, or a desk's `group/thread`) told that the bot is out of that desk's group, or in it. */
   const deskCall = (to: string, error?: unknown): void => {
     // A person's chat id is positive, a group's negative: the sends to customers, nearly all of them, look no further.
     if (!to.startsWith('-')) return;
     const group = to.split('/')[0]!;
     if (!isDesk(group)) return;
-    if (error === undefined) lostDesks.back(group);
-    else if (notInGroup(error)) lostDesks.removed(group);
+    if (error === undefined) {
+      lostDesks.back(group);
+      tellHost(group, true);
+    } else if (notInGroup(error)) {
+      lostDesks.removed(group);
+      tellHost(group, false);
+    }
   };
 
   function receive(update: unknown): Promise<string | undefined> {

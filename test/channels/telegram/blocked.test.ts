@@ -183,4 +183,36 @@ describe('a bot removed from a team desk group', () => {
     await eventually(() => api.callsOf('createForumTopic').some((call) => call.status === 200));
     await eventually(async () => (await health(app)).status === 200);
   });
+
+  it('opens, once it is back, the topics it gave up on, in order, once, and not again after a restart', async () => {
+    const notMember = { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot is not a member of the supergroup chat' } };
+    const { app, api, dir } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    api.fail('createForumTopic', 10, notMember);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 1);
+    expect(await post(app, textNow(5002, 'I was charged twice'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 2);
+    // Each check tries again, 5 attempts in all, then gives up on both: they stay without a topic.
+    for (let check = 0; check < 5; check++) await app.runtime.sweep();
+    expect(api.callsOf('createForumTopic')).toHaveLength(10);
+    expect(api.callsOf('createForumTopic').every((call) => call.status === 403)).toBe(true);
+    // An admin adds the bot back: Telegram says so, and both get their topic, #1 first, and their card there.
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#2')));
+    const opened = api.callsOf('createForumTopic').filter((call) => call.status === 200);
+    expect(opened.map((call) => call.params.name)).toEqual([expect.stringMatching(/^#1 /), expect.stringMatching(/^#2 /)]);
+    expect(api.sentTo(DESK).some((text) => text.startsWith('#1'))).toBe(true);
+    // Said again (a redelivery), or a check meanwhile: no topic opens twice.
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    await app.runtime.sweep();
+    expect(api.callsOf('createForumTopic').filter((call) => call.status === 200)).toHaveLength(2);
+    await app.stop();
+    const again = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', dir });
+    expect(await post(again.app, inDesk('left', 'administrator'))).toBe(200);
+    await again.app.runtime.sweep();
+    expect(await post(again.app, textNow(LAYLA, 'any news?'))).toBe(200);
+    await eventually(() => again.api.sentTo(DESK).some((text) => text.includes('any news?')));
+    expect(again.api.callsOf('createForumTopic')).toHaveLength(0);
+  });
 });
