@@ -118,6 +118,9 @@ interface Giving extends RoomGiven {
  *     const runtime = new Runtime({ store, flows, directory, bus, outbox, log });
  *     await runtime.deliver({ channel: 'webchat', id: 'm1', from: { id: 's1' }, text: 'hi', at });
  */
+/** The team desk groups the bot was removed from, by `channel:group`, with since when: their agents were told. */
+const DESKS_LOST = 'desks-lost';
+
 export class Runtime {
   readonly #options: RuntimeOptions;
   readonly #inflight = new Set<Promise<unknown>>();
@@ -374,7 +377,19 @@ export class Runtime {
    */
   deskMembership = async (channel: string, group: string, present: boolean): Promise<void> => {
     if (this.#stopping) return;
-    if (present) await this.#track(this.#threads.reopen({ channel, group }));
+    const desk = { channel, group };
+    const key = `${channel}:${group}`;
+    // A loss is kept until the bot is back, so its agents are told of it once, whoever hears it (a redelivery, a
+    // refused call, another process, after a restart).
+    await this.#track(this.#transactions.run(`desk:${key}`, async (tx, fx) => {
+      const lost = await tx.doc<{ since: string }>(DESKS_LOST, key);
+      if (present) {
+        if (lost) tx.deleteDoc(DESKS_LOST, key);
+      } else if (!lost && (await this.#desk.deskLost(tx, desk, fx))) {
+        tx.putDoc(DESKS_LOST, key, { since: this.#now().toISOString() });
+      }
+    }));
+    if (present) await this.#track(this.#threads.reopen(desk));
   };
 
   /** Takes what a channel reports about a message it sent; resolves once it is recorded. */

@@ -10,7 +10,7 @@ import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
 import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, customerLeft } from './closing.ts';
 import { tellErased } from './erasing.ts';
 import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
-import type { Line } from './lines.ts';
+import { line, type Line } from './lines.ts';
 import { fromAgent, replyFromConsole, toFormerAgent } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import { reengage } from './reengage.ts';
@@ -196,6 +196,25 @@ export class Desk {
   /** A command or a numbered message from someone team.yaml no longer lists (`was`): told they are no agent here any more. */
   tellFormerAgent(tx: Tx, was: Agent, inbound: InboundMessage, fx: DeskEffects): void {
     toFormerAgent(this.#ctx, tx, was, inbound, fx);
+  }
+
+  /**
+   * The bot was removed from the desk group `desk` (or banned from it): each agent of the teams whose desk it is is told,
+   * in their language, where they are reached (see `toAgent`). False when no team's desk is there.
+   *
+   *     await desk.deskLost(tx, { channel: 'telegram', group: '-1001234567890' }, fx); // Omar reads 'The bot was removed from Billing's desk group…'
+   */
+  async deskLost(tx: Tx, desk: { channel: string; group: string }, fx: DeskEffects): Promise<boolean> {
+    const teams = this.#ctx.directory.teams().filter((team) => team.desk?.channel === desk.channel && team.desk.group === desk.group);
+    const told = new Set<string>();
+    for (const team of teams) {
+      for (const agent of this.#ctx.directory.agentsOfTeam(team.name)) {
+        if (told.has(agent.id)) continue;
+        told.add(agent.id);
+        await tell(this.#ctx, tx, agent.id, line('deskLost', team.name), fx);
+      }
+    }
+    return teams.length > 0;
   }
 
   /** The agent at `at` blocked the bot, as the channel said at once: as a notice refused there (see `agentBlocked`). */

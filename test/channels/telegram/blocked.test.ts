@@ -215,4 +215,29 @@ describe('a bot removed from a team desk group', () => {
     await eventually(() => again.api.sentTo(DESK).some((text) => text.includes('any news?')));
     expect(again.api.callsOf('createForumTopic')).toHaveLength(0);
   });
+
+  it('tells the team\'s agents in their own chats, in their language, once per loss', async () => {
+    const SARA = 9002;
+    const NADIA = 9003;
+    const teams = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\n  - name: Support\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n  - name: Sara\n    telegram: ${SARA}\n    teams: [Billing]\n    language: ar\n  - name: Nadia\n    telegram: ${NADIA}\n    teams: [Support]\n`;
+    const notMember = { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot is not a member of the supergroup chat' } };
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: teams, flows: { 'inbound.yaml': assignFlow } });
+    const english = "The bot was removed from Billing's desk group on Telegram: Billing's new conversations get no topic there and wait in the queue (/claim takes them), and nothing written in its topics reaches anyone. Ask an admin to add the bot back to the group as an admin that can manage topics; the missing topics open then.";
+    const told = (chat: number, words: string) => api.sentTo(chat).filter((text) => text.includes(words));
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    await eventually(() => told(OMAR, english).length === 1 && told(SARA, 'أُزيل البوت من مجموعة مكتب فريق').length === 1);
+    expect(told(SARA, 'أُزيل البوت')[0]).toContain('/claim');
+    // Said again by Telegram (a redelivery), then by a refused topic: the same loss, not told again.
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    api.fail('createForumTopic', 1, notMember);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 1);
+    await app.runtime.sweep();
+    await eventually(() => api.callsOf('createForumTopic').some((call) => call.status === 200));
+    // Back, then removed again: a second loss, told again.
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    expect(await post(app, inDesk('administrator', 'kicked'))).toBe(200);
+    await eventually(() => told(OMAR, english).length === 2 && told(SARA, 'أُزيل البوت').length === 2);
+    expect(api.sentTo(NADIA)).toHaveLength(0);
+  });
 });
