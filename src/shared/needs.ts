@@ -2,10 +2,23 @@
 // one message) and for `nlp try`, which says what that step does with a text.
 
 /**
- * "and", "also", "plus", "but" (after a comma or a full stop too), and in Arabic the same (و joined to the next word,
- * كمان, أيضًا, بس, لكن). Not a comma alone: "order 54321, total $120, never arrived" is one need told in details.
+ * "and", "also", "plus", "but" (after a comma or a full stop too), and in Arabic the same (كمان, أيضًا, بس, لكن; و
+ * joined to a word is `AT_WAW`). Not a comma alone: "order 54321, total $120, never arrived" is one need told in details.
  */
-const NEED_BOUNDARY = /[\s,;.!?،؛]*\s(?:and also|and|also|plus|but|as well as)\s+|[\s,;.!?،؛]*\s(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)\s+|\s+(?=و\S{2,})/giu;
+const NEED_BOUNDARY = /[\s,;.!?،؛]*\s(?:and also|and|also|plus|but|as well as)\s+|[\s,;.!?،؛]*\s(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)\s+/giu;
+
+/**
+ * A word that may start with the conjunction و ("and", joined to the word): «والتطبيق», «وأريد», but also «وصل»,
+ * «وقت», whose و is the root's. A need is split there only when both sides are long enough to say a need of their
+ * own: two words each before the article ال (where و can only be the conjunction: «دفعت مرتين | والتطبيق يتوقف»),
+ * three each otherwise, so «الطلب ما وصل» or «دفعت مرتين وما وصلني شي» stays one need; never after a negation
+ * (ما, لا, لم, لن), which needs the word after it («كلمة المرور ما وصلت على الإيميل»).
+ */
+const AT_WAW = /^و\S{2,}/u;
+const WAW_BEFORE_ARTICLE = /^وال/u;
+const WORDS_BESIDE_WAW = 3;
+const WORDS_BESIDE_WAW_AND_ARTICLE = 2;
+const NEGATION = /^(?:و|ف)?(?:ما|لا|لم|لن)$/u;
 
 /**
  * A joining word left at a part's start ("also, the app…" after "And also,", و joined to «التطبيق», «وما»): the agent
@@ -24,7 +37,21 @@ const TRAILING_JOINER = /[\s,;،؛]+(?:and|و)$/iu;
  *     needParts('دفعت مرتين والتطبيق يتوقف'); // ['دفعت مرتين', 'التطبيق يتوقف']
  */
 export function needParts(text: string): string[] {
-  return text.split(NEED_BOUNDARY).map(withoutJoiners).filter((part) => part !== '');
+  return text.split(NEED_BOUNDARY).flatMap(splitAtWaw).map(withoutJoiners).filter((part) => part !== '');
+}
+
+/** A part split before its words that start with و where both sides are long enough (`AT_WAW`). */
+function splitAtWaw(part: string): string[] {
+  const words = part.trim().split(/\s+/u);
+  const parts: string[][] = [[]];
+  words.forEach((word, i) => {
+    const current = parts.at(-1)!;
+    const least = WAW_BEFORE_ARTICLE.test(word) ? WORDS_BESIDE_WAW_AND_ARTICLE : WORDS_BESIDE_WAW;
+    const negated = NEGATION.test(current.at(-1) ?? '');
+    if (AT_WAW.test(word) && !negated && current.length >= least && words.length - i >= least) parts.push([word]);
+    else current.push(word);
+  });
+  return parts.map((said) => said.join(' '));
 }
 
 function withoutJoiners(part: string): string {
