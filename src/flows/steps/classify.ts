@@ -154,23 +154,27 @@ export interface NeedRead {
 /**
  * Two needs for two teams in one text ("I was charged twice, and the app keeps crashing"): its parts (`needParts`),
  * each classified alone, route to more than one team, each as sure as the step needs. The customer goes to the team
- * of the need said first (`first`), and its agent reads the other on the card (`also`), to take it up or pass it on.
+ * of the need said first (`first`), and its agent reads the other on the card (`also`, then any `further` need for
+ * another team than the first's), to take it up or pass it on.
  * Undefined for one need, however many parts it is said in. The dashboard's Try says it too (server/admin/nlp.ts).
  *
  *     twoNeedsIn(spec, 'I was charged twice and the app keeps crashing', classify); // { first: { part: 'I was charged twice', … }, also: … }
  */
-export function twoNeedsIn(spec: ClassifyStep, text: string, classify: (text: string) => Classification | undefined): { first: NeedRead; also: NeedRead } | undefined {
+export function twoNeedsIn(spec: ClassifyStep, text: string, classify: (text: string) => Classification | undefined): { first: NeedRead; also: NeedRead; further: NeedRead[] } | undefined {
   const parts = needParts(text);
   if (parts.length < 2) return undefined;
   let first: NeedRead | undefined;
+  const others: NeedRead[] = [];
   for (const part of parts) {
     const prediction = classify(part);
     const route = prediction && prediction.confidence >= spec.threshold ? spec.routes.find((r) => r.intent === prediction.intent) : undefined;
     if (!prediction || !route) continue;
     if (!first) first = { part, route, confidence: prediction.confidence };
-    else if (route.team !== first.route.team) return { first, also: { part, route, confidence: prediction.confidence } };
+    else if (route.team !== first.route.team) others.push({ part, route, confidence: prediction.confidence });
   }
-  return undefined;
+  // A third need and on ("…, and I want to upgrade my plan") are the agent's to read too (`further`), in order.
+  const [also, ...further] = others;
+  return first && also ? { first, also, further } : undefined;
 }
 
 function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: Route; confidence: number; also: string } | undefined {
@@ -178,5 +182,10 @@ function twoNeeds(spec: ClassifyStep, text: string, ctx: StepContext): { first: 
   if (!two) return undefined;
   // The turn reports the prediction it read last (intent.classified, the log): the one of the need it routes.
   ctx.run.classify(two.first.part);
-  return { first: two.first.route, confidence: two.first.confidence, also: two.also.part };
+  return { first: two.first.route, confidence: two.first.confidence, also: joinedNeeds([two.also, ...two.further].map((need) => need.part)) };
+}
+
+/** Every further need in one line, in order, with the semicolon of their language: «…؛ …» between Arabic ones. */
+function joinedNeeds(parts: string[]): string {
+  return parts.reduce((joined, part) => `${joined}${/\p{Script=Arabic}/u.test(part) ? '؛' : ';'} ${part}`);
 }
