@@ -115,3 +115,19 @@ it.each([
   expect((await app.store.conversation(conversation.id))?.fields.also_asked).toBeUndefined();
   await omar.say(`/close ${conversation.id}`);
 }, 120_000);
+
+it.each([
+  { who: 'walid', need: 'I have a problem', answer: 'I was charged twice, and the app keeps crashing when I log in', also: 'the app keeps crashing when I log in', arabic: false },
+  { who: 'yara', need: 'عندي مشكلة', answer: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول', also: 'التطبيق يتوقف عند تسجيل الدخول', arabic: true },
+])('routes two needs typed as the answer to the clarify question as it does in the opening message ($who)', async ({ who, need, answer, also, arabic }) => {
+  const cards = (await omar.messages()).length;
+  const { customer, conversation } = await asks(who, need, arabic);
+  expect(conversation.team).toBeUndefined();
+  await customer.say(answer);
+  await expect.poll(async () => (await app.store.conversation(conversation.id))?.agentId, { timeout: 20_000 }).toBe('omar');
+  expect(await app.store.conversation(conversation.id)).toMatchObject({ team: 'Billing', fields: { also_asked: also } });
+  await expect.poll(async () => (await omar.messages()).slice(cards).find((m) => m.text.startsWith(`#${conversation.id}`))?.text, { timeout: 20_000 })
+    .toContain(arabic ? `Also asked: \u2068${also}\u2069` : `Also asked: ${also}`);
+  expect(classified.get(conversation.id)).toMatchObject({ intent: 'billing' });
+  await omar.say(`/close ${conversation.id}`);
+}, 120_000);
