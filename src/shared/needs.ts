@@ -10,22 +10,22 @@ const NEED_BOUNDARY = /[\s,;.!?،؛]*\s(?:and also|and|also|plus|but|as well as)
 /**
  * A word that may start with the conjunction و ("and", joined to the word): «والتطبيق», «وأريد», but also «وصل»,
  * «وقت», whose و is the root's. A need is split there only when both sides are long enough to say a need of their
- * own: two words each before the article ال (where و can only be the conjunction: «دفعت مرتين | والتطبيق يتوقف»),
- * three each otherwise, so «الطلب ما وصل» or «دفعت مرتين وما وصلني شي» stays one need; never after a negation
- * (ما, لا, لم, لن), which needs the word after it («كلمة المرور ما وصلت على الإيميل»).
+ * own: two words each before the article ال or a hamza (where و can only be the conjunction: «دفعت مرتين | والتطبيق
+ * يتوقف», «… | وأريد ترقية الباقة»), three each otherwise, so «الطلب ما وصل» or «دفعت مرتين وما وصلني شي» stays one
+ * need; never after a negation (ما, لا, لم, لن), which needs the word after it («كلمة المرور ما وصلت على الإيميل»).
  */
 const AT_WAW = /^و\S{2,}/u;
-const WAW_BEFORE_ARTICLE = /^وال/u;
+const SURE_WAW = /^و(?:ال|[أإآ])/u;
 const WORDS_BESIDE_WAW = 3;
-const WORDS_BESIDE_WAW_AND_ARTICLE = 2;
+const WORDS_BESIDE_SURE_WAW = 2;
 const NEGATION = /^(?:و|ف)?(?:ما|لا|لم|لن)$/u;
 
 /**
  * A joining word left at a part's start ("also, the app…" after "And also,", و joined to «التطبيق», «وما»): the agent
- * reads the need as the customer's, not as the rest of a sentence. و is taken off only before the article ال and
- * ما / لا / لم, where it can only be the conjunction («وصل» keeps its و).
+ * reads the need as the customer's, not as the rest of a sentence. و is taken off only before the article ال, a hamza
+ * («وأريد») and ما / لا / لم, where it can only be the conjunction («وصل» keeps its و).
  */
-const LEADING_JOINER = /^(?:(?:and also|and|also|plus|but|as well as)(?![\p{L}\p{N}])|(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)(?![\p{L}\p{N}])|و(?=ال|(?:ما|لا|لم)(?![\p{L}\p{N}])))[\s,;:.!?،؛]*/iu;
+const LEADING_JOINER = /^(?:(?:and also|and|also|plus|but|as well as)(?![\p{L}\p{N}])|(?:و|ف)?(?:كمان|أيضا|أيضًا|ايضا|بس|لكن)(?![\p{L}\p{N}])|و(?=ال|[أإآ]|(?:ما|لا|لم)(?![\p{L}\p{N}])))[\s,;:.!?،؛]*/iu;
 /** A joining word left at a part's end («دفعت مرتين و» before «كمان» said apart). */
 const TRAILING_JOINER = /[\s,;،؛]+(?:and|و)$/iu;
 
@@ -46,7 +46,7 @@ function splitAtWaw(part: string): string[] {
   const parts: string[][] = [[]];
   words.forEach((word, i) => {
     const current = parts.at(-1)!;
-    const least = WAW_BEFORE_ARTICLE.test(word) ? WORDS_BESIDE_WAW_AND_ARTICLE : WORDS_BESIDE_WAW;
+    const least = SURE_WAW.test(word) ? WORDS_BESIDE_SURE_WAW : WORDS_BESIDE_WAW;
     const negated = NEGATION.test(current.at(-1) ?? '');
     if (AT_WAW.test(word) && !negated && current.length >= least && words.length - i >= least) parts.push([word]);
     else current.push(word);

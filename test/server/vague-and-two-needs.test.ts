@@ -69,6 +69,9 @@ it.each([
   // The second need without the word joining it ("And also,", و): before, the card read «والتطبيق…» / "also, the app…".
   { who: 'tom', need: 'I was charged twice. And also, the app keeps crashing when I log in', routed: 'I was charged twice', also: 'the app keeps crashing when I log in', arabic: false },
   { who: 'sami', need: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول', routed: 'دفعت مرتين', also: 'التطبيق يتوقف عند تسجيل الدخول', arabic: true },
+  // Before: one need for Sales (a و before أ read as maybe the root's, beside the two words of «دفعت مرتين»), and
+  // before that «وأريد ترقية الباقة» on the card, with the و joining it.
+  { who: 'hadi', need: 'دفعت مرتين وأريد ترقية الباقة', routed: 'دفعت مرتين', also: 'أريد ترقية الباقة', arabic: true },
   // A third need, for a third team: before, it was dropped (the card read only the second).
   { who: 'zaid', need: 'I was charged twice, and the app keeps crashing when I log in, and also I want to upgrade to the pro plan', routed: 'I was charged twice', also: 'the app keeps crashing when I log in; I want to upgrade to the pro plan', arabic: false },
   { who: 'dana', need: 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول، وكمان أريد ترقية الباقة', routed: 'دفعت مرتين', also: 'التطبيق يتوقف عند تسجيل الدخول؛ أريد ترقية الباقة', arabic: true },
