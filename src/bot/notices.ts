@@ -210,13 +210,20 @@ export class Notices {
     }
   }
 
-  /** The transfer's notice, put before the place its placing tells (`placeInLine`). */
+  /**
+   * The transfer's notice, put before the place its placing tells (`placeInLine`); after why it moved, when its team went
+   * with its agent (`awaitingPlace.why`): "The agent who was helping you is no longer available. Your conversation was
+   * passed to our Billing team. You are number 2 in line."
+   */
   async #toldWhenPlaced(tx: Tx, conversation: Conversation): Promise<void> {
     const worded = await this.#worded(tx, conversation, 'transferred', {});
+    const why = conversation.awaitingPlace?.why;
     // Worded as nothing (`transferred: ""`): nothing is said, the place neither.
     if (!worded) return;
     const [before, after] = byLanguage(IN_LINE, worded.contact.language);
-    conversation.awaitingPlace = { text: [`${worded.text} ${before}`, after], ...(worded.styles.length > 0 ? { styles: worded.styles } : {}) };
+    const lead = why ? `${why} ` : '';
+    const styles = worded.styles.map((style) => ({ ...style, offset: style.offset + lead.length }));
+    conversation.awaitingPlace = { text: [`${lead}${worded.text} ${before}`, after], ...(styles.length > 0 ? { styles } : {}) };
     tx.putConversation(conversation);
   }
 

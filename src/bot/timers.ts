@@ -17,7 +17,7 @@ import { awayDueAt, remindDueAt, waitingSince } from '../handover/away.ts';
 import { byWait, queueOf } from '../handover/assignment/queue.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
-import type { Agent } from '../handover/team.ts';
+import type { Agent, Team } from '../handover/team.ts';
 import type { Logger } from '../shared/log.ts';
 import type { DeskThreads } from './desk-threads.ts';
 import { placeHeldBack, type Notices } from './notices.ts';
@@ -477,6 +477,14 @@ export class Timers {
     // The customers who have waited longest for an answer go back first: each takes its place as it goes back.
     const orphans = (await store.openConversations({ stage: 'assigned' })).filter((c) => !c.takenOver && !directory.agent(c.agentId ?? ''))
       .sort((a, b) => Date.parse(waitsSince(a, now)) - Date.parse(waitsSince(b, now)) || a.id - b.id);
+    // Its team renamed (see `renamedTeams`): as the store kept team.yaml before this change, so read before it is kept
+    // anew, and only when a team is gone.
+    const teamGone = (c: Conversation) => c.team !== undefined && !directory.team(c.team);
+    let teamNow: ((team: string) => Team | undefined) | undefined;
+    const readRenames = async (conversations: readonly Conversation[]) => {
+      if (!teamNow && conversations.some(teamGone)) teamNow = await renamedTeams(store, directory);
+    };
+    await readRenames(orphans);
     for (const conversation of orphans) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);
@@ -495,6 +503,10 @@ export class Timers {
         }
         log.warn({ conversation: fresh.id, agent: fresh.agentId }, 'agent removed from team.yaml; conversation back in its queue');
         await desk.requeue(tx, fresh, fx, was);
+        // Its team went with its agent: on to the team that takes it now, before its placing, so its customer reads
+        // once where they are (that team and their place), not a place in a line nobody serves, then the move.
+        const back = await tx.conversation(fresh.id);
+        if (back?.stage === 'queued' && desk.stranded(back)) await desk.rehome(tx, back, fx, teamGone(back) ? teamNow?.(back.team ?? '')?.name : undefined);
       });
     }
     for (const [from, renamed] of renames) await store.transaction(`agents:${renamed.id}`, (tx) => carryState(tx, from, renamed));
@@ -502,10 +514,8 @@ export class Timers {
     const queued = await store.openConversations({ stage: 'queued' });
     const stranded = queued.filter((c) => desk.stranded(c)).sort((a, b) => byWait(a, b));
     // Held by an agent in service, or queued for one by name, in a team gone from team.yaml: see below.
-    const teamGone = (c: Conversation) => c.team !== undefined && !directory.team(c.team);
     const astray = [...await store.openConversations({ stage: 'assigned' }), ...queued].filter((c) => teamGone(c) && !stranded.includes(c));
-    // Its team renamed (see `renamedTeams`): as the store kept team.yaml before this change, so read before it is kept anew.
-    const teamNow = [...stranded, ...astray].some(teamGone) ? await renamedTeams(store, directory) : undefined;
+    await readRenames([...stranded, ...astray]);
     for (const conversation of stranded) {
       await transactions.onCustomerKey(conversation, async (tx, fx) => {
         const fresh = await tx.conversation(conversation.id);

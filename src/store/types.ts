@@ -217,9 +217,11 @@ export interface Conversation {
   /**
    * Queued, and not yet given its place in line: the team's next placing puts it behind every conversation placed
    * before and tells the customer `text` joined around the number (the flow's `queued`, rendered when it queued), with
-   * `styles` over it counting each place the number goes as one unit (see `placedText`).
+   * `styles` over it counting each place the number goes as one unit (see `placedText`). `why`: why it went back to a
+   * queue (its agent gone or away), said first if it moves on to another team before its placing (its team went with
+   * that agent): the move's notice and the place follow in the same message.
    */
-  awaitingPlace?: { text?: string[]; styles?: TextStyle[] };
+  awaitingPlace?: { text?: string[]; styles?: TextStyle[]; why?: string };
   /**
    * The agent the customer was last told is with them ("Sara has joined the conversation."), until they were told
    * otherwise (back with the bot, passed to a team, their place in line): given to that same agent again (a transfer to

@@ -146,7 +146,7 @@ export async function requeue(ctx: DeskContext, tx: Tx, conversation: Conversati
   delete conversation.queueNotice;
   if (conversation.team) {
     const language = (await tx.contact(conversation.contactId))?.language;
-    conversation.awaitingPlace = { text: backInLineText(language, away?.agent) };
+    conversation.awaitingPlace = { text: backInLineText(language, away?.agent), why: byLanguage(away ? agentAway(away.agent) : AGENT_GONE, language) };
     queueChanged(ctx, tx, conversation.team);
     fx.placeInLine(conversation.team);
   }
@@ -224,11 +224,15 @@ export function stranded(ctx: DeskContext, conversation: Conversation): boolean 
  * `renamedTeams`): it waits there, in its place, and its customer is told nothing (their team is the same).
  */
 export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, renamed?: string): Promise<void> {
+  // Put back in its queue in this transaction (`requeue`: its agent went with its team), not placed yet: what its
+  // customer is told goes with the place it takes where it goes now, in one message.
+  const unplaced = conversation.awaitingPlace;
   if (renamed !== undefined && ctx.directory.agentsOfTeam(renamed).length > 0) {
     ctx.log.warn({ conversation: conversation.id, team: conversation.team, now: renamed }, `team ${conversation.team ?? ''} is not in team.yaml any more; its agents are in ${renamed} now, so the conversation waits there (a team renamed)`);
     conversation.team = renamed;
     const waitsFor = conversation.agentId !== undefined ? ctx.directory.agent(conversation.agentId)?.id : undefined;
     await assign(ctx, tx, conversation, { team: renamed, ...(waitsFor ? { agent: waitsFor } : {}) }, fx);
+    await toldWhereItWent(ctx, tx, conversation, unplaced, fx, { moved: false });
     return;
   }
   const own = conversation.team !== undefined && ctx.directory.agentsOfTeam(conversation.team).length > 0 ? conversation.team : undefined;
@@ -237,11 +241,30 @@ export async function rehome(ctx: DeskContext, tx: Tx, conversation: Conversatio
   // Its customer moved on: a hand-over, nobody's at the business.
   recordQueuedHandOver(conversation, stamp(ctx), 'auto');
   delete conversation.agentId;
-  if (team !== conversation.team) {
+  const moved = team !== conversation.team;
+  if (moved) {
     ctx.log.warn({ conversation: conversation.id, team: conversation.team, instead: team }, 'no agent in team.yaml can take this queued conversation any more; it goes to the first team with agents');
     fx.emit({ type: 'conversation.transferred', payload: { conversation, agentId: 'bot', to: team } });
   }
   await assign(ctx, tx, conversation, { team }, fx);
+  await toldWhereItWent(ctx, tx, conversation, unplaced, fx, { moved });
+}
+
+/**
+ * After `rehome` of a conversation still waiting for its place (`unplaced`, as `requeue` left it): waiting where it
+ * went, its customer is told in the one message of its placing: in the same team for them (renamed), the words they
+ * would have read there; `moved` to another team, why (see `awaitingPlace.why`), then the move's notice and their
+ * place. Taken by an agent at once, why, before who joined.
+ */
+async function toldWhereItWent(ctx: DeskContext, tx: Tx, conversation: Conversation, unplaced: Conversation['awaitingPlace'], fx: DeskEffects, { moved }: { moved: boolean }): Promise<void> {
+  if (!unplaced?.why) return;
+  if (conversation.stage === 'assigned') {
+    await toCustomer(ctx, tx, conversation, { from: 'bot', text: unplaced.why }, fx);
+    return;
+  }
+  if (!conversation.awaitingPlace) return;
+  conversation.awaitingPlace = moved ? { ...conversation.awaitingPlace, why: unplaced.why } : unplaced;
+  tx.putConversation(conversation);
 }
 
 /**
