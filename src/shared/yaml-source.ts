@@ -38,6 +38,31 @@ export interface YamlSource {
 }
 
 /**
+ * Where the words of `offset`'s line begin (its key, or its list item's `-`); undefined on a line of blanks.
+ *
+ *     wordsStart('a:\n   b: 1\n', lineCounter, 3); // { line: 2, col: 4 }
+ */
+function wordsStart(text: string, lineCounter: LineCounter, offset: number): { line: number; col: number; offset: number } | undefined {
+  const { line } = lineCounter.linePos(offset);
+  const start = lineCounter.lineStarts[line - 1];
+  if (start === undefined) return undefined;
+  const indent = /^[ \t]*/.exec(text.slice(start))![0].length;
+  const first = start + indent;
+  return first >= text.length || text[first] === '\n' || text[first] === '\r' ? undefined : { line, col: indent + 1, offset: first };
+}
+
+/**
+ * The place to fix of a yaml error about indentation: the key (or `-`) of its line, where yaml says the line's first
+ * column (its indentation); for a key indented too far under one with a value, which yaml reads as that value running
+ * on to the next line, the key on that line. Undefined for any other error.
+ */
+function misIndented(text: string, lineCounter: LineCounter, error: { code: string; pos: [number, number] }): { line: number; col: number } | undefined {
+  if (error.code === 'MULTILINE_IMPLICIT_KEY') return wordsStart(text, lineCounter, Math.max(error.pos[0], error.pos[1] - 1));
+  const words = wordsStart(text, lineCounter, error.pos[0]);
+  return words && error.pos[0] < words.offset ? words : undefined;
+}
+
+/**
  * Parses YAML, or lists its syntax errors with their lines.
  *
  *     const parsed = parseYamlSource('flow: inbound\n');
@@ -66,8 +91,12 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
       Scalar: (_key, node) => void (node.range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && quoted.push([node.range[0], node.range[1]])),
     });
     const aliasLines = new Set<number>();
+    // A key indented too far under one with a value (`telegram: 9001`, then `     teams: …`) is two errors where that
+    // value ends: the one reading it as a key that runs on to the next line says where that key is.
+    const runOn = new Set(document.errors.filter((error) => error.code === 'MULTILINE_IMPLICIT_KEY').map((error) => error.pos[0]));
     return {
       errors: [...document.errors, ...unknownTags].flatMap((error): YamlError[] => {
+        if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && runOn.has(error.pos[0])) return [];
         const opening = error.code === 'MISSING_CHAR' && /closing \S?quote/.test(error.message)
           ? quoted.filter(([start, end]) => start < error.pos[0] && end >= error.pos[0]).at(-1)?.[0]
           : undefined;
@@ -90,6 +119,8 @@ export function parseYamlSource(text: string): { source: YamlSource } | { errors
         // yaml appends " at line L, column C:" and a code excerpt; the line is reported separately.
         const reason = error.message.split(/ at line \d+, column \d+/)[0]!.trim();
         const tag = error.code === 'TAG_RESOLVE_FAILED' ? /^Unresolved tag: (.*)$/.exec(reason)?.[1] ?? '!' : undefined;
+        const at = misIndented(text, lineCounter, error);
+        if (at) return [{ line: at.line, column: at.col, reason }];
         return [{
           line,
           ...(error.linePos ? { column: error.linePos[0].col } : {}),
