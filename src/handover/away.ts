@@ -7,7 +7,7 @@
 // they have waited UNANSWERED_PASS_ON_AFTER, a free colleague, if there is one, takes them.
 import type { Conversation, Tx } from '../store/types.ts';
 import { agentState, takenFrom, type AgentState } from './agent-state.ts';
-import { drainFor, passToColleague, requeue } from './assignment/assign.ts';
+import { drainFor, passToColleague, rehome, requeue, stranded } from './assignment/assign.ts';
 import { stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { line, word } from './lines.ts';
 import { toAgent } from './outgoing.ts';
@@ -72,10 +72,16 @@ export async function passOnFromAway(ctx: DeskContext, tx: Tx, conversation: Con
   const team = conversation.team ?? '';
   ctx.log.warn({ conversation: conversation.id, agent: agent.id, team, waitedMs: now - since }, 'the customer waited too long for an agent who is away (AWAY_REQUEUE_AFTER); conversation back in its queue');
   await requeue(ctx, tx, conversation, fx, { agent: agent.name, id: agent.id });
-  const after = await tx.conversation(conversation.id);
+  let after = await tx.conversation(conversation.id);
+  // Its team left team.yaml while the agent kept it: on to the first team with agents before its placing, its customer
+  // told once where they are, not their place in a line nobody serves, then the move.
+  if (after?.stage === 'queued' && stranded(ctx, after)) {
+    await rehome(ctx, tx, after, fx);
+    after = await tx.conversation(conversation.id);
+  }
   const taker = after?.stage === 'assigned' && after.agentId !== undefined ? ctx.directory.agent(after.agentId)?.name : undefined;
   const customer = (await tx.contact(conversation.contactId))?.name;
-  await toAgent(ctx, tx, agent, word(line('passedOnWhileAway', conversation.id, customer, roughly(now - since), ctx.directory.title(team, agent.language), taker), agent.language), fx, conversation.id);
+  await toAgent(ctx, tx, agent, word(line('passedOnWhileAway', conversation.id, customer, roughly(now - since), ctx.directory.title(after?.team ?? team, agent.language), taker), agent.language), fx, conversation.id);
   // Back online, the first thing they type may be their answer to this customer: not for whoever comes to them then.
   await takenFrom(tx, agent, conversation.id, stamp(ctx));
   return true;
