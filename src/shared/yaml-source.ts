@@ -58,6 +58,8 @@ function wordsStart(text: string, lineCounter: LineCounter, offset: number): { l
  */
 function misIndented(text: string, lineCounter: LineCounter, error: { code: string; pos: [number, number] }): { line: number; col: number } | undefined {
   if (error.code === 'MULTILINE_IMPLICIT_KEY') return wordsStart(text, lineCounter, Math.max(error.pos[0], error.pos[1] - 1));
+  // A tab in the indentation is itself the place to fix.
+  if (error.code === 'TAB_AS_INDENT') return undefined;
   const words = wordsStart(text, lineCounter, error.pos[0]);
   return words && error.pos[0] < words.offset ? words : undefined;
 }

@@ -56,4 +56,7 @@ it('a mis-indented key under agents: and under steps: is pointed at its own colu
   expect(checked.body.errors[0]).toMatchObject({ line: 5, column: 6 });
   const steps = await admin.post<{ errors: Placed[] }>('/flows/inbound/validate', { source: stepTooFar });
   expect(steps.body.errors[0]).toMatchObject({ line: 5, column: 4 });
+  // A tab in the indentation is the place to fix itself: marked where it is, not at the key after it.
+  const tab = await admin.post<{ errors: Placed[] }>('/flows/inbound/validate', { source: 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "Your email?"\n\t  save: contact.email\n' });
+  expect(tab.body.errors[0]).toMatchObject({ line: 5, column: 1 });
 }, 60_000);
