@@ -1,5 +1,7 @@
 // A team removed from team.yaml together with its agent while that agent holds customers: what the customers then read,
 // through a real server on the embedded store (Telegram webhooks to it, the fake Bot API, the save from the admin API).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { Switchboard } from '../../../src/server/switchboard.ts';
 import { cleanupDirs, start } from '../../helpers.ts';
@@ -33,6 +35,7 @@ const NADIA = 74_102;
 
 let app: Switchboard | undefined;
 let api: FakeBotApi | undefined;
+let dir: string;
 
 afterEach(async () => {
   await app?.stop();
@@ -47,10 +50,11 @@ async function says(chat: number, text: string): Promise<void> {
 }
 
 /** A server whose Omar (Sales) holds Layla (writing English) and Nadia (writing Arabic); Sara (Billing) online or not. */
-async function omarWithLaylaAndNadia(options: { saraOnline: boolean }): Promise<FakeBotApi> {
+async function omarWithLaylaAndNadia(options: { saraOnline: boolean; watch?: boolean }): Promise<FakeBotApi> {
   api = await FakeBotApi.start();
-  app = await start(await handoverDataDir(flow, both), {
-    adminToken: ADMIN_TOKEN,
+  dir = await handoverDataDir(flow, both);
+  app = await start(dir, {
+    adminToken: ADMIN_TOKEN, ...(options.watch ? { watch: true } : {}),
     config: { TELEGRAM_BOT_TOKEN: '123456:team-removed', TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, CONTACT_RATE_LIMIT: { capacity: 1000, perMs: 60_000 } } as never,
   });
   await says(9001, '/online');
@@ -93,4 +97,14 @@ it('taken at once by a free agent of the team that takes them, they read why, th
   await until('Layla told', () => api.sentTo(LAYLA).length >= layla + 2, 10_000);
   await quiet(api);
   expect(api.sentTo(LAYLA).slice(layla)).toEqual(['The agent who was helping you is no longer available.', '\u2068Sara\u2069 has joined the conversation.']);
+}, 60_000);
+
+it('team.yaml edited by hand the same way: each customer reads one message, where they are', async () => {
+  const api = await omarWithLaylaAndNadia({ saraOnline: false, watch: true });
+  const layla = api.sentTo(LAYLA).length;
+
+  await writeFile(join(dir, 'team.yaml'), billingOnly);
+  await until('Layla told', () => api.sentTo(LAYLA).length > layla, 10_000);
+  await quiet(api);
+  expect(api.sentTo(LAYLA).slice(layla)).toEqual(['The agent who was helping you is no longer available. Your conversation was passed to our Billing team. You are number 1 in line.']);
 }, 60_000);
