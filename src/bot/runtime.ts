@@ -110,6 +110,9 @@ interface Giving extends RoomGiven {
   done: Promise<void>;
 }
 
+/** The team desk groups the bot was removed from, by `channel:group`, with since when: their agents were told. */
+const DESKS_LOST = 'desks-lost';
+
 /**
  * Handles inbound messages: dedup, who is speaking, contact, conversation lifecycle, flows, handover. A
  * contact's messages are handled one at a time in arrival order (the store's keyed transactions), and
@@ -118,9 +121,6 @@ interface Giving extends RoomGiven {
  *     const runtime = new Runtime({ store, flows, directory, bus, outbox, log });
  *     await runtime.deliver({ channel: 'webchat', id: 'm1', from: { id: 's1' }, text: 'hi', at });
  */
-/** The team desk groups the bot was removed from, by `channel:group`, with since when: their agents were told. */
-const DESKS_LOST = 'desks-lost';
-
 export class Runtime {
   readonly #options: RuntimeOptions;
   readonly #inflight = new Set<Promise<unknown>>();
