@@ -1410,13 +1410,6 @@ export function languageNames(codes: readonly string[]): string {
 }
 
 /**
- * A name or text someone gave (an agent, a team, a flow, an admin), to set inside a sentence of the page: isolated in
- * Arabic, where a Latin name would carry the punctuation beside it to the wrong side, and in English when it is
- * written right to left; so it reads as given, and the sentence as written.
- *
- *     t('confirmDelete', { name: named('billing-faq') });
- */
-/**
  * What the dashboard calls a contact: its name, else "Unnamed contact" and the start of its id (`contactTag`), so that
  * two nameless contacts (Messenger profiles Meta did not hand over) are told apart, by the tag agents read too.
  *
@@ -1426,6 +1419,13 @@ export function contactName(contact: { id: string; name?: string }): string {
   return contact.name || t('unnamed', { tag: contactTag(contact) });
 }
 
+/**
+ * A name or text someone gave (an agent, a team, a flow, an admin), to set inside a sentence of the page: isolated in
+ * Arabic, where a Latin name would carry the punctuation beside it to the wrong side, and in English when it is
+ * written right to left; so it reads as given, and the sentence as written.
+ *
+ *     t('confirmDelete', { name: named('billing-faq') });
+ */
 export function named(text: string): string {
   return current === 'ar' ? isolate(text) : isolateRtl(text);
 }
