@@ -100,7 +100,7 @@ describe('training data files', () => {
   });
 
   it('refuses bad YAML with its line and column', () => {
-    expect(refusal(() => parseTrainingData('intents:\n  billing:\n    - ok\n   - [broken\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:4:1: not valid YAML/);
+    expect(refusal(() => parseTrainingData('intents:\n  billing:\n    - ok\n   - [broken\n', 'nlp/x.yaml'))).toMatch(/^nlp\/x\.yaml:4:4: not valid YAML/);
   });
 
   it('refuses a file without an intents mapping', () => {
