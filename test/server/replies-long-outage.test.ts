@@ -39,6 +39,13 @@ async function withCustomer(app: Switchboard, toOmar: (start: string) => string[
   await eventually(() => toOmar('You are online').length === 1);
   expect(await writes()).toBe(200);
   await eventually(() => toOmar('#1 · new conversation').length === 1);
+  // What the bot told her meanwhile ("Omar joined") has gone: a channel failing from here on fails the agent's own
+  // answer first, not a notice it would wait behind (on a loaded machine the notice could still be on its way).
+  await eventually(async () => {
+    const [conversation] = await app.store.openConversations();
+    const told = conversation ? await app.store.messagesOfContact(conversation.contactId) : [];
+    return told.some((message) => message.direction === 'out') && told.every((message) => message.direction === 'in' || message.status === 'sent');
+  }, 15_000);
 }
 
 /** A clock that runs with the real one, `advance` moving it on. */
