@@ -87,6 +87,33 @@ describe.skipIf(!hasChromium)(inChromium('the web chat page\'s words for a refus
     expect(sent()).toEqual(['مرحبا', 'أين طلبي؟']);
   }), 60_000);
 
+  for (const [lang, expected] of [
+    ['ar', 'لم يُرسل receipt.png: لا توجد لدى الخادم مساحة لحفظ الملفات الآن؛ أرسله مرة أخرى لاحقًا'],
+    ['en', 'receipt.png was not sent: the server has no room to keep files right now; send it again later'],
+  ] as const) {
+    it(`says on a page in ${lang} that a file was not sent because the server has no room for it, and does not send it over and over`, () => withPage(browser, `webchat-disk-full-${lang}`, { viewport: { width: 360, height: 640 } }, async (page) => {
+      const session = `v-disk-full-${lang}`;
+      await page.route('**/webchat/sessions', (route) => route.fulfill({ status: 201, json: { session, token: 'any' } }));
+      let posts = 0;
+      // The server's answer to a file its full disk has no room for (webchat-uploads.test.ts has the server give it).
+      await page.route(`**/webchat/${session}/messages`, (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        posts += 1;
+        return route.fulfill({ status: 507, json: { error: 'the server has no room to keep the file now (its disk is full); nothing of it was kept, try again later', kind: 'diskFull' } });
+      });
+      await page.goto(`${chat.url}/?lang=${lang}`);
+      await page.fill('#name', lang === 'ar' ? 'ليلى' : 'Layla');
+      await page.click('#start');
+      await page.locator('#text').waitFor();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === '');
+      await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\n') });
+      // Before: "the server answered 507", and the same file sent again four more times.
+      await page.waitForFunction((text) => document.getElementById('status')?.textContent === text, expected, { timeout: 10_000 });
+      await shot(page, `webchat-disk-full-${lang}`);
+      expect(posts).toBe(1);
+    }), 60_000);
+  }
+
   it('says in English, as a sentence of its own, why a message waits while the server is unavailable, failing or busy, then sends it', () => withPage(browser, 'webchat-waits-en', { viewport: { width: 360, height: 640 } }, async (page) => {
     await page.route('**/webchat/sessions', (route) => route.fulfill({ status: 201, json: { session: 'v-waits-en', token: 'any' } }));
     await page.goto(`${chat.url}/?lang=en`);

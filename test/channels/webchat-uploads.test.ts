@@ -309,7 +309,7 @@ describe('web chat files through the whole server', () => {
     await app.stop();
   });
 
-  it('keeps no byte of an upload the full disk refused once its bytes were written, so the disk has that room again, and takes it when sent again', async () => {
+  it('refuses an upload the full disk has no room for with 507 diskFull, keeping no byte of it (also once its bytes were written), and takes it when sent again', async () => {
     const dir = await dataDirWith({ 'inbound.yaml': inboundFlow });
     const app = await startSwitchboard({ config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir }, log: quietLog, watch: false, sweepEveryMs: 0 });
     const media = join(dir, 'media');
@@ -317,19 +317,30 @@ describe('web chat files through the whole server', () => {
     const key = await layla.credentials();
     // The disk fills as the file's bytes fit but what it is (its .json) does not, as on a volume of a few MB left.
     const probe = await open(join(dir, 'probe'), 'w');
-    const handle = Object.getPrototypeOf(probe) as { writeFile: (...args: unknown[]) => Promise<void> };
+    const handle = Object.getPrototypeOf(probe) as { writeFile: (...args: unknown[]) => Promise<void>; write: (...args: unknown[]) => Promise<unknown> };
     await probe.close();
     await rm(join(dir, 'probe'));
     const writeFile = handle.writeFile;
+    const write = handle.write;
     let full = true;
+    // First the disk has no room even for the file's bytes.
+    let noRoomForBytes = true;
     const spy = vi.spyOn(handle, 'writeFile').mockImplementation(function (this: unknown, ...args: unknown[]) {
       if (!full) return writeFile.apply(this, args);
       return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     });
+    const bytesSpy = vi.spyOn(handle, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (!noRoomForBytes) return write.apply(this, args);
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    });
     try {
+      const noRoom = await upload(app.url, key, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', clientId: 'c-1' }));
+      expect(noRoom).toEqual({ status: 507, kind: 'diskFull', error: 'the server has no room to keep the file now (its disk is full); nothing of it was kept, try again later' });
+      expect(await readdir(media)).toEqual([]);
+      noRoomForBytes = false;
       const refused = await upload(app.url, key, form({ bytes: png, type: 'image/png', name: 'receipt.png' }, { text: 'my receipt', clientId: 'c-1' }));
-      expect(refused.status).toBeGreaterThanOrEqual(500);
-      expect(refused.error).toContain('nothing was acknowledged');
+      // Before: 500 'internal error', which the page showed as "the server answered 500" and sent five times over.
+      expect(refused).toEqual({ status: 507, kind: 'diskFull', error: 'the server has no room to keep the file now (its disk is full); nothing of it was kept, try again later' });
       // Before: receipt's bytes stayed as <ref>.part, with an empty <ref>.json, for good: on a full disk, the room the
       // journal needed.
       expect(await readdir(media)).toEqual([]);
@@ -340,6 +351,7 @@ describe('web chat files through the whole server', () => {
       expect((await layla.messages()).map((m) => [m.from, m.text])).toContainEqual(['contact', 'my receipt']);
     } finally {
       spy.mockRestore();
+      bytesSpy.mockRestore();
       await app.stop();
     }
   });

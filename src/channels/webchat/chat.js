@@ -684,6 +684,7 @@ function whyRefused(res, body) {
   if (body.kind === 'fileType') return words.refusedType;
   if (body.kind === 'textTooLong' && typeof body.maxLength === 'number') return words.textTooLong(body.maxLength.toLocaleString('en'));
   if (body.kind === 'badRequest') return words.badRequest;
+  if (body.kind === 'diskFull') return words.diskFull;
   if (body.kind === 'rateLimited' || (body.kind === undefined && res.status === 429)) return words.tooFast(waitOf(res, words));
   if (body.kind === 'unavailable' || (body.kind === undefined && res.status === 503)) return words.unavailable;
   if (body.kind === 'unauthorized') return words.ended;
@@ -870,7 +871,8 @@ async function upload(file) {
         quote.hidden = true;
         return true;
       }
-      const reason = whyRefused(res, await res.json().catch(() => ({})));
+      const body = await res.json().catch(() => ({}));
+      const reason = whyRefused(res, body);
       setStatus(words.fileNotSent(file.name, reason));
       if (res.status === 401) {
         lost(words.ended);
@@ -880,8 +882,9 @@ async function upload(file) {
         await new Promise((resolve) => setTimeout(resolve, 1000 * (Number(res.headers.get('retry-after')) || 3)));
         continue;
       }
-      // Refused for what it is (too large, empty…): the visitor's other files still go.
-      if (res.status < 500) return words.fileNotSent(file.name, reason);
+      // Refused for what it is (too large, empty…), or no room on the server's disk for it (sent again at once, it would
+      // be refused again, the whole file sent for nothing): the visitor's other files still go.
+      if (res.status < 500 || body.kind === 'diskFull') return words.fileNotSent(file.name, reason);
       if (++failures >= 5) return false;
     } catch {
       setStatus(words.offlineRetrying);

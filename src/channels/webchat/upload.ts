@@ -9,20 +9,22 @@ import type { MediaStore, StoredMedia } from '../../types.ts';
 /**
  * What a refused message (a file, or JSON) is, for a page to word in its reader's language (the answer's `error` says
  * it in English): over the size limit (`tooLarge`, 413, with `maxBytes`), an empty file, a type that is not a MIME
- * type (`fileType`), a text longer than the chat takes (`textTooLong`, with `maxLength`), or a request that is not
- * what the API takes (`badRequest`: a bug of whoever sent it, not something a visitor did).
+ * type (`fileType`), a text longer than the chat takes (`textTooLong`, with `maxLength`), a request that is not
+ * what the API takes (`badRequest`: a bug of whoever sent it, not something a visitor did), or a file the server had
+ * no room to keep (`diskFull`, 507: its disk or quota full; nothing of it kept, the same file goes once there is room).
  */
-export type RefusalKind = 'tooLarge' | 'empty' | 'fileType' | 'textTooLong' | 'badRequest';
+export type RefusalKind = 'tooLarge' | 'empty' | 'fileType' | 'textTooLong' | 'badRequest' | 'diskFull';
 
 /**
- * An upload refused for what the sender sent: `status` is the HTTP answer (413 over the size limit, then with
- * `maxBytes`, else 400), `kind` what it is. Nothing of it was kept.
+ * An upload refused for what the sender sent, or for the server's disk having no room for it: `status` is the HTTP
+ * answer (413 over the size limit, then with `maxBytes`, 507 for `diskFull`, else 400), `kind` what it is. Nothing of
+ * it was kept.
  *
  *     throw new UploadRefused('send one file per message'); // a badRequest, 400
  */
 export class UploadRefused extends Error {
   override readonly name = 'UploadRefused';
-  readonly status: 400 | 413;
+  readonly status: 400 | 413 | 507;
 
   constructor(
     message: string,
@@ -30,7 +32,7 @@ export class UploadRefused extends Error {
     readonly maxBytes?: number,
   ) {
     super(message);
-    this.status = kind === 'tooLarge' ? 413 : 400;
+    this.status = kind === 'tooLarge' ? 413 : kind === 'diskFull' ? 507 : 400;
   }
 }
 
@@ -190,6 +192,9 @@ function toRefusal(error: unknown, maxBytes: number): Error {
     if (error.reason === 'too-large') return tooLarge(maxBytes);
     return new UploadRefused(error.message, error.reason === 'empty' ? 'empty' : 'fileType');
   }
+  // The media store removed what it wrote of the file; the disk full for the store's journal is the store's own outage.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new UploadRefused('the server has no room to keep the file now (its disk is full); nothing of it was kept, try again later', 'diskFull');
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -56,6 +56,8 @@ export interface PageWords {
   textTooLong: (max: string) => string;
   /** A request the chat does not take (`kind: badRequest`): the page's fault, not the visitor's. */
   badRequest: string;
+  /** A file the server had no room to keep (`kind: diskFull`, 507): nothing of it kept; send it again later. */
+  diskFull: string;
   /** Over the limit of messages in a short time; sent again `when` (inSeconds, inMinutes). */
   tooFast: (when: string) => string;
   /** Over the limit of new chats from one address; try again `when`. */

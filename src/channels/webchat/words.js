@@ -47,6 +47,8 @@ export const WORDS = {
     textTooLong: (max) => `the text is longer than ${max} characters, the most this chat takes`,
     /** A request the chat does not take (`kind: badRequest`): this page's fault, not the visitor's. */
     badRequest: 'the chat did not take what this page sent; reload the page and try again',
+    /** A file the server had no room to keep (`kind: diskFull`): nothing of it was kept; the visitor sends it again later. */
+    diskFull: 'the server has no room to keep files right now; send it again later',
     /** Over the limit of messages in a short time; the page sends it again by itself `when` (inSeconds, inMinutes). */
     tooFast: (when) => `too many messages in a short time; sending it again ${when}`,
     /** Over the limit of new chats from one address. */
@@ -95,6 +97,7 @@ export const WORDS = {
     tooLargeToSend: (limit) => `الملف أكبر من ${limit}، وهو أقصى ما تقبله هذه الدردشة`,
     textTooLong: (max) => `النص أطول من ${max} حرف، وهو أقصى ما تقبله هذه الدردشة`,
     badRequest: 'لم تقبل الدردشة ما أرسلته هذه الصفحة؛ أعد تحميل الصفحة وحاول مرة أخرى',
+    diskFull: 'لا توجد لدى الخادم مساحة لحفظ الملفات الآن؛ أرسله مرة أخرى لاحقًا',
     tooFast: (when) => `رسائل كثيرة في وقت قصير؛ ستُرسل مجددًا ${when}`,
     tooManyStarts: (when) => `بدأت محادثات كثيرة من هذا الاتصال؛ حاول مرة أخرى ${when}`,
     unavailable: 'الدردشة غير متاحة الآن؛ حاول مرة أخرى بعد قليل',
