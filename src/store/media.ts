@@ -52,7 +52,7 @@ export class FileMediaStore implements MediaStore {
     this.maxBytes = options.maxBytes;
   }
 
-  async put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia> {
+  async put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string; claimed?: boolean }): Promise<StoredMedia> {
     const mime = (meta.mime ?? 'application/octet-stream').trim().toLowerCase();
     if (!MIME.test(mime)) throw new MediaRefusedError(`"${meta.mime}" is not a MIME type (type/subtype, like image/jpeg)`, 'bad-type');
     // Created now (the first file): its name in DATA_DIR must survive a power cut too.
@@ -60,12 +60,15 @@ export class FileMediaStore implements MediaStore {
     const ref = randomUUID().replaceAll('-', '');
     const temp = join(this.#dir, `${ref}.part`);
     let size = 0;
+    // The file's first bytes, enough for a picture's signature.
+    let head = Buffer.alloc(0);
     const file = await open(temp, 'wx');
     try {
       const chunks = data instanceof Uint8Array ? [data] : data;
       for await (const chunk of chunks) {
         size += chunk.byteLength;
         if (size > this.maxBytes) throw new MediaRefusedError(`the file is larger than ${describeBytes(this.maxBytes)}`, 'too-large', this.maxBytes);
+        if (head.length < HEAD_BYTES) head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
         await file.write(chunk);
       }
       if (size === 0) throw new MediaRefusedError('the file is empty', 'empty');
@@ -76,7 +79,8 @@ export class FileMediaStore implements MediaStore {
       throw error;
     }
     await file.close();
-    const media: StoredMedia = { ref, size, mime: mime.split(';')[0]?.trim() ?? mime, ...(meta.name ? { name: safeName(meta.name) } : {}) };
+    const type = mime.split(';')[0]?.trim() ?? mime;
+    const media: StoredMedia = { ref, size, mime: meta.claimed ? checkedType(type, head) : type, ...(meta.name ? { name: safeName(meta.name) } : {}) };
     // The message naming the ref is acknowledged once this returns: after a power cut its file must be there, so the
     // metadata is synced before the bytes take their name (the bytes named mean a whole put), and the directory
     // after, or the rename may be lost with the cut. Unsynced, the customer's photo read as gone (or its metadata as
@@ -124,6 +128,31 @@ export class FileMediaStore implements MediaStore {
     await rm(`${path}.json`, { force: true });
     return existed;
   }
+}
+
+/** How a picture the pages show starts: its bytes from `at`. */
+const PICTURES: Record<string, { at: number; bytes: string }[]> = {
+  'image/png': [{ at: 0, bytes: '\x89PNG\r\n\x1a\n' }],
+  'image/jpeg': [{ at: 0, bytes: '\xff\xd8\xff' }],
+  'image/gif': [{ at: 0, bytes: 'GIF87a' }, { at: 0, bytes: 'GIF89a' }],
+  'image/webp': [{ at: 8, bytes: 'WEBP' }],
+  'image/avif': [{ at: 4, bytes: 'ftypavif' }, { at: 4, bytes: 'ftypavis' }],
+  'image/bmp': [{ at: 0, bytes: 'BM' }],
+};
+const HEAD_BYTES = 16;
+
+/**
+ * A type a sender claimed, as kept: a picture type the pages show whose bytes do not start as that picture does
+ * becomes `application/octet-stream` (a download), so a program sent as "image/png" is never shown as a picture.
+ *
+ *     checkedType('image/png', Buffer.from('MZ\x90\x00')); // 'application/octet-stream'
+ *     checkedType('application/pdf', Buffer.from('MZ')); // 'application/pdf'
+ */
+function checkedType(mime: string, head: Buffer): string {
+  const signatures = PICTURES[mime];
+  if (!signatures) return mime;
+  const matches = signatures.some(({ at, bytes }) => head.subarray(at, at + bytes.length).equals(Buffer.from(bytes, 'latin1')));
+  return matches ? mime : 'application/octet-stream';
 }
 
 /**

@@ -80,7 +80,11 @@ export interface StoredMedia {
  */
 export interface MediaStore {
   readonly maxBytes: number;
-  put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string }): Promise<StoredMedia>;
+  /**
+   * `meta.claimed`: the type is only what the sender says (a browser's upload), so a picture type the pages show
+   * (PNG, JPEG, GIF, WebP, AVIF, BMP) whose first bytes are not such a picture is kept as `application/octet-stream`.
+   */
+  put(data: Uint8Array | AsyncIterable<Uint8Array>, meta: { mime?: string; name?: string; claimed?: boolean }): Promise<StoredMedia>;
   /** The bytes and what is known of them, or undefined for an unknown or malformed ref. */
   get(ref: string): Promise<{ media: StoredMedia; bytes(): AsyncIterable<Uint8Array> } | undefined>;
   /** Removes the bytes and what is known of them; true when there was something to remove (an erase, say). */

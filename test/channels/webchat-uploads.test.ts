@@ -11,6 +11,8 @@ import { form, webchatHarness, type WebchatHarness } from './webchat-harness.ts'
 afterEach(cleanupDirs);
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+/** Bytes written as a string, one character a byte. */
+const bytesOf = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'latin1'));
 
 interface Listed {
   id: number;
@@ -113,14 +115,43 @@ describe('web chat files', () => {
       ['application/octet-stream', 'data.bin', 'document', 'attachment'],
     ];
     for (const [type, name, kind, disposition] of cases) {
-      expect((await upload(chat.url, 'v-1', form({ bytes: 'some bytes', type, name }))).status, type).toBe(202);
+      // A picture's bytes start as that picture does (a JPEG's FF D8 FF).
+      const bytes = type === 'image/jpeg' ? '\xff\xd8\xff some bytes' : 'some bytes';
+      expect((await upload(chat.url, 'v-1', form({ bytes: bytesOf(bytes), type, name }))).status, type).toBe(202);
       const attachment = chat.delivered.at(-1)!.attachments![0]!;
       expect(attachment.kind, type).toBe(kind);
       const res = await fetch(`${chat.url}/webchat/v-1/media/${attachment.ref}`);
       expect(res.headers.get('content-type'), type).toBe(type);
       expect(res.headers.get('content-disposition'), type).toBe(`${disposition}; filename="${name}"; filename*=UTF-8''${name}`);
       expect(res.headers.get('content-security-policy'), type).toMatch(/sandbox/);
-      expect(await res.text(), type).toBe('some bytes');
+      expect(Buffer.from(await res.arrayBuffer()).toString('latin1'), type).toBe(bytes);
+    }
+  });
+
+  it('takes a file whose bytes are no picture of the type the sender claims as a download, never shown or served as a picture', async () => {
+    chat = await webchatHarness();
+    // A Windows program (MZ…) sent as "image/png", as a script can; then real pictures of each type the pages show.
+    const program = bytesOf('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 This program cannot be run in DOS mode');
+    const cases: [string, string, Uint8Array<ArrayBuffer>, string][] = [
+      ['image/png', 'invoice.exe', program, 'application/octet-stream'],
+      ['image/jpeg', 'photo.jpg', bytesOf('GIF89a not a jpeg'), 'application/octet-stream'],
+      ['image/png', 'receipt.png', png, 'image/png'],
+      ['image/jpeg', 'photo.jpg', bytesOf('\xff\xd8\xff\xe0 jfif'), 'image/jpeg'],
+      ['image/gif', 'wave.gif', bytesOf('GIF89a frames'), 'image/gif'],
+      ['image/webp', 'cat.webp', bytesOf('RIFF\x10\x00\x00\x00WEBPVP8 '), 'image/webp'],
+      ['image/avif', 'cat.avif', bytesOf('\x00\x00\x00\x1cftypavif\x00\x00'), 'image/avif'],
+      ['image/bmp', 'scan.bmp', bytesOf('BM\x36\x00'), 'image/bmp'],
+    ];
+    for (const [claimed, name, bytes, kept] of cases) {
+      expect((await upload(chat.url, 'v-1', form({ bytes, type: claimed, name }))).status, name).toBe(202);
+      const attachment = chat.delivered.at(-1)!.attachments![0]!;
+      // Before: the program was listed as an image/png picture, which the chat and the console drew as one.
+      expect([attachment.kind, attachment.mime], name).toEqual([kept === 'application/octet-stream' ? 'document' : 'image', kept]);
+      expect((await listed(chat.url, 'v-1')).at(-1)?.attachments?.[0], name).toMatchObject({ kind: attachment.kind, mime: kept, name });
+      const res = await fetch(`${chat.url}/webchat/v-1/media/${attachment.ref}`);
+      expect(res.headers.get('content-type'), name).toBe(kept);
+      expect(res.headers.get('content-disposition'), name).toMatch(kept === 'application/octet-stream' ? /^attachment;/ : /^inline;/);
+      expect(new Uint8Array(await res.arrayBuffer()), name).toEqual(bytes);
     }
   });
 

@@ -121,7 +121,8 @@ export function receiveUpload<T>(req: IncomingMessage, media: MediaStore, option
       stream.on('error', () => undefined);
       // Browsers write a quote in a file name as %22 (the HTML form encoding).
       const fileName = info.filename?.replaceAll('%22', '"');
-      stored = media.put(bytesThen(stream, verdict), { mime: info.mimeType, ...(fileName ? { name: fileName } : {}) });
+      // The type is the browser's guess from the file's name (or what a script says): checked against the bytes.
+      stored = media.put(bytesThen(stream, verdict), { mime: info.mimeType, claimed: true, ...(fileName ? { name: fileName } : {}) });
       stored.catch(refuse);
     });
     parser.on('filesLimit', () => refuse(new UploadRefused('send one file per message')));
