@@ -363,8 +363,8 @@ export class DeliveryRefused extends Error {
   /** How long the sender should wait before trying again: every channel's answer says it (`Retry-After`). */
   readonly retryAfterMs: number;
 
-  constructor(message: string, options: { retryAfterMs?: number } = {}) {
-    super(message);
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryAfterMs = options.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS;
   }
 }

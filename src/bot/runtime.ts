@@ -21,6 +21,7 @@ import type { Agent } from '../handover/team.ts';
 import { Failing } from '../shared/failing.ts';
 import type { Fanout } from '../shared/fanout.ts';
 import type { Logger } from '../shared/log.ts';
+import { STORE_OUT_OF_REACH } from '../shared/refusals.ts';
 import { DeskThreads } from './desk-threads.ts';
 import type { Effects } from './effects.ts';
 import type { EventBus } from './events.ts';
@@ -685,7 +686,9 @@ function timedConversations(effects: Effects): Conversation[] {
 export function refuseWhileUnavailable<T>(work: Promise<T>): Promise<T> {
   return work.catch((error: unknown) => {
     if (error instanceof StoreUnavailableError) {
-      throw new DeliveryRefused(`the store is out of reach; nothing was stored, try again shortly (${error.message})`, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });
+      // Answered as it is to the channel, the console or the page: the words every store-down answer says, the file,
+      // socket or host that failed only in the cause (the store logs its outage with them).
+      throw new DeliveryRefused(STORE_OUT_OF_REACH, { cause: error, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) });
     }
     throw error;
   });

@@ -6,7 +6,7 @@ import type { ChannelStatus, FastRouteHandler, FastRoutes } from '../types.ts';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../shared/log.ts';
 import type { WaitingReplies } from '../bot/outbox.ts';
-import { INTERNAL_ERROR, NOT_JSON, retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../shared/refusals.ts';
+import { INTERNAL_ERROR, NOT_JSON, retryAfter, STORE_OUT_OF_REACH, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../shared/refusals.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { mountFavicon } from './favicon.ts';
 
@@ -162,7 +162,7 @@ export function createApp(options: AppOptions): App {
         refusalLoggedAt = now;
         refusalsUnlogged = 0;
       } else refusalsUnlogged += 1;
-      if (!res.headersSent) res.status(503).set('retry-after', retryAfter(error.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
+      if (!res.headersSent) res.status(503).set('retry-after', retryAfter(error.retryAfterMs ?? UNAVAILABLE_RETRY_AFTER_MS)).json({ error: STORE_OUT_OF_REACH, kind: 'unavailable' } satisfies ServerRefusal);
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -41,6 +41,14 @@ export const NOT_JSON: ServerRefusal = { error: 'the body is not valid JSON', ki
 export const INTERNAL_ERROR: ServerRefusal = { error: 'internal error; nothing was acknowledged, please retry', kind: 'internal' };
 
 /**
+ * What every answer refused because the store is out of reach says (the database away, the disk full): the same words
+ * whatever the route, naming no file, socket or host; why is in the store's own log line (and in /healthz).
+ *
+ *     res.status(503).json({ error: STORE_OUT_OF_REACH, kind: 'unavailable' });
+ */
+export const STORE_OUT_OF_REACH = 'the store is out of reach; nothing was done, try again shortly';
+
+/**
  * How long a sender is asked to wait (`Retry-After`) when the server refuses for now and cannot know for how long:
  * the store out of reach (PostgreSQL restarting or failing over, the network dropping: the pool connects anew at each
  * request, so the store is back the moment PostgreSQL is, and nothing here can tell when that will be), a channel not

@@ -3,7 +3,7 @@
 // cannot write and why, the admin signs in and is told to wait; once the disk has room the store writes again by
 // itself (no restart), and Meta's redeliveries are each answered once.
 import { afterEach, expect, it, vi } from 'vitest';
-import { cleanupDirs, fillableDisk, recordingLog } from '../helpers.ts';
+import { agentToken, cleanupDirs, fillableDisk, recordingLog, shippedDataDir, start, visitor } from '../helpers.ts';
 import { messagesBody, settled, SHEENA, sign, startCloud, text, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -110,3 +110,29 @@ it('refuses customers\' messages with 503 while the disk is full, writes again b
   const said = (await cloud.app.store.messagesOfContact(sheena?.id as string)).filter((message) => message.direction === 'in').map((message) => message.text);
   expect(said).toEqual(['hi', 'my order never arrived']);
 }, 60_000);
+
+it('answers the agent console and the web chat, while the store cannot write, in the same words as every other store-down answer, naming no file', async () => {
+  const dir = await shippedDataDir();
+  const app = await start(dir, { sweepEveryMs: 0 });
+  try {
+    const omar = { authorization: `Bearer ${agentToken('agent-omar')}`, 'content-type': 'application/json' };
+    const layla = visitor(app.url, 'layla-disk-full', 'Layla');
+    expect((await layla.say('hello')).status).toBe(202);
+    const disk = await fillableDisk(dir);
+    disk.full = true;
+    const same = { error: 'the store is out of reach; nothing was done, try again shortly', kind: 'unavailable' };
+    // The first refusals are the ones that find the disk full; then the store refuses by itself until it writes again.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const online = await fetch(`${app.url}/agent/api/act`, { method: 'POST', headers: omar, body: JSON.stringify({ action: { kind: 'status', status: 'online' } }) });
+      // Before: "the store is out of reach; nothing was stored, try again shortly (it cannot write to the disk: could not
+      // append to /tmp/…/journal.jsonl (ENOSPC: …), since …)", or on PostgreSQL "(connect ENOENT /run/…/.s.PGSQL.5432)".
+      expect({ status: online.status, body: await online.json() }, `act, attempt ${attempt}`).toEqual({ status: 503, body: same });
+      const said = await layla.say(`still there? ${attempt}`);
+      expect(said, `web chat, attempt ${attempt}`).toEqual({ status: 503, body: same });
+      const state = await fetch(`${app.url}/agent/api/state`, { headers: omar });
+      expect({ status: state.status, body: await state.json() }, `state, attempt ${attempt}`).toEqual({ status: 503, body: same });
+    }
+  } finally {
+    await app.stop();
+  }
+});
