@@ -33,7 +33,8 @@ export class MediaRefusedError extends Error {
   }
 }
 
-const REF = /^[0-9a-f]{32}$/;
+/** A kept file's name under `DATA_DIR/media`: its ref (beside it `<ref>.json`, what it is; `<ref>.part` while written). */
+export const REF = /^[0-9a-f]{32}$/;
 // type/subtype with the characters RFC 6838 allows, and optional parameters; anything else is not a MIME type.
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;.*)?$/i;
 

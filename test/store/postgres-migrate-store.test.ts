@@ -2,12 +2,13 @@
 // same through the Store interface; a database that holds data is refused unless --force.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/server/config.ts';
 import { startSwitchboard } from '../../src/server/switchboard.ts';
 import { LowdbStore } from '../../src/store/lowdb.ts';
+import { FileMediaStore } from '../../src/store/media.ts';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { migrateStore } from '../../src/store/postgres/migrate-store.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -277,6 +278,34 @@ describe.skipIf(!databaseUrl)('npm run migrate-store of a store that has archive
     await mkdir(join(dataDir, 'empty', 'store'), { recursive: true });
     expect(await migrateStore([], { DATA_DIR: join(dataDir, 'empty'), DATABASE_URL: urlOfDatabase(database) }, (line) => lines.push(line))).toBe(1);
     expect(lines.at(-1)).toContain('there is no embedded store in');
+  });
+});
+
+describe.skipIf(!databaseUrl)('npm run migrate-store, with the files customers and agents sent', () => {
+  let database: string | undefined;
+  afterAll(async () => {
+    await tempDirs.cleanup();
+    if (database) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  });
+
+  it('counts each file sent once, not its bytes and what it is as two, nor a part an interrupted upload left', async () => {
+    database = `ms_${randomBytes(5).toString('hex')}`;
+    await sql(`CREATE DATABASE ${database}`);
+    const dataDir = await tempDirs.make();
+    await mkdir(join(dataDir, 'store'));
+    const store = new LowdbStore({ dir: join(dataDir, 'store') });
+    await store.open();
+    await store.transaction('ann', (tx) => handleMessage(tx, 'ann', 'a1'));
+    await store.close();
+    // Two files kept (each its bytes and its .json), and a part an upload cut off by a crash left behind.
+    const media = new FileMediaStore({ dir: join(dataDir, 'media'), maxBytes: 1024 });
+    await media.put(new TextEncoder().encode('%PDF-1.4 invoice'), { mime: 'application/pdf', name: 'invoice.pdf' });
+    await media.put(new TextEncoder().encode('%PDF-1.4 refund'), { mime: 'application/pdf', name: 'refund.pdf' });
+    await writeFile(join(dataDir, 'media', `${'0'.repeat(32)}.part`), 'half');
+    const lines: string[] = [];
+    expect(await migrateStore([], { DATA_DIR: dataDir, DATABASE_URL: urlOfDatabase(database) }, (line) => lines.push(line))).toBe(0);
+    // Before: "the 5 files customers and agents sent stay in …", for two files.
+    expect(lines.join('\n')).toContain(`the 2 files customers and agents sent stay in ${join(dataDir, 'media')}:`);
   });
 });
 

@@ -10,6 +10,7 @@ import { endQuietlyWhenOutputCloses } from '../../shared/quiet-pipe.ts';
 import { COPIED_MARK, copiedMark, databaseName, markCopied } from '../copied-mark.ts';
 import { StoreLockedError, StoreUnavailableError } from '../errors.ts';
 import { LowdbStore } from '../lowdb.ts';
+import { REF } from '../media.ts';
 import { copyToPostgres, CopyError, describe } from './copy.ts';
 import { storeError } from './pool.ts';
 
@@ -138,10 +139,13 @@ function duration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-/** How many files `dir` holds, in its folders too; 0 when it is missing. */
+/**
+ * How many files customers and agents sent `dir` (DATA_DIR/media) holds; 0 when it is missing. Each is its bytes,
+ * named by its ref, and a `.json` of what it is, counted once; a `.part` an interrupted upload left is none.
+ */
 async function filesIn(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).length;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile() && REF.test(entry.name)).length;
 }
 
 /** Whether `dir` holds an embedded store's files: its journal, its snapshot or its messages archive. */
