@@ -234,6 +234,10 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   const reply = message.reply_to_message;
   // A deep link t.me/<bot>?start=<payload> arrives as "/start <payload>": the payload is how the person came.
   const start = message.text !== undefined ? /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/.exec(message.text) : null;
+  // /help and /settings are the commands Telegram tells users every bot answers (its "global commands"): sent while
+  // asked for an email they read "That doesn't look like an email address" and spent a retry; as a need, "/help"
+  // went to the agent's card. Like /start they answer no question; the words stay in the transcript as written.
+  const globalCommand = message.text !== undefined && /^\/(?:help|settings)(?:@\w+)?\s*$/i.test(message.text);
   return {
     kind: 'message',
     // Nothing written in the desk group outside its topics goes anywhere: its files are not fetched.
@@ -251,7 +255,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       ...(Object.hasOwn(rawMessage, 'forward_origin') || Object.hasOwn(rawMessage, 'forward_date') ? { forwarded: true as const } : {}),
       ...(start?.[1] ? { referral: start[1] } : {}),
       // Telegram sends /start when the chat is opened again (the Start button, a deep link): it answers no question.
-      ...(start && !desk ? { menu: true as const } : {}),
+      ...((start || globalCommand) && !desk ? { menu: true as const } : {}),
       // Outside any topic of the desk (its General topic), sent to the group itself: answered there.
       ...(desk ? { place: inDesk ? `${chat.id}/${thread}` : String(chat.id), group: String(chat.id) } : {}),
       // In a topic every message replies to the one that opened it: only a Reply on another message quotes.

@@ -405,6 +405,32 @@ steps:
     expect(conversations.map((conversation) => conversation.status)).toEqual(['closed', 'open']);
     expect(conversations[0]!.fields.rating).toBeUndefined();
   });
+
+  it('takes /help and /settings, the commands Telegram users send any bot, as no answer: the question is asked again, no retry spent, no need saved', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': emailFlow } });
+    const said = async (count: number) => {
+      await eventually(() => api.sentTo(LAYLA).length >= count);
+      return api.sentTo(LAYLA);
+    };
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    expect(await said(2)).toEqual(['Welcome to Acme!', 'What is your email address?']);
+
+    // Before, each read "That doesn't look like an email address" and the second moved on without asking it again.
+    expect(await post(app, text(LAYLA, '/help'))).toBe(200);
+    expect(await post(app, text(LAYLA, '/settings@AcmeBot'))).toBe(200);
+    expect((await said(4)).slice(2)).toEqual(['What is your email address?', 'What is your email address?']);
+    expect(await post(app, text(LAYLA, 'layla@example.com'))).toBe(200);
+    // Asked what she needs, /help is not her need (before, it became it and went to the agent's card).
+    expect(await post(app, text(LAYLA, '/help'))).toBe(200);
+    expect(await post(app, text(LAYLA, 'My parcel is late'))).toBe(200);
+    expect((await said(7)).slice(4)).toEqual(['What can we help you with?', 'What can we help you with?', 'Thanks, we are on it.']);
+    const [conversation] = await app.store.conversations();
+    expect(conversation).toMatchObject({ fields: { need: 'My parcel is late' } });
+    expect((await app.store.contactByIdentity('telegram', String(LAYLA)))?.fields).toMatchObject({ email: 'layla@example.com' });
+    // What she wrote stays in the transcript as she wrote it.
+    const texts = (await app.store.messagesOfConversation(conversation!.id)).filter((message) => message.from === 'contact').map((message) => message.text);
+    expect(texts).toEqual(['hello', '/help', '/settings@AcmeBot', 'layla@example.com', '/help', 'My parcel is late']);
+  });
 });
 
 describe('Telegram channel, long polling', () => {
