@@ -161,6 +161,21 @@ it('understands "technical problem", the clarify question\'s own words, typed in
 }, 120_000);
 
 it.each([
+  { who: 'noura', typed: 'عملية شراء' },
+  { who: 'huda', typed: 'شراء' },
+])('understands $typed, the Arabic clarify question\'s own word for a purchase, as Sales ($who)', async ({ who, typed }) => {
+  // Before: «يُرجى اختيار أحد الخيارات»: the English "purchase" went to Sales, the Arabic «عملية شراء» was refused.
+  const { conversation } = await talk(who, [
+    ['مرحبا', 'ما عنوان بريدك الإلكتروني؟'],
+    [`${who}@example.com`, 'ما رقم طلبك؟'],
+    ['12345', 'كيف يمكننا مساعدتك؟'],
+    ['همم', 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟'],
+    [typed, 'أنت في قائمة انتظار المبيعات.'],
+  ]);
+  expect(conversation).toMatchObject({ stage: 'queued', team: 'Sales' });
+}, 120_000);
+
+it.each([
   { who: 'alex', typed: 'option 2', queued: 'You are in line for Support.', team: 'Support' },
   { who: 'beth', typed: 'the first one', queued: 'You are in line for Billing.', team: 'Billing' },
   { who: 'carl', typed: '3rd', queued: 'You are in line for Sales.', team: 'Sales' },
