@@ -161,8 +161,8 @@ export interface ChannelStatus {
   /** What the channel read again on connecting of what was written while it was away (WhatsApp Web), when it did. */
   catchUp?: CatchUpStatus;
   /**
-   * While not up: the part of the channel that is down when the rest still serves its customers (a Telegram team's
-   * desk group): /healthz says that part is down, not the channel.
+   * The part of the channel that is down while the rest still serves its customers (a Telegram team's desk group): the
+   * channel is `up` (it answers), and /healthz and the dashboard say that part is down, not the channel.
    */
   part?: string;
 }
@@ -178,12 +178,12 @@ export type CatchUpStatus =
   | { state: 'failed'; at: string; reason: string };
 
 /**
- * Whether a channel counts as down for /healthz and the dashboard's banner.
+ * Whether a channel counts as down for /healthz and the dashboard's banner: itself, or a part of it (`part`).
  *
  *     const down = channels.filter((channel) => isDown(channel.status()));
  */
 export function isDown(status: ChannelStatus): boolean {
-  return !status.up && status.down !== false;
+  return status.part !== undefined || (!status.up && status.down !== false);
 }
 
 /** An approved template, by name, with its language and the values of its parameters in order. */

@@ -400,8 +400,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
     const statuses = channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [(): NamedChannelStatus => {
-        const { up, down, state, reason, downSince } = status();
-        return { channel: channel.name, up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(downSince !== undefined ? { downSince } : {}) };
+        const { up, down, state, reason, downSince, part } = status();
+        return { channel: channel.name, up, ...(down !== undefined ? { down } : {}), state, ...(reason !== undefined ? { reason } : {}), ...(downSince !== undefined ? { downSince } : {}), ...(part !== undefined ? { part } : {}) };
       }] : [];
     });
     const channelsByName = new Map(channels.map((channel) => [channel.name, channel]));

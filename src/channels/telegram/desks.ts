@@ -21,7 +21,7 @@ export function notInGroup(error: unknown): boolean {
  *
  *     const lost = new LostDesks();
  *     lost.removed('-1001234567890', 'Billing desk');
- *     lost.status(); // { up: false, state: 'desk-removed', reason: 'the bot is not in the team desk group "Billing desk" (-1001234567890)…' }
+ *     lost.status(); // { up: true, state: 'desk-removed', part: 'the team desk group', reason: 'the bot is not in the team desk group "Billing desk" (-1001234567890)…' }
  */
 export class LostDesks {
   readonly #lost = new Map<string, { since: number; title?: string }>();
@@ -46,14 +46,17 @@ export class LostDesks {
     return this.#lost.delete(group);
   }
 
-  /** The channel's state while a desk group is lost (the earliest one's time); undefined while none is. */
+  /**
+   * The channel's state while a desk group is lost (the earliest one's time), Telegram answering: `up`, since its
+   * customers are served, and the lost group its own `part`. Undefined while none is lost.
+   */
   status(): ChannelStatus | undefined {
     if (this.#lost.size === 0) return undefined;
     const groups = [...this.#lost].map(([group, { title }]) => (title !== undefined ? `"${title}" (${group})` : group));
     const since = Math.min(...[...this.#lost.values()].map((lost) => lost.since));
     const teams = [...new Set([...this.#lost.keys()].flatMap((group) => this.#teams(group)))];
     return {
-      up: false,
+      up: true,
       state: 'desk-removed',
       part: teams.length > 0 ? `the desk group${groups.length > 1 ? 's' : ''} of ${teams.join(', ')}` : `the team desk group${groups.length > 1 ? 's' : ''}`,
       reason: `the bot is not in the team desk group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} any more (removed from it): that team's new conversations get no topic and wait in its queue (/claim takes them), and nothing said in their topics reaches anyone; add the bot back to the group as an admin that can manage topics`,

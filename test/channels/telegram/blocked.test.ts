@@ -161,7 +161,8 @@ describe('a bot removed from a team desk group', () => {
     expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
     const down = await health(app);
     expect(down.status).toBe(503);
-    expect(down.body.channels?.telegram).toMatchObject({ up: false, state: 'desk-removed' });
+    // Telegram itself answers: `up` says so, and the lost desk is its own line (`part`, the reason).
+    expect(down.body.channels?.telegram).toMatchObject({ up: true, state: 'desk-removed', part: 'the desk group of Billing' });
     expect(down.body.channels?.telegram?.reason).toContain('"Billing desk" (-1001234567890)');
     expect(down.body.reasons?.join('\n')).toContain('add the bot back to the group as an admin that can manage topics');
     // What is down is that team's desk group, not Telegram: customers still reach the bot there.
