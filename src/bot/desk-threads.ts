@@ -2,7 +2,7 @@
 // outside any transaction), the conversation's card posted there, and an opening that failed tried again at
 // the next checks, a bounded number of times.
 import type { Channel } from '../types.ts';
-import type { Store } from '../store/types.ts';
+import type { Conversation, Store } from '../store/types.ts';
 import type { Desk } from '../handover/desk.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Team } from '../handover/team.ts';
@@ -62,7 +62,7 @@ export class DeskThreads {
       if (conversation) {
         await transactions.onCustomerKey(conversation, async (tx, fx) => {
           const fresh = await tx.conversation(conversationId);
-          used = fresh?.status === 'open' && !fresh.deskThread;
+          used = fresh?.status === 'open' && !fresh.deskThread && !heldOutOfDesk(fresh);
           if (!fresh || !used) return;
           fresh.deskThread = { channel: desk.channel, address: thread };
           tx.putConversation(fresh);
@@ -86,7 +86,8 @@ export class DeskThreads {
   /**
    * The bot is in the desk group `desk` again (it was removed from it): the threads of its teams' open conversations
    * that have none open now, oldest first, those given up on too (with their attempts afresh). One that has its
-   * thread (opened meanwhile, or before a restart) gets none more.
+   * thread (opened meanwhile, or before a restart) gets none more, nor one an agent holds in their own chat (see
+   * `heldOutOfDesk`).
    */
   async reopen(desk: { channel: string; group: string }): Promise<void> {
     await this.retry((team) => team.desk?.channel === desk.channel && team.desk.group === desk.group);
@@ -103,7 +104,7 @@ export class DeskThreads {
       const waiting = [...(await store.openConversations({ stage: 'queued', team: team.name })), ...(await store.openConversations({ stage: 'assigned', team: team.name }))];
       waiting.sort((a, b) => a.id - b.id);
       for (const conversation of waiting) {
-        if (conversation.deskThread) continue;
+        if (conversation.deskThread || heldOutOfDesk(conversation)) continue;
         if (afresh) this.#attempts.delete(conversation.id);
         else if ((this.#attempts.get(conversation.id) ?? 0) >= DESK_THREAD_ATTEMPTS) continue;
         const name = (await store.contact(conversation.contactId))?.name ?? 'customer';
@@ -111,4 +112,9 @@ export class DeskThreads {
       }
     }
   }
+}
+
+/** Whether an agent holds the conversation in their own chat, taken while its desk had no thread for it (see `Conversation.heldOutOfDesk`). */
+function heldOutOfDesk(conversation: Conversation): boolean {
+  return conversation.stage === 'assigned' && conversation.heldOutOfDesk !== undefined && conversation.heldOutOfDesk === conversation.agentId;
 }

@@ -102,6 +102,8 @@ async function decide(
       const conversation = await tx.conversation(action.conversationId);
       const refusal = claimRefusal(ctx, conversation, agent, action.conversationId);
       if (refusal || !conversation) return only(refused(refusal ?? line('noConversation', action.conversationId)));
+      // Its desk has no thread for it (the bot out of the group): worked in the claimer's chat, the card sent there.
+      if (!conversation.deskThread && conversation.team !== undefined && ctx.directory.team(conversation.team)?.desk) conversation.heldOutOfDesk = agent.id;
       await giveTo(ctx, tx, conversation, agent, fx);
       return only(done(line('claimed', conversation.id), conversation.id));
     }

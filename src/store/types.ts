@@ -167,6 +167,11 @@ export interface Conversation {
   passedOn?: { by: string; team?: string };
   /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */
   deskThread?: { channel: string; address: string };
+  /**
+   * The agent who took it into their own chat while its team desk had no thread for it (the bot out of the desk's group,
+   * its opening given up): while they hold it, no thread opens for it, and the customer's words go on to their chat.
+   */
+  heldOutOfDesk?: string;
   /** `conversation.*` fields. */
   fields: Fields;
   flow?: FlowPosition;

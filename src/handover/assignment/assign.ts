@@ -371,7 +371,9 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const card = await cardOf(ctx, tx, conversation, { language: agent.language ?? 'en', returning });
   // Worked in its team's desk by one of the team; an agent from elsewhere (given it by a transfer) works it in their
   // chat, and the desk's thread, which would take the customer's words from them, is left.
-  const inDesk = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase());
+  // One they took into their chat while the desk had no thread for it is worked there (see `heldOutOfDesk`).
+  const inDesk = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase())
+    && (conversation.deskThread !== undefined || conversation.heldOutOfDesk !== agent.id);
   if (!inDesk) leaveDeskThread(conversation, fx);
   if (card && !inDesk) await toAgent(ctx, tx, agent, card, fx, conversation.id);
   if (inDesk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);

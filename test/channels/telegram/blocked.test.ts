@@ -217,6 +217,28 @@ describe('a bot removed from a team desk group', () => {
     expect(again.api.callsOf('createForumTopic')).toHaveLength(0);
   });
 
+  it('once back, opens no topic for a conversation an agent took with /claim into their own chat meanwhile', async () => {
+    const notMember = { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot is not a member of the supergroup chat' } };
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    api.fail('createForumTopic', 2, notMember);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    expect(await post(app, textNow(5002, 'I was charged twice'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 2);
+    // Omar takes Layla's (#1) into his own chat while the desk is gone; #2 waits in the queue.
+    expect(await post(app, textNow(OMAR, '/claim 1'))).toBe(200);
+    // The card comes to his chat, as the desk has no topic to post it in.
+    await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1') && text.includes('My invoice is wrong')));
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').some((call) => call.status === 200));
+    await app.runtime.sweep();
+    // Only the desk's own (#2, still waiting) gets its topic; Layla's words go on reaching Omar's chat.
+    expect(api.callsOf('createForumTopic').filter((call) => call.status === 200).map((call) => call.params.name)).toEqual([expect.stringMatching(/^#2 /)]);
+    expect(await post(app, textNow(LAYLA, 'any news?'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.includes('any news?')));
+    expect(api.sentTo(DESK).some((text) => text.includes('any news?'))).toBe(false);
+  });
+
   it('tells the team\'s agents in their own chats, in their language, once per loss', async () => {
     const SARA = 9002;
     const NADIA = 9003;
