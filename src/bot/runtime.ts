@@ -15,6 +15,7 @@ import { reachedAt } from '../handover/outgoing.ts';
 import { roomAdded } from '../handover/assignment/capacity.ts';
 import { Desk } from '../handover/desk.ts';
 import { ERASE_NOTICES } from '../handover/erasing.ts';
+import { DESKS_LOST } from '../handover/lookups.ts';
 import type { TeamDirectory } from '../handover/directory.ts';
 import type { Roster } from '../handover/team-file.ts';
 import type { Agent } from '../handover/team.ts';
@@ -111,8 +112,6 @@ interface Giving extends RoomGiven {
   done: Promise<void>;
 }
 
-/** The team desk groups the bot was removed from, by `channel:group`, with since when: their agents were told. */
-const DESKS_LOST = 'desks-lost';
 
 /**
  * Handles inbound messages: dedup, who is speaking, contact, conversation lifecycle, flows, handover. A
@@ -386,8 +385,10 @@ export class Runtime {
       const lost = await tx.doc<{ since: string }>(DESKS_LOST, key);
       if (present) {
         if (lost) tx.deleteDoc(DESKS_LOST, key);
-      } else if (!lost && (await this.#desk.deskLost(tx, desk, fx))) {
+      } else if (!lost && this.#desk.hasDesk(desk)) {
+        // Put first: what is passed on now (to a colleague in the team) is worked in their chat, not in the lost group.
         tx.putDoc(DESKS_LOST, key, { since: this.#now().toISOString() });
+        await this.#desk.deskLost(tx, desk, fx);
       }
     }));
     if (present) await this.#track(this.#threads.reopen(desk));

@@ -8,9 +8,10 @@ import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from 
 import { placeInLine } from './assignment/places.ts';
 import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
 import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, customerLeft } from './closing.ts';
+import { deskLost } from './desk-loss.ts';
 import { tellErased } from './erasing.ts';
 import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
-import { line, type Line } from './lines.ts';
+import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole, toFormerAgent } from './from-agents.ts';
 import { tell, toAgentElsewhere } from './outgoing.ts';
 import { reengage } from './reengage.ts';
@@ -198,23 +199,20 @@ export class Desk {
     toFormerAgent(this.#ctx, tx, was, inbound, fx);
   }
 
+  /** Whether a team's desk is the group `desk` (team.yaml). */
+  hasDesk(desk: { channel: string; group: string }): boolean {
+    return this.#ctx.directory.teams().some((team) => team.desk?.channel === desk.channel && team.desk.group === desk.group);
+  }
+
   /**
    * The bot was removed from the desk group `desk` (or banned from it): each agent of the teams whose desk it is is told,
-   * in their language, where they are reached (see `toAgent`). False when no team's desk is there.
+   * in their language, where they are reached, and the conversations held in its threads come to their holders' chats
+   * (see desk-loss.ts). False when no team's desk is there.
    *
    *     await desk.deskLost(tx, { channel: 'telegram', group: '-1001234567890' }, fx); // Omar reads 'The bot was removed from Billing's desk group…'
    */
-  async deskLost(tx: Tx, desk: { channel: string; group: string }, fx: DeskEffects): Promise<boolean> {
-    const teams = this.#ctx.directory.teams().filter((team) => team.desk?.channel === desk.channel && team.desk.group === desk.group);
-    const told = new Set<string>();
-    for (const team of teams) {
-      for (const agent of this.#ctx.directory.agentsOfTeam(team.name)) {
-        if (told.has(agent.id)) continue;
-        told.add(agent.id);
-        await tell(this.#ctx, tx, agent.id, line('deskLost', team.name), fx);
-      }
-    }
-    return teams.length > 0;
+  deskLost(tx: Tx, desk: { channel: string; group: string }, fx: DeskEffects): Promise<boolean> {
+    return deskLost(this.#ctx, tx, desk, fx);
   }
 
   /** The agent at `at` blocked the bot, as the channel said at once: as a notice refused there (see `agentBlocked`). */

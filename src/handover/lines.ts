@@ -175,6 +175,9 @@ const en = {
   // The bot was removed from the desk group of the agent's team `team` (or banned from it): said once per loss.
   deskLost: (team: string) =>
     `The bot was removed from ${team}'s desk group on Telegram: ${team}'s new conversations get no topic there and wait in the queue (/claim takes them), and nothing written in its topics reaches anyone. Ask an admin to add the bot back to the group as an admin that can manage topics; the missing topics open then.`,
+  // A conversation the agent held in that desk group's thread, come to their own chat (after its card).
+  deskHeldHere: (id: number, customer: string | undefined, team: string) =>
+    `#${id} with ${isolateRtl(customer ?? 'the customer')} comes to this chat now: you held it in ${team}'s desk group, which the bot was removed from. Answer them here; it stays here with you when the bot is back.`,
   autoClosed: (id: number, idleForMs?: number) => `#${id} was closed after ${idleForMs !== undefined ? describeDuration(idleForMs) : 'a while'} without activity.`,
   // What an away agent is told of a conversation of theirs passed on because its customer waited `waitedMs` for an
   // answer (AWAY_REQUEUE_AFTER): now with the colleague `taker`, or in `team`'s queue.
@@ -524,6 +527,8 @@ const ar: Wording = {
     `#${id}: حظر ${isolate(customer ?? 'العميل')} البوت: لا يمكن أن تصله ردودك الآن. إن ألغى الحظر وكتب من جديد وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`,
   deskLost: (team) =>
     `أُزيل البوت من مجموعة مكتب فريق ${isolate(team)} على تيليجرام: لا تُفتح لمحادثات الفريق الجديدة مواضيع هناك وتنتظر في قائمة الانتظار (يستلمها ${isolate('/claim')})، ولا يصل إلى أحد شيء مما يُكتب في مواضيعها. اطلب من أحد المسؤولين إعادة البوت إلى المجموعة مشرفًا يمكنه إدارة المواضيع، فتُفتح المواضيع الناقصة حينها.`,
+  deskHeldHere: (id, customer, team) =>
+    `تصل المحادثة #${id} مع ${isolate(customer ?? 'العميل')} إلى هذه المحادثة الآن: كانت معك في مجموعة مكتب فريق ${isolate(team)}، وقد أُزيل البوت منها. ردّ عليه هنا، وتبقى معك هنا حين يعود البوت.`,
   autoClosed: (id, idleForMs) => `أُغلقت المحادثة #${id} تلقائيًا بعد ${idleForMs !== undefined ? durationAr(idleForMs) : 'فترة'} دون نشاط.`,
   passedOnWhileAway: (id, customer, waitedMs, team, taker) =>
     `${taker ? `أُسندت المحادثة #${id} إلى ${isolate(taker)}` : `أُعيدت المحادثة #${id} إلى قائمة انتظار فريق ${isolate(team)}`} أثناء غيابك: انتظر ${isolate(customer ?? 'العميل')} ردًا مدة ${durationAr(waitedMs)}.`,

@@ -87,3 +87,15 @@ export async function customerName(tx: Tx, conversation: Conversation, language?
   const contact = await tx.contact(conversation.contactId);
   return isolateRtl(contact ? customerLabel(contact, language) : 'customer');
 }
+
+/** The team desk groups the bot was removed from, by `channel:group`, with since when: their agents were told (runtime.ts). */
+export const DESKS_LOST = 'desks-lost';
+
+/**
+ * Whether the bot is out of the desk group `desk` (removed or banned, and not back): nothing reaches its threads.
+ *
+ *     if (await deskIsLost(tx, team.desk)) conversation.heldOutOfDesk = agent.id; // worked in the agent's chat
+ */
+export async function deskIsLost(tx: Pick<Tx, 'doc'>, desk: { channel: string; group: string }): Promise<boolean> {
+  return (await tx.doc(DESKS_LOST, `${desk.channel}:${desk.group}`)) !== undefined;
+}

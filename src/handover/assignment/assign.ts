@@ -10,7 +10,7 @@ import { cardOf } from '../card-of.ts';
 import { recordHandOver, recordQueuedHandOver, stamp, type DeskContext, type DeskEffects } from '../context.ts';
 import { line, word } from '../lines.ts';
 import { isolate } from '../../shared/text.ts';
-import { findAgent } from '../lookups.ts';
+import { deskIsLost, findAgent } from '../lookups.ts';
 import { toAgent, toCustomer, toThread } from '../outgoing.ts';
 import { agentId, type Agent, type Strategy, type Team } from '../team.ts';
 import { aroundPlace } from './places.ts';
@@ -371,9 +371,11 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const card = await cardOf(ctx, tx, conversation, { language: agent.language ?? 'en', returning });
   // Worked in its team's desk by one of the team; an agent from elsewhere (given it by a transfer) works it in their
   // chat, and the desk's thread, which would take the customer's words from them, is left.
-  // One they took into their chat while the desk had no thread for it is worked there (see `heldOutOfDesk`).
-  const inDesk = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase())
-    && (conversation.deskThread !== undefined || conversation.heldOutOfDesk !== agent.id);
+  // One they took into their chat while the desk had no thread for it is worked there (see `heldOutOfDesk`), as is one
+  // given them while the bot is out of the desk's group.
+  const ofTeam = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase());
+  if (ofTeam && !conversation.deskThread && (await deskIsLost(tx, team.desk!))) conversation.heldOutOfDesk = agent.id;
+  const inDesk = ofTeam && (conversation.deskThread !== undefined || conversation.heldOutOfDesk !== agent.id);
   if (!inDesk) leaveDeskThread(conversation, fx);
   if (card && !inDesk) await toAgent(ctx, tx, agent, card, fx, conversation.id);
   if (inDesk && conversation.deskThread && options.announce) await toThread(ctx, tx, conversation, word(line('threadTaken', conversation.id, agent.name), team.language), fx);

@@ -239,6 +239,65 @@ describe('a bot removed from a team desk group', () => {
     expect(api.sentTo(DESK).some((text) => text.includes('any news?'))).toBe(false);
   });
 
+  it('passes the conversations held in its topics to their agents\' own chats, where they go on, and opens no topic for them once back', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    // Omar holds #1 in its topic: the customer's words go there.
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#1') && text.includes('Omar has it.')));
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    // The card comes to his chat, and where #1 is now, once.
+    const here = '#1 with Layla comes to this chat now: you held it in Billing\'s desk group, which the bot was removed from.';
+    await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith(here)));
+    expect(api.sentTo(OMAR).some((text) => text.startsWith('#1') && text.includes('My invoice is wrong'))).toBe(true);
+    expect(await post(app, textNow(LAYLA, 'hello?'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: hello?'));
+    expect(api.sentTo(DESK).some((text) => text.includes('hello?'))).toBe(false);
+    expect(await post(app, textNow(OMAR, 'Looking into it now'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).some((text) => text.includes('Looking into it now')));
+    // Said again (a redelivery): not passed on twice. Back: no topic opens for #1, which stays with Omar in his chat.
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    await app.runtime.sweep();
+    expect(await post(app, textNow(LAYLA, 'thanks'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).includes('#1 Layla: thanks'));
+    expect(api.sentTo(OMAR).filter((text) => text.startsWith(here))).toHaveLength(1);
+    expect(api.callsOf('createForumTopic')).toHaveLength(1);
+  });
+
+  it('keeps a conversation nobody took yet in the queue while the desk is gone, and opens it a new topic once back', async () => {
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: deskTeam, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#1')));
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    // Nothing goes to the lost topic; /claim takes #1 as any waiting in the queue.
+    expect(await post(app, textNow(LAYLA, 'hello?'))).toBe(200);
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    await eventually(() => api.callsOf('createForumTopic').length === 2);
+    expect(api.callsOf('createForumTopic').map((call) => call.params.name)).toEqual([expect.stringMatching(/^#1 /), expect.stringMatching(/^#1 /)]);
+    expect(api.sentTo(DESK)).not.toContain('#1 Layla: hello?');
+  });
+
+  it('passes a conversation held in its topic whose agent nothing reaches to a free colleague\'s chat, the customer told as when an agent cannot be reached', async () => {
+    const SARA = 9002;
+    const teams = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n  - name: Sara\n    telegram: ${SARA}\n    teams: [Billing]\n`;
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: teams, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#1') && text.includes('Omar has it.')));
+    expect(await post(app, textNow(SARA, '/online'))).toBe(200);
+    // Omar blocks the bot: his own chat no longer reaches him.
+    const blocked = fixture('private-blocked');
+    blocked.update_id = Number(textNow(OMAR, '').update_id);
+    Object.assign(blocked.my_chat_member, { chat: { id: OMAR, first_name: 'Omar', type: 'private' }, from: { id: OMAR, is_bot: false, first_name: 'Omar' }, date: Math.floor(Date.now() / 1000) });
+    expect(await post(app, blocked)).toBe(200);
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).includes('The agent who was helping you is no longer available.'));
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1') && text.includes('My invoice is wrong')));
+    expect(await post(app, textNow(LAYLA, 'hello?'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).includes('#1 Layla: hello?'));
+  });
+
   it('tells the team\'s agents in their own chats, in their language, once per loss', async () => {
     const SARA = 9002;
     const NADIA = 9003;
