@@ -112,7 +112,6 @@ interface Giving extends RoomGiven {
   done: Promise<void>;
 }
 
-
 /**
  * Handles inbound messages: dedup, who is speaking, contact, conversation lifecycle, flows, handover. A
  * contact's messages are handled one at a time in arrival order (the store's keyed transactions), and
