@@ -168,8 +168,9 @@ export interface Conversation {
   /** The team desk's thread (a Telegram forum topic, say) where the team works on this conversation. */
   deskThread?: { channel: string; address: string };
   /**
-   * The agent who took it into their own chat while its team desk had no thread for it (the bot out of the desk's group,
-   * its opening given up): while they hold it, no thread opens for it, and the customer's words go on to their chat.
+   * The agent who works it in their own chat while its team desk has no thread for it (taken while the bot was out of the
+   * desk's group or its opening was given up, or passed on from a colleague's chat where it was worked so): while they
+   * hold it, no thread opens for it, and the customer's words go on to their chat.
    */
   heldOutOfDesk?: string;
   /** `conversation.*` fields. */

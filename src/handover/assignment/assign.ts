@@ -372,9 +372,9 @@ export async function giveTo(ctx: DeskContext, tx: Tx, conversation: Conversatio
   // Worked in its team's desk by one of the team; an agent from elsewhere (given it by a transfer) works it in their
   // chat, and the desk's thread, which would take the customer's words from them, is left.
   // One they took into their chat while the desk had no thread for it is worked there (see `heldOutOfDesk`), as is one
-  // given them while the bot is out of the desk's group.
+  // given them while the bot is out of the desk's group, or passed on from a colleague's chat where it was worked so.
   const ofTeam = team?.desk !== undefined && agent.teams.some((name) => name.toLowerCase() === team.name.toLowerCase());
-  if (ofTeam && !conversation.deskThread && (await deskIsLost(tx, team.desk!))) conversation.heldOutOfDesk = agent.id;
+  if (ofTeam && !conversation.deskThread && (conversation.heldOutOfDesk !== undefined || (await deskIsLost(tx, team.desk!)))) conversation.heldOutOfDesk = agent.id;
   const inDesk = ofTeam && (conversation.deskThread !== undefined || conversation.heldOutOfDesk !== agent.id);
   if (!inDesk) leaveDeskThread(conversation, fx);
   if (card && !inDesk) await toAgent(ctx, tx, agent, card, fx, conversation.id);

@@ -298,6 +298,23 @@ describe('a bot removed from a team desk group', () => {
     await eventually(() => api.sentTo(SARA).includes('#1 Layla: hello?'));
   });
 
+  it('passes a conversation held in an agent\'s chat since the loss to a colleague\'s chat, with its card, when its agent transfers it once the bot is back', async () => {
+    const SARA = 9002;
+    const teams = `teams:\n  - name: Billing\n    telegram_desk: "${DESK}"\nagents:\n  - name: Omar\n    telegram: 9001\n    teams: [Billing]\n  - name: Sara\n    telegram: ${SARA}\n    teams: [Billing]\n`;
+    const { app, api } = await servers.setUp({ webhook: true, publicUrl: 'https://bot.example.com', team: teams, flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    expect(await post(app, textNow(LAYLA, 'My invoice is wrong'))).toBe(200);
+    await eventually(() => api.sentTo(DESK).some((text) => text.startsWith('#1') && text.includes('Omar has it.')));
+    expect(await post(app, inDesk('administrator', 'left'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).some((text) => text.startsWith('#1 with Layla comes to this chat now')));
+    expect(await post(app, inDesk('left', 'administrator'))).toBe(200);
+    expect(await post(app, textNow(SARA, '/online'))).toBe(200);
+    expect(await post(app, textNow(OMAR, '/transfer 1 Sara'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).some((text) => text.startsWith('#1') && text.includes('My invoice is wrong')));
+    expect(await post(app, textNow(LAYLA, 'hello?'))).toBe(200);
+    await eventually(() => api.sentTo(SARA).includes('#1 Layla: hello?'));
+  });
+
   it('tells the team\'s agents in their own chats, in their language, once per loss', async () => {
     const SARA = 9002;
     const NADIA = 9003;
