@@ -179,7 +179,7 @@ const noSlowSyncs = (reportedAt: number): SlowSyncs => ({ count: 0, slowestMs: 0
 const PACK_EVERY_LINES = 100_000;
 /** Archived lines less than this far apart are read back with one read call. */
 const readGapBytes = 16 * 1024;
-const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact']);
+const recordKinds = new Set(['contact', 'conversation', 'message', 'doc', 'deleteDoc', 'eraseContact', 'mergeContact']);
 
 function isRecord(value: unknown): value is JournalRecord {
   if (typeof value !== 'object' || value === null) return false;
@@ -822,6 +822,8 @@ export class LowdbStore implements Store {
     this.#inDoubt = new Set(this.#state.sendingIds());
     const addressed = this.#state.addressLegacyMessages();
     if (addressed > 0) this.#log('info', 'gave messages stored by an older version the address of their contact', { messages: addressed });
+    // Archived lines name the contact a message was written for; one merged since is another's now.
+    this.#state.settleMerges();
     this.#state.packIndexes();
   }
 
@@ -1508,7 +1510,12 @@ export class LowdbStore implements Store {
     const reader = (this.#archiveReader ??= openReader(this.#paths.archive));
     reader.reads += 1;
     try {
-      return await this.#readPlaces(await reader.handle, places);
+      const read = await this.#readPlaces(await reader.handle, places);
+      // A line written before its contact was merged into another (`Tx.mergeContact`) names the one gone.
+      for (const message of read.values()) {
+        if (message.contactId !== undefined) message.contactId = this.#state.mergedInto(message.contactId);
+      }
+      return read;
     } finally {
       reader.reads -= 1;
       if (reader.retired) retire(reader);

@@ -5,7 +5,7 @@ import { ArchivedChannelIds, ArchiveIndex } from './archive-index.ts';
 import { ContactTable, ConversationTable, type StoredJson } from './text-tables.ts';
 import { firstAbove, IdLists, insertSorted } from './id-lists.ts';
 import { jsonCopy } from './json-copy.ts';
-import type { Contact, Conversation, Message, OpenConversationFilter } from './types.ts';
+import { CONTACT_MERGES, type Contact, type Conversation, type Message, type OpenConversationFilter } from './types.ts';
 
 /**
  * One change in a journal line. Each record replaces one thing whole (a message record is both "add" and
@@ -18,7 +18,9 @@ export type JournalRecord =
   | { doc: [collection: string, key: string, value: unknown] }
   | { deleteDoc: [collection: string, key: string] }
   /** A data-protection erase: the contact, their conversations and every message of either, gone (`StoreState.erase`). */
-  | { eraseContact: string };
+  | { eraseContact: string }
+  /** Contact `from` made part of contact `into` (`Tx.mergeContact`): its conversations and messages are `into`'s, it is gone. */
+  | { mergeContact: [from: string, into: string] };
 
 /**
  * The snapshot format written: 2 since a `state-delta.json` may stand beside `state.json` (read with it). A version
@@ -98,6 +100,10 @@ function versionKeysOf(state: StoreState, record: JournalRecord): string[] {
   if ('deleteDoc' in record) return [versionKey.doc(record.deleteDoc[0], record.deleteDoc[1])];
   if ('eraseContact' in record) {
     return [versionKey.contact(record.eraseContact), ...state.erasable(record.eraseContact).conversations.map((id) => versionKey.conversation(id))];
+  }
+  if ('mergeContact' in record) {
+    const [from, into] = record.mergeContact;
+    return [versionKey.contact(from), versionKey.contact(into), ...state.conversations.idsOfContact(from).map((id) => versionKey.conversation(id))];
   }
   return [];
 }
@@ -334,7 +340,62 @@ export class StoreState {
     else if ('message' in record) this.#putMessage(record.message);
     else if ('doc' in record) this.#putDoc(...record.doc);
     else if ('eraseContact' in record) this.#erase(record.eraseContact);
+    else if ('mergeContact' in record) this.#merge(...record.mergeContact);
     else this.#deleteDoc(...record.deleteDoc);
+  }
+
+  /**
+   * The contact a message of contact `id` belongs to now: `id`, or the one it was merged into (`Tx.mergeContact`),
+   * however many merges ago. A message archived before a merge still names the contact it was written for.
+   */
+  mergedInto(id: string): string {
+    const merges = this.#docs.get(CONTACT_MERGES);
+    let current = id;
+    for (let hops = 0; hops < 100; hops++) {
+      const next = (merges?.get(current) as { into?: string } | undefined)?.into;
+      if (next === undefined || next === current) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  /**
+   * Makes contact `from` part of `into`: its conversations and messages theirs (those in memory changed, archived
+   * ones by the index, and `mergedInto` when read back), and `from` gone with its addresses. Again harmless.
+   */
+  #merge(from: string, into: string): void {
+    for (const id of this.conversations.idsOfContact(from)) {
+      const conversation = this.conversations.get(id);
+      if (conversation) this.#putConversation({ ...conversation, contactId: into });
+    }
+    for (const id of this.#messagesByContact.ids(from)) {
+      const message = this.messages.get(id);
+      if (message) this.messages.set(id, { ...message, contactId: into });
+      this.#messagesByContact.add(this.#contactId(into), id);
+    }
+    this.#messagesByContact.delete(from);
+    const contact = this.contacts.get(from);
+    for (const identity of contact?.identities ?? []) {
+      const key = identityKey(identity.channel, identity.id);
+      if (this.#contactByIdentity.get(key) === from) this.#contactByIdentity.delete(key);
+    }
+    if (this.contacts.get(from) !== undefined) {
+      this.contacts.delete(from);
+      this.#changed.contacts.add(from);
+    }
+    this.#openByContact.delete(from);
+    this.#latestByContact.delete(from);
+    this.#contactIds.delete(from);
+  }
+
+  /**
+   * After recovery: the archived messages of contacts merged since (indexed by the contact their line names) are
+   * their new contact's.
+   */
+  settleMerges(): void {
+    for (const from of this.#docs.get(CONTACT_MERGES)?.keys() ?? []) {
+      if (this.#messagesByContact.ids(from).length > 0 || this.conversations.idsOfContact(from).length > 0) this.#merge(from, this.mergedInto(from));
+    }
   }
 
   #deleteDoc(collection: string, key: string): void {
@@ -437,7 +498,11 @@ export class StoreState {
     if ('removed' in changes) {
       for (const [collection, key] of changes.removed.docs) this.#deleteDoc(collection, key);
       for (const id of changes.removed.conversations) this.#removeConversation(id);
-      for (const id of changes.removed.contacts) this.#erase(id);
+      // A contact merged into another is not erased: its messages are the other's.
+      for (const id of changes.removed.contacts) {
+        if (this.#docs.get(CONTACT_MERGES)?.has(id)) this.#merge(id, this.mergedInto(id));
+        else this.#erase(id);
+      }
     }
     this.lastMessageId = Math.max(this.lastMessageId, changes.counters.message);
     this.lastConversationId = Math.max(this.lastConversationId, changes.counters.conversation);

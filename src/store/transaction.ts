@@ -5,7 +5,7 @@ import { ConflictError, StaleWriteError } from './errors.ts';
 import { matchesFilter } from './filter.ts';
 import { jsonCopy, jsonEqual } from './json-copy.ts';
 import { versionKey, type JournalRecord, type StoreState } from './state.ts';
-import type { Contact, Conversation, Identity, Message, OpenConversationFilter, RecentMessage, Tx } from './types.ts';
+import { CONTACT_MERGES, type Contact, type Conversation, type Identity, type Message, type OpenConversationFilter, type RecentMessage, type Tx } from './types.ts';
 
 /** A deep copy holding exactly what survives a trip through the journal (no `undefined` keys, no Dates). */
 const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : jsonCopy(value));
@@ -51,6 +51,8 @@ export class BufferedTx implements Tx {
   readonly #putConversations = new Set<number>();
   readonly #putDocs = new Set<string>();
   readonly #messages: Omit<Message, 'id'>[] = [];
+  /** Contacts merged into others at commit (`mergeContact`): `from` → `into`. */
+  readonly #merges = new Map<string, string>();
   /** Version key → the first read of that record from the committed state. */
   readonly #reads = new Map<string, RecordedRead>();
   /**
@@ -217,6 +219,16 @@ export class BufferedTx implements Tx {
     this.#putDocs.add(name);
   }
 
+  async mergeContact(from: string, into: string): Promise<boolean> {
+    this.#assertActive();
+    if (from === into || this.#merges.has(from)) return false;
+    const [gone, kept] = [this.#contact(from), this.#contact(into)];
+    if (!gone || !kept) return false;
+    this.#merges.set(from, into);
+    this.putDoc(CONTACT_MERGES, from, { into, at: new Date().toISOString() });
+    return true;
+  }
+
   /** Ends the work phase: from now on the tx refuses reads and writes. */
   end(): void {
     this.#ended = true;
@@ -224,7 +236,7 @@ export class BufferedTx implements Tx {
 
   /** True when the transaction wrote nothing. */
   get isEmpty(): boolean {
-    return this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
+    return this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size + this.#merges.size === 0;
   }
 
   /**
@@ -248,7 +260,8 @@ export class BufferedTx implements Tx {
         claimed.set(name, contact.id);
         const owner = state.contactIdByIdentity(identity.channel, identity.id);
         const ownerNow = owner === undefined || !this.#putContacts.has(owner) ? undefined : this.#contacts.get(owner);
-        if (owner !== undefined && owner !== contact.id && (!ownerNow || hasIdentity(ownerNow, identity))) {
+        // A contact merged into this one gives its addresses up.
+        if (owner !== undefined && owner !== contact.id && this.#merges.get(owner) !== contact.id && (!ownerNow || hasIdentity(ownerNow, identity))) {
           throw new ConflictError(`identity ${name} already belongs to contact ${owner}, not ${contact.id}`);
         }
       }
@@ -275,6 +288,22 @@ export class BufferedTx implements Tx {
       }
       opening.set(contactId, id);
     }
+    for (const [from, into] of this.#merges) {
+      if (state.contacts.get(from) === undefined || state.contacts.get(into) === undefined) throw new ConflictError(`contact ${from} or ${into} is gone; the merge runs again`);
+      if (this.#openAfter(from) !== undefined && this.#openAfter(into) !== undefined) {
+        throw new ConflictError(`contacts ${from} and ${into} both have an open conversation; close one before merging them`);
+      }
+    }
+  }
+
+  /** The id of the contact's open conversation once this transaction commits, if any. */
+  #openAfter(contactId: string): number | undefined {
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.contactId === contactId && conversation.status === 'open' && this.#putConversations.has(conversation.id)) return conversation.id;
+    }
+    const id = this.#state.openConversationId(contactId);
+    if (id === undefined || (this.#putConversations.has(id) && this.#conversations.get(id)?.status !== 'open')) return undefined;
+    return id;
   }
 
   /**
@@ -306,6 +335,8 @@ export class BufferedTx implements Tx {
       }
       records.push({ message: numbered });
     });
+    // After what the work put (the contact taking the addresses, the conversation it closed), before the documents.
+    for (const [from, into] of this.#merges) records.push({ mergeContact: [from, into] });
     for (const name of this.#putDocs) {
       const { collection, key, value } = this.#docs.get(name) as LiveDoc;
       records.push(value === undefined ? { deleteDoc: [collection, key] } : { doc: [collection, key, jsonCopy(value)] });

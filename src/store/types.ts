@@ -450,7 +450,23 @@ export interface Tx {
   /** Replaces the document whole. */
   putDoc(collection: string, key: string, value: unknown): void;
   deleteDoc(collection: string, key: string): void;
+  /**
+   * Makes contact `from` part of contact `into` when this transaction commits: every conversation and message of
+   * `from` (those committed meanwhile by others included) becomes `into`'s, and `from` is removed, its addresses
+   * freed (the work puts `into` with those it takes). Both are read here, so a transaction that read either and
+   * commits after it runs again (a customer's message racing it lands on `into`). The commit is refused
+   * (`ConflictError`) if `into` would end up with two open conversations: the work closes one first. Called last, after
+   * the work's reads and writes of `from`'s records (its conversations keep their `contactId` until the commit).
+   * Resolves false (nothing to do) when either contact is absent or they are the same one: a merge done already is
+   * not done twice. The stores keep `{ into, at }` under `from` in CONTACT_MERGES.
+   *
+   *     if (await tx.mergeContact(newcomer.id, customer.id)) tx.putContact(customer);
+   */
+  mergeContact(from: string, into: string): Promise<boolean>;
 }
+
+/** Where the stores remember which contact was merged into which (`Tx.mergeContact`): `{ into, at }` by `from`. */
+export const CONTACT_MERGES = 'contact-merges';
 
 /** What `Store.eraseContact` does in the same step as the erase (see there). */
 export interface EraseOptions {

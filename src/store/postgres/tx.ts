@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { ConflictError, StaleWriteError } from '../errors.ts';
 import { matchesFilter } from '../filter.ts';
-import type { Contact, Conversation, Identity, Message, OpenConversationFilter, RecentMessage, Tx } from '../types.ts';
+import { CONTACT_MERGES, type Contact, type Conversation, type Identity, type Message, type OpenConversationFilter, type RecentMessage, type Tx } from '../types.ts';
 import type { KeyHint, KeyLine } from './key-line.ts';
 import { lockKey, pipelined, pipelinedSettled, storeError, type Statement } from './pool.ts';
 import { clean, filterSql, identities, insertMessages, messageColumns, messageFromRow, Params, upsertContacts, upsertConversations, type MessageRow } from './rows.ts';
@@ -76,6 +76,8 @@ export class PgTx implements Tx {
   readonly #putConversations = new Set<number>();
   readonly #putDocs = new Set<string>();
   readonly #messages: Omit<Message, 'id'>[] = [];
+  /** Contacts merged into others at commit (`mergeContact`): `from` → `into`. */
+  readonly #merges = new Map<string, string>();
   readonly #reads = new Map<string, RecordedRead>();
   /** The addresses of each contact read from the database, as `identitiesOf` gives them: unchanged ones are not rewritten. */
   readonly #committedIdentities = new Map<string, string>();
@@ -303,6 +305,16 @@ export class PgTx implements Tx {
     this.#putDocs.add(name);
   }
 
+  async mergeContact(from: string, into: string): Promise<boolean> {
+    this.#assertActive();
+    if (from === into || this.#merges.has(from)) return false;
+    const [gone, kept] = [await this.contact(from), await this.contact(into)];
+    if (!gone || !kept) return false;
+    this.#merges.set(from, into);
+    this.putDoc(CONTACT_MERGES, from, { into, at: new Date().toISOString() });
+    return true;
+  }
+
   deleteDoc(collection: string, key: string): void {
     this.#assertActive();
     const name = docName(collection, key);
@@ -325,7 +337,7 @@ export class PgTx implements Tx {
    * key's unlock (the transaction is over once its commit is). A refused statement makes the COMMIT a ROLLBACK.
    */
   async commit(): Promise<void> {
-    const empty = this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size === 0;
+    const empty = this.#putContacts.size + this.#putConversations.size + this.#messages.length + this.#putDocs.size + this.#merges.size === 0;
     const client = this.#client;
     if (empty) {
       // Nothing written: the reads must be current now, which the guard alone (one snapshot) shows.
@@ -389,6 +401,9 @@ export class PgTx implements Tx {
       names.add(`open:${(this.#conversations.get(id) as Conversation).contactId}`);
     }
     for (const name of this.#putDocs) names.add(`doc:${name}`);
+    for (const [from, into] of this.#merges) {
+      for (const id of [from, into]) for (const kind of ['contact', 'open', 'messages-of-contact']) names.add(`${kind}:${id}`);
+    }
     for (const [channel, id] of this.#assumedNew) names.add(`inbound:${JSON.stringify([channel, id])}`);
     for (const message of this.#messages) {
       if (message.direction === 'in' && message.channelMessageId !== undefined) names.add(`inbound:${JSON.stringify([message.channel, message.channelMessageId])}`);
@@ -422,6 +437,8 @@ export class PgTx implements Tx {
         for (const other of this.#putContacts) {
           if (other !== id && !hasIdentity(this.#contacts.get(other) as Contact, identity)) allowed.push([identity.channel, identity.id, other]);
         }
+        // A contact merged into this one gives its addresses up.
+        for (const [from, into] of this.#merges) if (into === id) allowed.push([identity.channel, identity.id, from]);
       }
     }
     const inbound = [
@@ -554,7 +571,20 @@ export class PgTx implements Tx {
     const result = candidates.length > 0
       ? 'SELECT ids, (SELECT array_agg(id) FROM messages_put WHERE claimed_by IS NOT NULL) AS claimed FROM message_ids_taken'
       : 'SELECT 1';
-    const statements: Statement[] = [{ text: `WITH ${parts.join(',\n')} ${result}`, values: params.values }];
+    const statements: Statement[] = parts.length > 0 ? [{ text: `WITH ${parts.join(',\n')} ${result}`, values: params.values }] : [{ text: 'SELECT 1' }];
+    // After what the work put (the contact taking the addresses, the conversation it closed): the merged contact's
+    // conversations and messages become the other's, under the commit's locks on both, and it goes.
+    for (const [from, into] of this.#merges) {
+      const moved = (table: string, extra = ''): string =>
+        `UPDATE ${table} SET contact_id = $2${extra}, data = jsonb_set(data::jsonb, '{contactId}', to_jsonb($2::text))::json WHERE contact_id = $1`;
+      statements.push(
+        { text: `SELECT conflict('contacts ' || $1 || ' and ' || $2 || ' both have an open conversation; close one before merging them')
+            WHERE EXISTS (SELECT 1 FROM conversations WHERE contact_id = $1 AND status = 'open') AND EXISTS (SELECT 1 FROM conversations WHERE contact_id = $2 AND status = 'open')`, values: [from, into] },
+        { text: moved('conversations', ', version = version + 1'), values: [from, into] },
+        { text: moved('messages'), values: [from, into] },
+        { text: 'DELETE FROM contacts WHERE id = $1', values: [from] },
+      );
+    }
     if (setSequence !== undefined) statements.push({ text: "SELECT setval('conversation_ids', $1) FROM conversation_ids WHERE last_value < $1 OR (NOT is_called AND last_value = $1)", values: [setSequence] });
     return { statements, candidates };
   }

@@ -6,6 +6,7 @@ import { erase } from './erase.ts';
 import { identity } from './identity.ts';
 import { ids } from './ids.ts';
 import { invariants } from './invariants.ts';
+import { merging } from './merge.ts';
 import { outbound } from './outbound.ts';
 import { queries } from './queries.ts';
 import { transactions } from './transactions.ts';
@@ -27,6 +28,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
     describe('outbound delivery', () => outbound(open));
     describe('invariants under concurrency', () => invariants(open, name));
     describe('data-protection erase', () => erase(open));
+    describe('merging two contacts', () => merging(open));
     describe('failures reported before their send\'s id was stored', () => earlyFailures(open));
   });
 }
