@@ -16,6 +16,7 @@ import { writtenAsAgent } from '../handover/from-agents.ts';
 import type { Agent } from '../handover/team.ts';
 import { deletedLine, editLine, unshownKindLine } from '../handover/card.ts';
 import { recordFirstResponse } from '../handover/context.ts';
+import { line } from '../handover/lines.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
 import type { Turns } from './turns.ts';
@@ -615,7 +616,7 @@ export class Intake {
  * A channel's news about a person's identity: their address moved (the identity moves, no new contact), another
  * address of theirs on the same channel, or the name the business's address book gives them.
  */
-export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects, log: Logger, now: string): Promise<void> {
+export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects, log: Logger, now: string, desk?: Desk): Promise<void> {
   const contact = await tx.contactByIdentity(update.channel, update.id);
   if (!contact) return;
   let changed = false;
@@ -623,6 +624,13 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
   for (const [address, move] of [[update.movedTo, true], [update.alsoKnownAs, false]] as const) {
     if (address === undefined || address === update.id) continue;
     const owner = await tx.contactByIdentity(update.channel, address);
+    if (owner && owner.id !== contact.id && move && identity && desk) {
+      // Their new number wrote before the channel said it was theirs (Meta's notice in a later webhook): the contact
+      // it made is merged into theirs, which takes the new number (see `mergeNewAddress`).
+      await mergeNewAddress(tx, contact, identity, address, owner, fx, desk, now);
+      changed = true;
+      continue;
+    }
     if (owner && owner.id !== contact.id) {
       log.warn({ channel: update.channel, contact: contact.id, other: owner.id }, 'an identity update names an address another contact has; left as it is');
       continue;
@@ -641,6 +649,41 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
   contact.updatedAt = now;
   tx.putContact(contact);
   fx.emit({ type: 'contact.updated', payload: { contact } });
+}
+
+/**
+ * A customer's address moved (`identity`, theirs, now says the new one) to one that already made a contact of its own,
+ * `newcomer`: it wrote before the channel said the address was theirs. `newcomer` becomes part of `contact` (theirs,
+ * with their history, fields and the conversation an agent may hold): its conversations and messages move, its other
+ * addresses and the fields `contact` lacks come along (`contact`'s win where both have one). Of two open conversations
+ * the one with an agent stays (both or neither: the older), the other closes as part of it, taking the
+ * `conversation.*` answers the one kept lacks (the old contact's win), and the agent holding the one kept is told in
+ * one line, with the last thing the customer wrote in the other.
+ */
+async function mergeNewAddress(tx: Tx, contact: Contact, identity: Contact['identities'][number], address: string, newcomer: Contact, fx: Effects, desk: Desk, now: string): Promise<void> {
+  const [ours, theirs] = [await tx.openConversationOf(contact.id), await tx.openConversationOf(newcomer.id)];
+  let kept = ours ?? theirs;
+  if (ours && theirs) {
+    const assigned = (conversation: Conversation): boolean => conversation.stage === 'assigned';
+    kept = assigned(theirs) && !assigned(ours) ? theirs : ours;
+    const closing = kept === ours ? theirs : ours;
+    kept.fields = kept === ours ? { ...closing.fields, ...kept.fields } : { ...kept.fields, ...closing.fields };
+    tx.putConversation(kept);
+    const said = (await tx.recentMessages(theirs.id, 20)).filter((message) => message.direction === 'in' && message.from === 'contact' && message.text !== '').at(-1)?.text;
+    await desk.mergedAway(tx, closing, kept.id, contact.name, fx);
+    const holder = desk.holderOf(kept);
+    if (holder) await desk.tell(tx, holder.id, line('numberMerged', kept.id, contact.name, theirs.id, said), fx, kept.id);
+  }
+  await tx.mergeContact(newcomer.id, contact.id);
+  identity.id = address;
+  for (const other of newcomer.identities) {
+    if (!contact.identities.some((own) => own.channel === other.channel && own.id === other.id)) contact.identities.push(other);
+  }
+  contact.fields = { ...newcomer.fields, ...contact.fields };
+  contact.tags = [...new Set([...contact.tags, ...newcomer.tags])];
+  contact.language ??= newcomer.language;
+  contact.name ??= newcomer.name;
+  contact.updatedAt = now;
 }
 
 /**

@@ -317,7 +317,7 @@ export class Runtime {
    * the name the business's address book gives them); resolves once it is stored.
    */
   updateIdentity = (update: IdentityUpdate): Promise<void> =>
-    refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, this.#now().toISOString()))));
+    refuseWhileUnavailable(this.#track(this.#transactions.run(`${update.channel}:${update.id}`, (tx, fx) => updateIdentity(tx, update, fx, this.#options.log, this.#now().toISOString(), this.#desk))));
 
   /**
    * The customer at `address` on `channel` left the chat (the web chat's New visitor): their open conversation, if

@@ -187,3 +187,21 @@ async function unseenRefusal(tx: Tx, conversation: Conversation, unseen: readonl
   const customer = (await tx.contact(conversation.contactId))?.name;
   return where ? line('unseenInApp', conversation.id, customer, newest.text, unseen.length - 1, where) : line('unseen', conversation.id, customer, newest.text, unseen.length - 1);
 }
+
+/**
+ * Closes `conversation`, the one a customer's new number opened before the channel said the number was theirs, as part
+ * of `into` (their conversation from before, kept open): its agent is told in their language and their seat goes to
+ * the queue; its desk thread is told why. The customer is told nothing: their conversation goes on in `into`.
+ *
+ *     await mergedAway(ctx, tx, conversation, 1, 'Sheena Nelson', fx);
+ */
+export async function mergedAway(ctx: DeskContext, tx: Tx, conversation: Conversation, into: number, customer: string | undefined, fx: DeskEffects): Promise<void> {
+  const holder = holderOf(ctx, conversation);
+  await tellThreadWhy(ctx, tx, conversation, () => line('numberMergedAway', conversation.id, customer, into), fx);
+  close(ctx, tx, conversation, 'bot', `the customer changed their number; part of #${into} now`, fx);
+  if (holder) {
+    await tell(ctx, tx, holder.id, line('numberMergedAway', conversation.id, customer, into), fx, conversation.id);
+    await takenFrom(tx, holder, conversation.id, stamp(ctx));
+    await drainFor(ctx, tx, holder, fx);
+  }
+}

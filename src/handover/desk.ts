@@ -7,9 +7,10 @@ import { adminAct, type Admin, type AdminAction } from './admin-actions.ts';
 import { assign, drainFor, rehome, requeue, stranded, type AssignRequest } from './assignment/assign.ts';
 import { placeInLine } from './assignment/places.ts';
 import { passOnFromAway, passOnUnanswered, remindUnanswered } from './away.ts';
-import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, customerLeft } from './closing.ts';
+import { autoClose, close, closeByFlow, closeLeftWithBot, customerBlocked, customerLeft, mergedAway } from './closing.ts';
 import { deskLost } from './desk-loss.ts';
 import { tellErased } from './erasing.ts';
+import { holderOf } from './lookups.ts';
 import { whyNoHandBack, type DeskContext, type DeskEffects } from './context.ts';
 import type { Line } from './lines.ts';
 import { fromAgent, replyFromConsole, toFormerAgent } from './from-agents.ts';
@@ -267,6 +268,16 @@ export class Desk {
   async toAgentElsewhere(tx: Tx, failed: Message, reason: string, fx: DeskEffects, known?: KnownFailure): Promise<void> {
     if (await refusedFor(this.#ctx, tx, failed, known, fx)) return;
     await toAgentElsewhere(this.#ctx, tx, failed, reason, fx);
+  }
+
+  /** Closes the new number's conversation of a customer who changed number as part of `into` (see `mergedAway`). */
+  mergedAway(tx: Tx, conversation: Conversation, into: number, customer: string | undefined, fx: DeskEffects): Promise<void> {
+    return mergedAway(this.#ctx, tx, conversation, into, customer, fx);
+  }
+
+  /** The agent holding `conversation` now, if any. */
+  holderOf(conversation: Conversation): Agent | undefined {
+    return holderOf(this.#ctx, conversation);
   }
 
   tell(tx: Tx, agentId: string, said: Line, fx: DeskEffects, conversationId?: number): Promise<void> {

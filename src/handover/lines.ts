@@ -169,6 +169,13 @@ const en = {
   // The customer left the chat (the web chat's New visitor) while the agent held their conversation.
   customerLeft: (id: number, customer: string | undefined) =>
     `#${id} is closed: ${isolateRtl(customer ?? 'the customer')} left the chat (they started over as a new visitor). Nothing more you write reaches them.`,
+  // The customer changed number, and the new number had opened conversation #`closed` before the channel said it was
+  // theirs: it is closed, part of #`id` now, and what they wrote there (`said`, the last of it) is told here.
+  numberMerged: (id: number, customer: string | undefined, closed: number, said: string | undefined) =>
+    `#${id}: ${isolateRtl(customer ?? 'the customer')} changed their number; what they wrote from the new one in #${closed} is part of #${id} now${said !== undefined ? `: ${shortQuote(said)}` : ''}. Your replies go to the new number.`,
+  // The agent held #`closed`, the new number's conversation: it is closed as part of #`into`, the customer's.
+  numberMergedAway: (closed: number, customer: string | undefined, into: number) =>
+    `#${closed} is closed: ${isolateRtl(customer ?? 'the customer')} changed their number, and this was the new number's conversation; they go on in #${into}, their conversation from before.`,
   // The customer blocked the bot (or deleted the chat with it) while the conversation was with the agent or its desk thread.
   customerBlocked: (id: number, customer: string | undefined) =>
     `#${id}: ${isolateRtl(customer ?? 'the customer')} blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close ${id} if there is nothing more to do.`,
@@ -523,6 +530,10 @@ const ar: Wording = {
   givenBy: (id, agent, by) => `أُسندت المحادثة #${id} إلى ${isolate(agent)} بواسطة ${isolate(by)}.`,
   customerLeft: (id, customer) =>
     `أُغلقت المحادثة #${id}: غادر ${isolate(customer ?? 'العميل')} المحادثة (بدأ من جديد كزائر جديد). لن يصل إليه شيء مما تكتبه بعد الآن.`,
+  numberMerged: (id, customer, closed, said) =>
+    `المحادثة #${id}: غيّر ${isolate(customer ?? 'العميل')} رقمه؛ ما كتبه من الرقم الجديد في المحادثة #${closed} صار جزءًا من المحادثة #${id}${said !== undefined ? `: ${shortQuote(said, 'ar')}` : ''}. ردودك تذهب إلى الرقم الجديد.`,
+  numberMergedAway: (closed, customer, into) =>
+    `أُغلقت المحادثة #${closed}: غيّر ${isolate(customer ?? 'العميل')} رقمه، وكانت هذه محادثة الرقم الجديد؛ يتابع في المحادثة #${into}، محادثته السابقة.`,
   customerBlocked: (id, customer) =>
     `#${id}: حظر ${isolate(customer ?? 'العميل')} البوت: لا يمكن أن تصله ردودك الآن. إن ألغى الحظر وكتب من جديد وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`,
   deskLost: (team) =>

@@ -1,0 +1,83 @@
+// A customer changes her WhatsApp number while Lina holds her conversation, and Meta delivers her new number's first
+// message in an EARLIER webhook than the `user_changed_number` notice (they come separately, the notice seconds
+// later). The new number made a contact and a conversation of its own meanwhile; the notice makes her one contact
+// again. Through the real server and the fake Graph API, with Meta's wire format.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { SHEENA, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
+
+const running: CloudServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0).reverse()) await server.stop();
+  await cleanupDirs();
+});
+
+const NEW_NUMBER = '16505559999';
+const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    max_open: 1\n';
+const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
+/** Meta's notice that Sheena's number is now NEW_NUMBER, alone in its webhook, as the system messages reference shows it (no contacts). */
+function numberChanged(timestamp: string): Record<string, unknown> {
+  const body = messagesBody([{
+    from: SHEENA, id: `wamid.SYS${timestamp}`, timestamp, type: 'system',
+    system: { body: `User Sheena Nelson changed from ${SHEENA} to ${NEW_NUMBER}`, wa_id: NEW_NUMBER, type: 'user_changed_number' },
+  }]);
+  delete ((body.entry as any[])[0].changes[0].value as Record<string, unknown>).contacts;
+  return body;
+}
+
+describe('a WhatsApp customer whose new number wrote before Meta\'s notice of the change came', () => {
+  it('is one contact again once the notice comes: Lina hears what she wrote from the new number, replies reach it, her email stays, a resent notice changes nothing', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    expect((await cloud.post(messagesBody([text('my order #4521 never came', { timestamp: '1763950300' })]))).status).toBe(200);
+    await settled(cloud);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('my order #4521 never came')));
+    const [sheena] = await cloud.app.store.contacts();
+    await cloud.app.store.transaction('test', async (tx) => {
+      const contact = await tx.contact(sheena!.id);
+      contact!.fields = { email: 'sheena@example.com' };
+      tx.putContact(contact!);
+    });
+
+    // Her new number writes first, in a webhook of its own: a contact of its own, waiting in line.
+    expect((await cloud.post(messagesBody([text('it is me, new number', { from: NEW_NUMBER, timestamp: '1763950330' })], { from: NEW_NUMBER }))).status).toBe(200);
+    await settled(cloud);
+    await eventually(() => cloud.graph.saidTo(NEW_NUMBER).includes('Please wait for an agent.'));
+    expect(await cloud.app.store.contacts()).toHaveLength(2);
+
+    // Seconds later, the notice. Before: left aside ("an address another contact has"), Lina never heard of the
+    // new number's message and her replies went to the old number.
+    expect((await cloud.post(numberChanged('1763950335'))).status).toBe(200);
+    await settled(cloud);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('#1: Sheena Nelson changed their number') && m.text.includes('"it is me, new number"')));
+    const contacts = await cloud.app.store.contacts();
+    expect(contacts.map((contact) => [contact.id, contact.identities, contact.fields])).toEqual([[sheena!.id, [{ channel: 'whatsapp-cloud', id: NEW_NUMBER }], { email: 'sheena@example.com' }]]);
+    const conversations = await cloud.app.store.conversationsOfContacts([sheena!.id]);
+    expect(conversations.map((c) => [c.id, c.status, c.agentId])).toEqual([[1, 'open', 'lina'], [2, 'closed', undefined]]);
+    expect(conversations[1]!.closingNote).toBe('the customer changed their number; part of #1 now');
+    expect((await cloud.app.store.messagesOfContact(sheena!.id)).filter((m) => m.direction === 'in').map((m) => m.text))
+      .toEqual(['my order #4521 never came', 'it is me, new number']);
+
+    // Lina's reply goes to the new number, and what Sheena writes from it next reaches Lina in #1.
+    expect((await lina.say('Your refund is on its way.')).status).toBe(202);
+    await eventually(() => cloud.graph.saidTo(NEW_NUMBER).includes('Your refund is on its way.'));
+    expect(cloud.graph.saidTo(SHEENA)).not.toContain('Your refund is on its way.');
+    expect((await cloud.post(messagesBody([text('thanks!', { from: NEW_NUMBER, timestamp: '1763950400' })], { from: NEW_NUMBER }))).status).toBe(200);
+    await settled(cloud);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('thanks!')));
+    expect((await cloud.app.store.messagesOfConversation(1)).filter((m) => m.direction === 'in').map((m) => m.text)).toContain('thanks!');
+
+    // Meta resends the notice: merged once, Lina told once, nobody asked anything.
+    const linaBefore = (await lina.messages()).length;
+    const toHerBefore = cloud.graph.saidTo(NEW_NUMBER).length;
+    expect((await cloud.post(numberChanged('1763950335'))).status).toBe(200);
+    await settled(cloud);
+    expect(await cloud.app.store.contacts()).toHaveLength(1);
+    expect((await lina.messages()).length).toBe(linaBefore);
+    expect(cloud.graph.saidTo(NEW_NUMBER)).toHaveLength(toHerBefore);
+    expect((await cloud.app.store.conversations()).filter((c) => c.status === 'open').map((c) => c.id)).toEqual([1]);
+  }, 60_000);
+});
