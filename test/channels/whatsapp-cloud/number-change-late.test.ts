@@ -2,15 +2,28 @@
 // message in an EARLIER webhook than the `user_changed_number` notice (they come separately, the notice seconds
 // later). The new number made a contact and a conversation of its own meanwhile; the notice makes her one contact
 // again. Through the real server and the fake Graph API, with Meta's wire format.
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, eventually, visitor } from '../../helpers.ts';
+import { databaseUrl, sql, urlOfDatabase } from '../../store/postgres-helpers.ts';
 import { SHEENA, messagesBody, settled, startCloud, text, type CloudServer } from './harness.ts';
 
 const running: CloudServer[] = [];
+const databases: string[] = [];
 afterEach(async () => {
   for (const server of running.splice(0).reverse()) await server.stop();
+  for (const database of databases.splice(0)) await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await cleanupDirs();
 });
+
+/** The server's store: the embedded one, or PostgreSQL (a database of its own) when DATABASE_URL names one. */
+async function storeConfig(store: 'embedded' | 'postgres'): Promise<Record<string, string>> {
+  if (store === 'embedded') return {};
+  const database = `t_${randomBytes(6).toString('hex')}`;
+  await sql(`CREATE DATABASE ${database}`);
+  databases.push(database);
+  return { STORE: 'postgres', DATABASE_URL: urlOfDatabase(database) };
+}
 
 const NEW_NUMBER = '16505559999';
 const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    max_open: 1\n';
@@ -26,9 +39,9 @@ function numberChanged(timestamp: string): Record<string, unknown> {
   return body;
 }
 
-describe('a WhatsApp customer whose new number wrote before Meta\'s notice of the change came', () => {
-  it('is one contact again once the notice comes: Lina hears what she wrote from the new number, replies reach it, her email stays, a resent notice changes nothing', async () => {
-    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team });
+describe.each(['embedded', 'postgres'] as const)('a WhatsApp customer whose new number wrote before Meta\'s notice of the change came (%s store)', (store) => {
+  it.skipIf(store === 'postgres' && !databaseUrl)('is one contact again once the notice comes: Lina hears what she wrote from the new number, replies reach it, her email stays, a resent notice changes nothing', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team, config: await storeConfig(store) });
     running.push(cloud);
     const lina = visitor(cloud.app.url, 'agent-lina');
     await lina.say('/online');
