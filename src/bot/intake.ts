@@ -672,7 +672,8 @@ async function mergeNewAddress(tx: Tx, contact: Contact, identity: Contact['iden
     const said = (await tx.recentMessages(theirs.id, 20)).filter((message) => message.direction === 'in' && message.from === 'contact' && message.text !== '').at(-1)?.text;
     await desk.mergedAway(tx, closing, kept.id, contact.name, fx);
     const holder = desk.holderOf(kept);
-    if (holder) await desk.tell(tx, holder.id, line('numberMerged', kept.id, contact.name, theirs.id, said), fx, kept.id);
+    const told = kept === ours ? line('numberMerged', kept.id, contact.name, theirs.id, said) : line('numberMergedHere', kept.id, contact.name, ours.id);
+    if (holder) await desk.tell(tx, holder.id, told, fx, kept.id);
   }
   await tx.mergeContact(newcomer.id, contact.id);
   identity.id = address;

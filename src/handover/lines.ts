@@ -173,6 +173,9 @@ const en = {
   // theirs: it is closed, part of #`id` now, and what they wrote there (`said`, the last of it) is told here.
   numberMerged: (id: number, customer: string | undefined, closed: number, said: string | undefined) =>
     `#${id}: ${isolateRtl(customer ?? 'the customer')} changed their number; what they wrote from the new one in #${closed} is part of #${id} now${said !== undefined ? `: ${shortQuote(said)}` : ''}. Your replies go to the new number.`,
+  // The agent holds #`id`, the new number's conversation, which stays: the customer's conversation from before, #`closed`, closed into it.
+  numberMergedHere: (id: number, customer: string | undefined, closed: number) =>
+    `#${id}: ${isolateRtl(customer ?? 'the customer')} changed their number, and this is the new number's conversation; their conversation from before, #${closed}, is closed and part of #${id} now, with what they told it.`,
   // The agent held #`closed`, the new number's conversation: it is closed as part of #`into`, the customer's.
   numberMergedAway: (closed: number, customer: string | undefined, into: number) =>
     `#${closed} is closed: ${isolateRtl(customer ?? 'the customer')} changed their number, and this was the new number's conversation; they go on in #${into}, their conversation from before.`,
@@ -532,6 +535,8 @@ const ar: Wording = {
     `أُغلقت المحادثة #${id}: غادر ${isolate(customer ?? 'العميل')} المحادثة (بدأ من جديد كزائر جديد). لن يصل إليه شيء مما تكتبه بعد الآن.`,
   numberMerged: (id, customer, closed, said) =>
     `المحادثة #${id}: غيّر ${isolate(customer ?? 'العميل')} رقمه؛ ما كتبه من الرقم الجديد في المحادثة #${closed} صار جزءًا من المحادثة #${id}${said !== undefined ? `: ${shortQuote(said, 'ar')}` : ''}. ردودك تذهب إلى الرقم الجديد.`,
+  numberMergedHere: (id, customer, closed) =>
+    `المحادثة #${id}: غيّر ${isolate(customer ?? 'العميل')} رقمه، وهذه محادثة الرقم الجديد؛ أُغلقت محادثته السابقة #${closed} وصارت جزءًا من المحادثة #${id}، مع ما قاله فيها.`,
   numberMergedAway: (closed, customer, into) =>
     `أُغلقت المحادثة #${closed}: غيّر ${isolate(customer ?? 'العميل')} رقمه، وكانت هذه محادثة الرقم الجديد؛ يتابع في المحادثة #${into}، محادثته السابقة.`,
   customerBlocked: (id, customer) =>
