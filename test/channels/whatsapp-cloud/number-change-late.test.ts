@@ -29,6 +29,8 @@ const NEW_NUMBER = '16505559999';
 const team = 'teams:\n  - name: Billing\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n    max_open: 1\n';
 const assignFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
 
+const askFirstFlow = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - ask: "What is your email address?"\n    expect: email\n    save: contact.email\n  - ask: "What can we help you with?"\n    save: conversation.need\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
+
 /** Meta's notice that Sheena's number is now NEW_NUMBER, alone in its webhook, as the system messages reference shows it (no contacts). */
 function numberChanged(timestamp: string): Record<string, unknown> {
   const body = messagesBody([{
@@ -92,5 +94,38 @@ describe.each(['embedded', 'postgres'] as const)('a WhatsApp customer whose new 
     expect((await lina.messages()).length).toBe(linaBefore);
     expect(cloud.graph.saidTo(NEW_NUMBER)).toHaveLength(toHerBefore);
     expect((await cloud.app.store.conversations()).filter((c) => c.status === 'open').map((c) => c.id)).toEqual([1]);
+  }, 60_000);
+
+  it.skipIf(store === 'postgres' && !databaseUrl)('keeps the new number\'s conversation when Lina holds it and the old one is with the bot: the old one closes into it, Lina is told, Sheena is asked nothing', async () => {
+    const cloud = await startCloud({ flows: { 'inbound.yaml': askFirstFlow }, team, config: await storeConfig(store) });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    await lina.say('/online');
+    // From her old number she gave her email, then left the bot's next question unanswered.
+    for (const [said, at] of [['hello', '1763950300'], ['sheena@example.com', '1763950310']] as const) {
+      expect((await cloud.post(messagesBody([text(said, { timestamp: at })]))).status).toBe(200);
+      await settled(cloud);
+    }
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('What can we help you with?'));
+    // From her new phone she starts over, and Lina takes it.
+    for (const [said, at] of [['hi, new phone', '1763950330'], ['sheena@example.com', '1763950340'], ['refund for order 4521', '1763950350']] as const) {
+      expect((await cloud.post(messagesBody([text(said, { from: NEW_NUMBER, timestamp: at })], { from: NEW_NUMBER }))).status).toBe(200);
+      await settled(cloud);
+    }
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('#2 · new conversation')));
+    const toHerBefore = cloud.graph.saidTo(NEW_NUMBER).length;
+
+    expect((await cloud.post(numberChanged('1763950360'))).status).toBe(200);
+    await settled(cloud);
+    await eventually(async () => (await lina.messages()).some((m) => m.text.includes('#2: Sheena Nelson changed their number, and this is the new number\'s conversation; their conversation from before, #1, is closed')));
+    const contacts = await cloud.app.store.contacts();
+    expect(contacts.map((contact) => [contact.identities, contact.fields])).toEqual([[[{ channel: 'whatsapp-cloud', id: NEW_NUMBER }], { email: 'sheena@example.com' }]]);
+    const conversations = await cloud.app.store.conversationsOfContacts([contacts[0]!.id]);
+    expect(conversations.map((c) => [c.id, c.status, c.agentId])).toEqual([[1, 'closed', undefined], [2, 'open', 'lina']]);
+    expect(conversations[1]!.fields).toMatchObject({ need: 'refund for order 4521' });
+    // Nothing was said to her: no question again, no closing.
+    expect(cloud.graph.saidTo(NEW_NUMBER)).toHaveLength(toHerBefore);
+    expect((await lina.say('Refunded.')).status).toBe(202);
+    await eventually(() => cloud.graph.saidTo(NEW_NUMBER).includes('Refunded.'));
   }, 60_000);
 });
