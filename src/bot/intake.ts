@@ -652,20 +652,18 @@ export async function updateIdentity(tx: Tx, update: IdentityUpdate, fx: Effects
 }
 
 /**
- * A customer's address moved (`identity`, theirs, now says the new one) to one that already made a contact of its own,
- * `newcomer`: it wrote before the channel said the address was theirs. `newcomer` becomes part of `contact` (theirs,
- * with their history, fields and the conversation an agent may hold): its conversations and messages move, its other
- * addresses and the fields `contact` lacks come along (`contact`'s win where both have one). Of two open conversations
- * the one with an agent stays (both or neither: the older), the other closes as part of it, taking the
- * `conversation.*` answers the one kept lacks (the old contact's win), and the agent holding the one kept is told in
- * one line, with the last thing the customer wrote in the other.
+ * A customer's address (`identity`, theirs) moved to `address`, which made a contact of its own, `newcomer`: it wrote
+ * before the channel said the address was theirs. `newcomer` becomes part of `contact` (theirs, with their history,
+ * fields and the conversation an agent may hold): its conversations and messages move, its other addresses and the
+ * fields `contact` lacks come along (`contact`'s win where both have one). Of two open conversations the one with an
+ * agent stays (both or neither: the older), the other closes as part of it, its `conversation.*` answers kept where the
+ * one kept lacks them (the old contact's win), and the agent holding the one kept is told in one line.
  */
 async function mergeNewAddress(tx: Tx, contact: Contact, identity: Contact['identities'][number], address: string, newcomer: Contact, fx: Effects, desk: Desk, now: string): Promise<void> {
   const [ours, theirs] = [await tx.openConversationOf(contact.id), await tx.openConversationOf(newcomer.id)];
-  let kept = ours ?? theirs;
   if (ours && theirs) {
     const assigned = (conversation: Conversation): boolean => conversation.stage === 'assigned';
-    kept = assigned(theirs) && !assigned(ours) ? theirs : ours;
+    const kept = assigned(theirs) && !assigned(ours) ? theirs : ours;
     const closing = kept === ours ? theirs : ours;
     kept.fields = kept === ours ? { ...closing.fields, ...kept.fields } : { ...kept.fields, ...closing.fields };
     tx.putConversation(kept);
