@@ -86,7 +86,7 @@ export async function fromAgent(
   const meant = (inbound.attachments?.length ?? 0) === 0 ? bareCommand(text) : undefined;
   if (meant !== undefined) return reply(word(line('bareCommand', meant), agent.language));
   toldOf(tx, agent, state, held);
-  if ('problem' in held) return reply(word((await closedSince(ctx, tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? held.problem, agent.language));
+  if ('problem' in held) return reply(word((await closedSince(ctx, tx, agent, numbered?.id ?? quotedConversation(agent, quoted))) ?? forReply(held.problem), agent.language));
   if (inbound.unsupported !== undefined && text.trim() === '' && (inbound.attachments?.length ?? 0) === 0) {
     return reply(word(line('kindNotSent', held.conversation.id, inbound.unsupported), agent.language), held.conversation.id);
   }
@@ -95,6 +95,11 @@ export async function fromAgent(
   const tagged = numbered ?? renumbered;
   const said = tagged ? { ...inbound, text: tagged.text, ...(inbound.styles ? { styles: within(inbound.styles, text.length - tagged.text.length, text.length) } : {}) } : inbound;
   await fromAgentToCustomer(ctx, tx, agent, held.conversation, said, fx, (line) => reply(word(line, agent.language), held.conversation.id), relayedIn(held.conversation, quoted));
+}
+
+/** Why a message for a customer did not reach them: a conversation not theirs says so, not the commands' "nothing was changed". */
+function forReply(problem: Line): Line {
+  return problem.key === 'notYours' ? line('replyNotYours', ...problem.args) : problem;
 }
 
 /**

@@ -344,6 +344,10 @@ const en = {
   editNotRelayed: () => 'Your edit was not sent to anyone: the bot has no record of that message going to a customer.',
   editOnClosed: (id: number, closing?: Closing) => `${closing ? CLOSED_EN(id, closing) : `#${id} is closed`}: your edit did not reach the customer.`,
   editNotYours: (id: number, holder?: string) => `#${id} is not yours any more${holder ? ` (${holder} has it)` : ''}: your edit did not reach the customer.`,
+  // An agent's reply (numbered for it, or on one of its messages) to a conversation of their team another agent holds
+  // (`holder`: passed on a moment before, say) or nobody does (in the queue, with the bot).
+  replyNotYours: (id: number, holder?: string) =>
+    holder ? `#${id} is with ${holder}: that did not reach the customer.` : `#${id} is not yours: that did not reach the customer. /claim ${id} takes it.`,
   editTooFarBack: (id: number) => `#${id}: your edit did not reach the customer; the message it changes is too far back. Write the correction as a new message.`,
   // An edit that now starts with the number of another conversation (`numbered`) than the one its message went to.
   editNumberedOther: (numbered: { id: number; customer: string }, relayed: { id: number; customer: string }) =>
@@ -638,6 +642,8 @@ const ar: Wording = {
   editNotRelayed: () => 'لم يُرسل تعديلك إلى أحد: ليس لدى البوت ما يدل على أن تلك الرسالة أُرسلت إلى عميل.',
   editOnClosed: (id, closing) => `${closing ? CLOSED_AR(id, closing) : `المحادثة #${id} مغلقة`}: لم يصل تعديلك إلى العميل.`,
   editNotYours: (id, holder) => `لم تعد المحادثة #${id} معك${holder ? ` (إنها مع ${isolate(holder)})` : ''}: لم يصل تعديلك إلى العميل.`,
+  replyNotYours: (id, holder) =>
+    holder ? `المحادثة #${id} مع ${isolate(holder)}: لم يصل ذلك إلى العميل.` : `المحادثة #${id} ليست معك: لم يصل ذلك إلى العميل. يستلمها ${isolate(`/claim ${id}`)}.`,
   editTooFarBack: (id) => `المحادثة #${id}: لم يصل تعديلك إلى العميل؛ الرسالة التي يغيّرها قديمة جدًا. اكتب التصحيح في رسالة جديدة.`,
   editNumberedOther: (numbered, relayed) =>
     `لم يُرسَل تعديلك: يبدأ بـ #${numbered.id} (${isolate(numbered.customer)}) لكنه يغيّر رسالة ذهبت إلى المحادثة #${relayed.id} (${isolate(relayed.customer)})، وما زالت عند ${isolate(relayed.customer)} كما كانت. اكتب إلى ${isolate(numbered.customer)} في رسالة جديدة، أو عدّل رسالتك مرة أخرى دون الرقم.`,
