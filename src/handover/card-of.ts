@@ -16,7 +16,8 @@ const EDITS_LOOKED_AT = 100;
 
 /**
  * The card that hands `conversation` over, in `language`, with the files of the customer's messages it shows;
- * undefined without its contact. Passed on (`Conversation.passedOn`), it says by whom and shows the recent exchange.
+ * undefined without its contact. Passed on (`Conversation.passedOn`), it says by whom; passed on or `returning` (an
+ * agent held it before), it shows the recent exchange.
  *
  *     const card = await cardOf(ctx, tx, conversation, { language: agent.language ?? 'en', returning });
  *     if (card) await toAgent(ctx, tx, agent, card, fx, conversation.id);
@@ -29,9 +30,12 @@ export async function cardOf(ctx: DeskContext, tx: Tx, conversation: Conversatio
   const recent = lately.filter((m) => m.from === 'contact').slice(-RECENT_FOR_CARD);
   const team = conversation.team ? ctx.directory.team(conversation.team) : undefined;
   const wording = ctx.wording ? await ctx.wording(conversation) : undefined;
-  const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn, agentName: (id: string) => ctx.directory.agent(id)?.name } : {};
+  // Held before (passed on, or back from an agent who was away or left it unanswered): what the agents answered too.
+  const exchange = conversation.passedOn !== undefined || options.returning === true;
+  const passedOn = conversation.passedOn ? { passedOn: conversation.passedOn } : {};
   const text = assignmentCard({
-    conversation, contact, ...(team ? { team } : {}), titleOf: (name) => ctx.directory.title(name, options.language), messages: conversation.passedOn ? lately : recent, quoting: quotingFrom(lately), edits,
+    conversation, contact, ...(team ? { team } : {}), titleOf: (name) => ctx.directory.title(name, options.language), messages: exchange ? lately : recent, quoting: quotingFrom(lately), edits,
+    ...(exchange ? { agentName: (id: string) => ctx.directory.agent(id)?.name } : {}),
     language: options.language, returning: options.returning ?? false, ...(wording ? { wording } : {}), ...passedOn,
   });
   // The files of the messages on the card come with it: the agent sees the photo the customer opened with.

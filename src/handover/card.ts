@@ -17,7 +17,10 @@ export interface CardInput {
   /** How the agent reads a team named in team.yaml: its title in their language (default: its name). */
   titleOf?: (team: string) => string;
   messages: readonly Omit<Message, 'id'>[];
-  /** An agent held it before (it was passed on, handed back to the bot, or put back in its queue): not new. */
+  /**
+   * An agent held it before (it was passed on, handed back to the bot, or put back in its queue: its agent away): not
+   * new, and the card shows the recent exchange as for `passedOn`.
+   */
   returning?: boolean;
   /**
    * Who passed it on, from which team (`Conversation.passedOn`): the head says so, and the card shows the recent
@@ -70,7 +73,7 @@ export function assignmentCard({
   ];
   const quoted = language === 'ar' ? isolate : isolateRtl;
   const shown = (message: Omit<Message, 'id'>) => quoted(shorten(shownText(message, language, quoting)));
-  if (passedOn) {
+  if (passedOn || returning) {
     // What the customer and the people before said to each other (an agent's words as the customer got them), and notes.
     const exchange = messages.filter((message) => (message.from === 'contact' && !message.oldPress) || message.from === 'note' || (message.from === 'agent' && message.direction === 'out')).slice(-CARD_EXCHANGE);
     const speaker = (message: Omit<Message, 'id'>) => {

@@ -63,3 +63,26 @@ it('passes a web chat customer left unanswered by an agent who went away to an o
   // Sara's card carries what Layla is waiting on.
   await reads(sara, (text) => text.includes('Hello? Are you still there?'), 5_000);
 }, 40_000);
+
+it('shows the colleague a customer is passed to, from an agent who went away, what that agent had answered them', async () => {
+  const dir = await dataDirWith({ 'inbound.yaml': flow });
+  await writeFile(join(dir, 'team.yaml'), team);
+  const app = await start(dir, { sweepEveryMs: 500, config: { AWAY_REQUEUE_AFTER: 1_500 } });
+  apps.push(app);
+  const [omar, sara, layla] = [visitor(app.url, 'agent-omar'), visitor(app.url, 'agent-sara'), visitor(app.url, 'layla', 'Layla')];
+
+  await omar.say('/online');
+  await layla.say('My invoice is wrong');
+  await reads(omar, (text) => text.includes('My invoice is wrong'), 5_000);
+  await omar.say('Your refund of 50 EUR is on its way.');
+  await reads(layla, (text) => text === 'Your refund of 50 EUR is on its way.', 5_000);
+  await omar.say('/away');
+  await sara.say('/online');
+  await layla.say('When will it arrive?');
+
+  const saraReads = await reads(sara, (text) => text.startsWith('#1 · '), 10_000);
+  const card = saraReads.find((text) => text.startsWith('#1 · '))!;
+  // Before: only Layla's words ("Layla wrote: › My invoice is wrong › When will it arrive?"); Sara could not know
+  // what Omar had promised her.
+  expect(card).toContain('› Layla: My invoice is wrong\n› Omar: Your refund of 50 EUR is on its way.\n› Layla: When will it arrive?');
+}, 40_000);
