@@ -76,11 +76,11 @@ let seq = 0;
 /** Starts a runtime over `dir` (a DATA_DIR with flows/ and, optionally, team.yaml). */
 export async function harness(
   dir: string, channels: FakeChannel[],
-  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger; sweepEveryMs?: number; fanout?: Fanout; longWaitMs?: number } = {},
+  options: { now?: () => Date; autoCloseAfterMs?: number; botIdleCloseAfterMs?: number; latency?: boolean; templates?: { name: string; language?: string }[]; contactRate?: { capacity: number; perMs: number }; log?: Logger; sweepEveryMs?: number; fanout?: Fanout; longWaitMs?: number; wrapStore?: (store: Store) => Store } = {},
 ): Promise<Harness> {
-  const { latency, log = quietLog, longWaitMs, ...runtimeOptions } = options;
+  const { latency, log = quietLog, longWaitMs, wrapStore = (store: Store) => store, ...runtimeOptions } = options;
   const opened = await openStore({ dir: join(dir, 'store') });
-  const store = latency ? withReadLatency(opened) : opened;
+  const store = wrapStore(latency ? withReadLatency(opened) : opened);
   const flows = await FlowLibrary.load({ dir: join(dir, 'flows'), store, log: quietLog, watch: false });
   const directory = await TeamDirectory.load({ file: join(dir, 'team.yaml'), addressKeys: ADDRESS_KEYS, log: quietLog, watch: false });
   const bus = new EventBus();
