@@ -183,6 +183,13 @@ export class Intake {
     const typed = answersNothing ? undefined : await typedChoiceOf(tx, turns, conversation, asked);
     if (typed) stored.typedChoice = typed;
     tx.addMessage(stored);
+    // Written with each message while people have it: a claim or a transfer at the same moment, whose card shows the
+    // messages it read, then conflicts with this one and runs again, rather than its agent never reading this message
+    // (relayed to the one who had it, or to nobody while it waited in the queue).
+    if (conversation.status === 'open' && conversation.stage !== 'bot') {
+      conversation.customerMessagesForPeople = (conversation.customerMessagesForPeople ?? 0) + 1;
+      tx.putConversation(conversation);
+    }
     fx.emit({ type: 'message.received', payload: { message: stored, conversation } });
 
     // Which album the photo is of, for a channel that names none: decided here, where the customer's earlier photos are

@@ -86,11 +86,6 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
   // A customer's words wait for an answer; the business's own app answering for them does not.
   if (!said.answeredInApp) markAwaitingAnswer(ctx, tx, conversation);
-  // Written at each message relayed: a decision on the conversation taken at the same moment (a transfer, whose card
-  // shows the messages it read) then conflicts with this one and runs again, rather than the colleague it goes to
-  // never reading a message relayed to the agent who had it.
-  conversation.customerMessagesRelayed = (conversation.customerMessagesRelayed ?? 0) + 1;
-  tx.putConversation(conversation);
   await toHolder(ctx, tx, conversation, (language) => {
     const relayed = relayText(conversation, customerLabel(contact, language), text(language), { language, ...replying(language), ...(said.forwarded ? { forwarded: true } : {}) });
     // The customer's styles stay on their words, after the relay's own words (and the business app's, before them).

@@ -203,10 +203,11 @@ export interface Conversation {
    */
   customerWaitingSince?: string;
   /**
-   * How many of the customer's messages were relayed to whoever holds it: each one writes the conversation, so that a
-   * decision on it at the same moment (a transfer, whose card shows the recent messages) conflicts and runs again.
+   * How many of the customer's messages it took while people had it (queued or held): each one writes the conversation,
+   * so that a decision on it at the same moment (a claim, a transfer, whose card shows the recent messages) conflicts
+   * and runs again.
    */
-  customerMessagesRelayed?: number;
+  customerMessagesForPeople?: number;
   /** When its agent was last reminded that its customer waits for their answer (UNANSWERED_REMIND_AFTER, see `handover/away.ts`). */
   answerRemindedAt?: string;
   /** When the agent holding it now was given it (`assignedAt` is the first assignment's): auto-close counts from here at the earliest. */

@@ -94,3 +94,27 @@ it('puts a message the customer wrote as their agent passed them on on the colle
   expect(await h.store.conversation(1)).toMatchObject({ stage: 'assigned', agentId: 'sara' });
   await h.close();
 }, 30_000);
+
+it('puts a message the customer wrote in the queue as an agent claimed them on the card, or relays it', async () => {
+  const customers = fakeChannel('webchat');
+  const agents = fakeChannel('telegram');
+  const { hold, wrap } = heldAtRecentMessages();
+  const dir = await dataDirWithTeam({ 'inbound.yaml': flow }, team);
+  const h = await harness(dir, [customers, agents], { wrapStore: wrap });
+  const omar = (text: string) => h.runtime.deliver({ channel: 'telegram', id: `omar-${text}`, from: { id: '9001', name: 'Omar' }, text, at: new Date().toISOString() });
+  await h.send('webchat', 'layla', 'My invoice is wrong', { from: { id: 'layla', name: 'Layla' } });
+  expect(await h.store.conversation(1)).toMatchObject({ stage: 'queued' });
+
+  hold.arm();
+  const claim = omar('/claim 1');
+  await hold.reached;
+  await h.send('webchat', 'layla', 'It was charged twice', { from: { id: 'layla', name: 'Layla' } });
+  hold.release();
+  await claim;
+  await h.outbox.drain();
+
+  const toOmar = agents.textsTo('9001');
+  const card = toOmar.find((text) => text?.startsWith('#1 · ')) ?? '';
+  expect(card.includes('It was charged twice') || toOmar.includes('#1 Layla: It was charged twice'), JSON.stringify(toOmar)).toBe(true);
+  await h.close();
+}, 30_000);
