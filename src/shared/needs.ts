@@ -1,5 +1,6 @@
 // Where one need may end and another begin in a customer's words, for the classify step (two needs for two teams in
 // one message) and for `nlp try`, which says what that step does with a text.
+import { saysMoreThanHello } from './small-talk.ts';
 
 /**
  * "and", "also", "plus", "but" (after a comma or a full stop too), and in Arabic the same (كمان, أيضًا, بس, لكن; و
@@ -31,13 +32,15 @@ const TRAILING_JOINER = /[\s,;،؛]+(?:and|و)$/iu;
 
 /**
  * The parts of a text that may each say a need of their own, without the words joining them; one part for a text
- * with no such boundary.
+ * with no such boundary. A part that says no more than hello ("hi there", «مرحبا», "thanks") is no need: "hi there
+ * and I was charged twice" is one need, not a greeting routed (or read by the agent as "Also asked") beside it.
  *
  *     needParts('I was charged twice, and the app keeps crashing'); // ['I was charged twice', 'the app keeps crashing']
  *     needParts('دفعت مرتين والتطبيق يتوقف'); // ['دفعت مرتين', 'التطبيق يتوقف']
+ *     needParts('hi there and I was charged twice'); // ['I was charged twice']
  */
 export function needParts(text: string): string[] {
-  return text.split(NEED_BOUNDARY).flatMap(splitAtWaw).map(withoutJoiners).filter((part) => part !== '');
+  return text.split(NEED_BOUNDARY).flatMap(splitAtWaw).map(withoutJoiners).filter((part) => part !== '' && saysMoreThanHello(part));
 }
 
 /** A part split before its words that start with و where both sides are long enough (`AT_WAW`). */

@@ -25,4 +25,14 @@ describe('needParts', () => {
   ])('still splits two needs joined by and / و: %s', (text, parts) => {
     expect(needParts(text)).toEqual(parts);
   });
+
+  it.each([
+    // Before: ['hi there', 'I was charged twice'], and `nlp try` said two needs, the greeting first.
+    ['hi there and I was charged twice', ['I was charged twice']],
+    ['مرحبا، بس تم خصم المبلغ مرتين', ['تم خصم المبلغ مرتين']],
+    ['thanks, and also the app keeps crashing', ['the app keeps crashing']],
+    ['hello and good morning', []],
+  ])('keeps no greeting as a need of its own: %s', (text, parts) => {
+    expect(needParts(text)).toEqual(parts);
+  });
 });

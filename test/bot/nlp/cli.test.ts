@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/bot/nlp/cli.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+/** The intents and background sentences a new DATA_DIR starts with. */
+const shippedIntents = fileURLToPath(new URL('../../../data/nlp', import.meta.url));
 
 async function run(args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
@@ -80,6 +82,19 @@ describe('nlp try command', () => {
     const one = await run(['try', 'I was charged twice and I want a refund', '--dir', fixture('toy')]);
     expect(one.output).not.toMatch(/two needs/);
   });
+
+  it.each([
+    ['hello there, but I was charged twice', 'billing'],
+    ['good morning, also the app crashes when I log in', 'tech_support'],
+    ['مرحبا، بس تم خصم المبلغ مرتين', 'billing'],
+  ])('says a greeting before a need is no second need: %s (shipped intents)', async (text, intent) => {
+    // Before: 'two needs: "hello there" other 0.96, then "I was charged twice" billing 0.96', as if the classify step
+    // could route the greeting and keep the need for the agent.
+    const { output } = await run(['try', text, '--dir', shippedIntents]);
+    expect(output).toMatch(new RegExp(`^intent: ${intent}$`, 'm'));
+    expect(output).toMatch(/^confidence: 0\.\d\d \(≥ threshold 0\.45: the classify step takes this intent\)$/m);
+    expect(output).not.toMatch(/two needs/);
+  }, 30_000);
 
   it('says when a text is below the threshold, and reads Arabic', async () => {
     const { output } = await run(['try', 'عندي سؤال', '--dir', fixture('toy')]);
