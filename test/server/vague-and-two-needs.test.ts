@@ -137,3 +137,30 @@ it.each([
   expect(classified.get(conversation.id)).toMatchObject({ intent: 'billing' });
   await omar.say(`/close ${conversation.id}`);
 }, 120_000);
+
+it.each([
+  { who: 'lena', first: 'hello, I need help with something', answer: 'my card was charged twice this month', arabic: false },
+  { who: 'salma', first: 'مرحبا، عندي مشكلة', answer: 'تم خصم المبلغ مرتين', arabic: true },
+])('shows on the card the need typed as the answer to the clarify question, beside the vague first message ($who)', async ({ who, first, answer, arabic }) => {
+  const cards = (await omar.messages()).length;
+  const customer = visitor(app.url, who, who);
+  const clarify = arabic ? 'هل استفسارك بخصوص الفواتير، أم مشكلة فنية، أم عملية شراء؟' : 'Is this about billing, a technical problem, or a purchase?';
+  await customer.say(first);
+  await expect.poll(async () => (await customer.botTexts()).length, { timeout: 20_000 }).toBeGreaterThan(1);
+  await customer.say(`${who}@example.com`);
+  // The first message said more than hello, so it is the need, and too vague to route: the clarify question.
+  await expect.poll(async () => (await customer.botTexts()).at(-1), { timeout: 20_000 }).toBe(clarify);
+  await customer.say(answer);
+  const contact = await app.store.contactByIdentity('webchat', (await customer.credentials()).session);
+  const id = (await app.store.conversations()).find((c) => c.contactId === contact?.id)!.id;
+  await expect.poll(async () => (await app.store.conversation(id))?.agentId, { timeout: 20_000 }).toBe('omar');
+  expect(await app.store.conversation(id)).toMatchObject({ team: 'Billing', fields: { need: answer, first_message: first } });
+  const cardOf = async () => (await omar.messages()).slice(cards).find((m) => m.text.startsWith(`#${id}`))?.text;
+  await expect.poll(cardOf, { timeout: 20_000 }).toBeDefined();
+  const card = (await cardOf())!;
+  // Before: "Need: hello, I need help with something" and nothing of what she needs (it only routed).
+  const isolated = (text: string) => (arabic ? `\u2068${text}\u2069` : text);
+  expect(card).toContain(`Need: ${isolated(answer)}`);
+  expect(card).toContain(`First message: ${isolated(first)}`);
+  await omar.say(`/close ${id}`);
+}, 120_000);

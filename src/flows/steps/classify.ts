@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../shared/confidence.ts';
 import { needParts } from '../../shared/needs.ts';
-import type { FieldRef } from '../fields.ts';
+import { BUILTIN_FIELDS, writeRefusal, type FieldRef } from '../fields.ts';
 import { forEveryLanguage, localizedSchema, type Localized } from '../language.ts';
 import type { Template } from '../template.ts';
 import type { Classification, CompiledFlow } from '../types.ts';
@@ -85,9 +85,15 @@ export const classifyStep = defineStep({
       if (route) return routeTo(route, 1, ctx);
       // Told in other words instead of a button ("my card was charged twice"), the need routes as it would have at first.
       const two = input.text === undefined ? undefined : twoNeeds(spec, input.text, ctx);
-      if (two) return routeTo(two.first, two.confidence, ctx, two.also);
+      if (two) {
+        keepTyped(spec, ctx, input.text!);
+        return routeTo(two.first, two.confidence, ctx, two.also);
+      }
       const told = input.text === undefined ? undefined : classified(spec, input.text, ctx);
-      if (told?.route) return routeTo(told.route, told.prediction.confidence, ctx);
+      if (told?.route) {
+        keepTyped(spec, ctx, input.text!);
+        return routeTo(told.route, told.prediction.confidence, ctx);
+      }
       if (waiting.retries >= CLARIFY_RETRIES || !spec.clarify) return 'next';
       // Not the question word for word, which reads as if the answer went unheard: how to answer it, as an ask says.
       ctx.run.say({ text: ctx.localize(defaultInvalidText({ type: 'choice', choices: routeChoices(spec) })), choices: ctx.choices(routeChoices(spec)) });
@@ -130,6 +136,16 @@ export function routedReading(flow: CompiledFlow, classify: (text: string) => Cl
     if (routing.some((spec) => prediction.confidence >= spec.threshold)) return 'need';
     return routing.length === 0 && prediction.confidence >= sureAt ? 'aside' : undefined;
   };
+}
+
+/**
+ * The words that routed, typed instead of a clarify button, kept in the field the step read: the agent's card shows
+ * what the customer needs ("my card was charged twice"), not the vague words that were asked about ("hello, I need
+ * help with something", still on the card as the first message). A field Switchboard fills in itself is left as it is.
+ */
+function keepTyped(spec: ClassifyStep, ctx: StepContext, text: string): void {
+  if (BUILTIN_FIELDS.includes(spec.field.path) || writeRefusal(spec.field)) return;
+  ctx.write(spec.field, text.trim());
 }
 
 function routeTo(route: Route, confidence: number, ctx: StepContext, also?: string): StepOutcome {
