@@ -326,8 +326,11 @@ export interface NlpNeed {
 export interface NlpTry {
   intent?: string;
   confidence: number;
-  /** Two needs its flows route to two teams: the bot routes the first and keeps the other for the agent (Also asked). */
-  twoNeeds?: { first: NlpNeed; also: NlpNeed };
+  /**
+   * Two needs its flows route to two teams: the bot routes the first and keeps the other for the agent (Also asked),
+   * with any third need and on for yet another team (`further`, in order, on the same Also asked line of the card).
+   */
+  twoNeeds?: { first: NlpNeed; also: NlpNeed; further?: NlpNeed[] };
   nearest: { intent: string; text: string; score: number }[];
 }
 

@@ -211,7 +211,8 @@ export function NlpPage() {
             <div class="two-needs">
               <p>{t('tryTwoNeeds')}</p>
               <ul class="small">
-                {[[t('tryRouted'), tried.twoNeeds.first] as const, [t('tryAlsoAsked'), tried.twoNeeds.also] as const].map(([label, need]) => (
+                {/* As the bot takes them: the first routed, every other on the card's Also asked line, in order. */}
+                {[[t('tryRouted'), tried.twoNeeds.first] as const, ...[tried.twoNeeds.also, ...(tried.twoNeeds.further ?? [])].map((need) => [t('tryAlsoAsked'), need] as const)].map(([label, need]) => (
                   <li>{label}: <bdi translate={false}>{need.text}</bdi> · <bdi dir="ltr">{need.intent} {Math.round(need.confidence * 100)}%</bdi> {lang() === 'ar' ? '←' : '→' /* the way the line reads */} <bdi>{need.team}</bdi></li>
                 ))}
               </ul>

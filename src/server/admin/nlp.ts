@@ -172,7 +172,7 @@ export function mountNlp(router: Router, context: AdminContext): void {
     res.json({
       ...(result ? { intent: result.intent } : {}),
       confidence: result?.confidence ?? 0,
-      ...(two ? { twoNeeds: { first: need(two.first), also: need(two.also) } } : {}),
+      ...(two ? { twoNeeds: { first: need(two.first), also: need(two.also), ...(two.further.length > 0 ? { further: two.further.map(need) } : {}) } } : {}),
       nearest: intents.nearest(body.data.text, 5).map((neighbour) => ({ intent: neighbour.intent, text: neighbour.text, score: Math.round(neighbour.similarity * 1000) / 1000 })),
     });
   });

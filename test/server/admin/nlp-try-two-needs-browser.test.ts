@@ -12,6 +12,8 @@ afterAll(cleanupDirs);
 
 const TWO = 'I was charged twice, and the app keeps crashing when I log in';
 const TWO_AR = 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول';
+const THREE = 'I was charged twice, and the app keeps crashing when I log in, and also I want to upgrade to the pro plan';
+const THREE_AR = 'دفعت مرتين والتطبيق يتوقف عند تسجيل الدخول، وكمان أريد ترقية الباقة';
 
 describe.skipIf(!hasChromium)(inChromium('the Intents page tries a message with two needs'), () => {
   let browser: Browser;
@@ -30,6 +32,14 @@ describe.skipIf(!hasChromium)(inChromium('the Intents page tries a message with 
       first: { text: 'I was charged twice', intent: 'billing', team: 'Billing', confidence: expect.any(Number) },
       also: { text: 'the app keeps crashing when I log in', intent: 'tech_support', team: 'Support', confidence: expect.any(Number) },
     });
+    // A third need for a third team, which the card reads on the Also asked line too: before, it was left out here.
+    const three = (await admin.post<{ twoNeeds?: unknown }>('/nlp/try', { text: THREE })).body;
+    expect(three.twoNeeds).toMatchObject({
+      first: { text: 'I was charged twice', team: 'Billing' },
+      also: { text: 'the app keeps crashing when I log in', team: 'Support' },
+      further: [{ text: 'I want to upgrade to the pro plan', intent: 'sales', team: 'Sales', confidence: expect.any(Number) }],
+    });
+    expect((await admin.post<{ twoNeeds?: { further?: unknown } }>('/nlp/try', { text: TWO })).body.twoNeeds?.further).toBeUndefined();
     // One need said in two parts for one team: nothing more than before.
     expect((await admin.post<{ twoNeeds?: unknown }>('/nlp/try', { text: 'I was charged twice and I want a refund' })).body.twoNeeds).toBeUndefined();
   }, 60_000);
@@ -66,6 +76,43 @@ describe.skipIf(!hasChromium)(inChromium('the Intents page tries a message with 
       expect(lines[0]).toMatch(/^يُوجَّه: دفعت مرتين · billing \d+% ← Billing$/);
       expect(lines[1]).toMatch(/^طلب آخر في الرسالة نفسها: التطبيق يتوقف عند تسجيل الدخول · tech_support \d+% ← Support$/);
       await shot(page, 'nlp-try-two-needs-ar');
+    });
+  }, 120_000);
+
+  it('lists every need as the bot takes them: the first routed, each other as "Also asked" (English, Arabic)', async () => {
+    await withPage(browser, 'nlp-try-three-needs-en', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, url, ADMIN_TOKEN);
+      await page.goto(`${url}/admin#/nlp`);
+      await page.getByRole('searchbox', { name: 'Try a sentence' }).fill(THREE);
+      await page.getByRole('button', { name: 'Try', exact: true }).click();
+      const two = page.locator('.tried .two-needs');
+      await two.waitFor();
+      // Before: the first two lines only, while the agent's card reads the third need too.
+      const lines = await two.locator('li').allInnerTexts();
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^routed: I was charged twice · billing \d+% → Billing$/);
+      expect(lines[1]).toMatch(/^Also asked: the app keeps crashing when I log in · tech_support \d+% → Support$/);
+      expect(lines[2]).toMatch(/^Also asked: I want to upgrade to the pro plan · sales \d+% → Sales$/);
+      await shot(page, 'nlp-try-three-needs-en');
+    });
+    await withPage(browser, 'nlp-try-three-needs-ar', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await page.goto(`${url}/admin`);
+      await page.locator('#token').waitFor();
+      await page.locator('button.lang').click();
+      await page.locator('#token').fill(ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
+      await page.locator('nav a[href="#/flows"]').waitFor({ state: 'attached' });
+      await page.goto(`${url}/admin#/nlp`);
+      await page.getByRole('searchbox', { name: 'جرّب جملة' }).fill(THREE_AR);
+      await page.getByRole('button', { name: 'جرّب', exact: true }).click();
+      const two = page.locator('.tried .two-needs');
+      await two.waitFor();
+      const lines = await two.locator('li').allInnerTexts();
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^يُوجَّه: دفعت مرتين · billing \d+% ← Billing$/);
+      expect(lines[1]).toMatch(/^طلب آخر في الرسالة نفسها: التطبيق يتوقف عند تسجيل الدخول · tech_support \d+% ← Support$/);
+      expect(lines[2]).toMatch(/^طلب آخر في الرسالة نفسها: أريد ترقية الباقة · sales \d+% ← Sales$/);
+      await shot(page, 'nlp-try-three-needs-ar');
     });
   }, 120_000);
 });
