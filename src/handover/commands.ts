@@ -272,7 +272,7 @@ export function looksLikeCommand(text: string): boolean {
 export function parseAgentCommand(text: string, language: DeskLanguage = 'en'): AgentCommand | { error: string } | undefined {
   if (!looksLikeCommand(text)) return undefined;
   const trimmed = commandText(text);
-  const [first, args] = splitFirst(trimmed.slice(1));
+  const [first, args] = twoWordCommand(trimmed.slice(1)) ?? splitFirst(trimmed.slice(1));
   // Telegram appends the bot's username in groups: /close@acme_bot.
   const typed = first.replace(/@\S*$/, '');
   const name = ALIASES.get(typed.toLowerCase()) ?? ALIASES.get(bareLetters(typed)) ?? typed.toLowerCase();
@@ -407,6 +407,12 @@ function meantAsNumber(typed: string): boolean {
 }
 
 // The first word and the rest, both trimmed; the rest keeps its inner spaces and line breaks.
+/** A command whose word is two words («/غير متصل»), with what follows it; undefined for any other text. */
+function twoWordCommand(text: string): [string, string] | undefined {
+  const match = /^(\S+\s+\S+)\s*([\s\S]*)$/.exec(text.trim());
+  return match && ALIASES.has(bareLetters(match[1]!)) ? [match[1]!, match[2]!.trim()] : undefined;
+}
+
 function splitFirst(text: string): [string, string] {
   const match = /^(\S*)\s*([\s\S]*)$/.exec(text.trim());
   return [match?.[1] ?? '', match?.[2]?.trim() ?? ''];

@@ -810,7 +810,8 @@ const COMMAND_DESCRIPTIONS_AR: Readonly<Record<AgentCommandName, string>> = {
  */
 export const COMMAND_WORDS_AR: Readonly<Record<AgentCommandName, readonly string[]>> = {
   online: ['متصل', 'متاح'],
-  away: ['غائب', 'مشغول'],
+  // /offline's: «غير متصل», the word Switchboard shows an Arabic agent for offline (/list), and أوفلاين as it is said.
+  away: ['غائب', 'مشغول', 'غير متصل', 'أوفلاين'],
   list: ['قائمة', 'القائمة'],
   claim: ['استلام', 'استلم'],
   use: ['استخدم', 'استخدام'],

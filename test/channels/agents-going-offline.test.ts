@@ -35,4 +35,18 @@ describe('an agent who types /offline while holding a customer', () => {
     await eventually(() => api.sentTo(OMAR).length === 2);
     expect(api.sentTo(OMAR).at(-1)).toBe('أنت غير متاح الآن: لن تصلك محادثات جديدة حتى تتصل مجددًا (\u2068/online\u2069).');
   });
+
+  it.each(['/غير متصل', '/أوفلاين', '/اوفلاين'])('is away with %s, its Arabic word, and given no new customer', async (typed) => {
+    // Before: «لا يوجد أمر /غير. أرسل /help لعرض الأوامر.» (/أوفلاين: «لا يوجد أمر /أوفلاين»), and Omar stayed online.
+    const { app, api } = await telegram.setUp({ webhook: true, team: teamOf('    language: ar\n'), flows: { 'inbound.yaml': assignFlow } });
+    expect(await post(app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 1);
+    expect(await post(app, textNow(OMAR, typed))).toBe(200);
+    await eventually(() => api.sentTo(OMAR).length === 2);
+    expect(api.sentTo(OMAR).at(-1)).toBe('أنت غير متاح الآن: لن تصلك محادثات جديدة حتى تتصل مجددًا (\u2068/online\u2069).');
+    const nadia = visitor(app.url, `nadia-${Math.random()}`, 'Nadia');
+    await nadia.say('أحتاج مساعدة');
+    await eventually(async () => (await nadia.botTexts()).includes('Please wait for an agent.'));
+    expect((await app.store.openConversations()).map((c) => [c.stage, c.agentId])).toEqual([['queued', undefined]]);
+  });
 });
