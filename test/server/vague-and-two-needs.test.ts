@@ -46,6 +46,8 @@ it.each([
   // Before: Support at 0.66, on the two Support examples that say مشكلة (فنية, تقنية).
   { who: 'huda', need: 'عندي مشكلة', arabic: true },
   { who: 'ivan', need: 'there is a problem', arabic: false },
+  // Before: Support at 0.59 (the letters of "got" are those of Support's "I forgot my password").
+  { who: 'gus', need: "I've got a problem", arabic: false },
   { who: 'iman', need: 'أحتاج مساعدة', arabic: true },
 ])('asks $need, a need that names no team, which team it is for, with the buttons ($who)', async ({ who, need, arabic }) => {
   const { conversation, said } = await asks(who, need, arabic);
