@@ -151,7 +151,8 @@ export class Turns {
    */
   async #inService(tx: Tx, flows: CompiledFlow[], now: Date): Promise<CompiledFlow[]> {
     const kept: CompiledFlow[] = [];
-    for (const flow of flows) if (this.options.flows.stillOnDisk(flow) && !(await beingRemoved(tx, flow.name, now))) kept.push(flow);
+    // The mark first, then the file (see flows/removals.ts): a removal that ends between the two is seen either way.
+    for (const flow of flows) if (!(await beingRemoved(tx, flow.name, now)) && this.options.flows.stillOnDisk(flow)) kept.push(flow);
     return kept;
   }
 

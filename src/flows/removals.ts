@@ -1,8 +1,11 @@
 // A flow being removed (`DELETE /api/flows/:name`), marked in the store while the removal makes sure no open
 // conversation runs on it. Every start of a flow reads the mark in its own transaction, so a start under way in any
 // process either committed before the mark was written (and the removal counts it, and is refused) or is run again
-// by the store (what it read changed) and finds the flow going: it starts no flow. A start in a process whose flows
-// were read before the file went finds the file gone (`FlowLibrary.stillOnDisk`).
+// by the store (what it read changed; a mark taken off again is a change too) and finds the flow going: it starts no
+// flow. A start in a process whose flows were read before the file went finds the file gone
+// (`FlowLibrary.stillOnDisk`), looked at after the mark: a mark read as off once the removal ended means the file is
+// gone by then. Looked at before, a whole removal could run between the two (the file there, the mark off again), and
+// a customer went on in the removed flow after its 204 (seen once in CI, PostgreSQL, two processes, a loaded machine).
 import type { Store, Tx } from '../store/types.ts';
 
 /** The collection of the marks, keyed by the flow's name (`flow:` in its file). */
