@@ -9,6 +9,11 @@ export class Effects implements DeskEffects {
   readonly events: DomainEvent[] = [];
   /** How many outbound messages were stored: the outbox is kicked after the commit if any. */
   outbound = 0;
+  /**
+   * Where the agents' messages to customers stored went (channel and address): the outbox tells their agents at once
+   * when one waits behind another message held up by its channel (`Outbox.kick`).
+   */
+  readonly answered: { channel: string; address: string }[] = [];
   readonly closedConversations: Conversation[] = [];
   readonly threadsToOpen: { conversationId: number; desk: { channel: string; group: string }; title: string }[] = [];
   readonly threadsToClose: { channel: string; thread: string }[] = [];
@@ -24,6 +29,7 @@ export class Effects implements DeskEffects {
   send(message: Omit<Message, 'id'>): void {
     this.tx.addMessage(message);
     this.outbound++;
+    if (message.from === 'agent' && !message.toAgent) this.answered.push({ channel: message.channel, address: message.address });
   }
 
   emit(event: DomainEvent): void {

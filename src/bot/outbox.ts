@@ -98,6 +98,11 @@ export interface OutboxListener {
  */
 const LONGEST_WAIT_MS = 2 ** 31 - 1;
 
+/** Messages behind a waiting one looked through for agents' (`Outbox.#tellBehind`). */
+const BEHIND_LOOKED_AT = 50;
+/** Agents' messages told they wait behind another, remembered at most (`Outbox.#toldBehind`). */
+const TOLD_BEHIND_KEPT = 10_000;
+
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -120,8 +125,17 @@ export class Outbox {
   /** The ids of the messages being delivered: a claim of one again (put back meanwhile, then claimed) is not sent twice. */
   readonly #delivering = new Set<number>();
   readonly #listeners = new Set<OutboxListener>();
-  /** The messages waiting to be tried again: their channel, when they first failed (ms) and why they last did. */
-  readonly #waiting = new Map<number, { channel: string; since: number; reason: string }>();
+  /**
+   * The messages waiting to be tried again: their channel and address, when they first failed (ms), why they last did,
+   * and, while their next try is a long wait (`longWaitMs`, or a failure tried for minutes only), how long and what it
+   * may mean: the agents' messages to that address behind them are told to wait as long (`#tellBehind`).
+   */
+  readonly #waiting = new Map<number, { channel: string; address: string; since: number; reason: string; long?: { waitMs: number; known?: KnownFailure } }>();
+  /**
+   * Agents' messages told they wait behind another held up by their channel (`#tellBehind`): not told again when their
+   * own first attempt here waits long. The newest `TOLD_BEHIND_KEPT` are kept (one claimed by another process stays).
+   */
+  readonly #toldBehind = new Set<number>();
   /** The store's record of each message waiting (`#keepWaiting`), its last write under way. */
   readonly #kept = new Map<number, Promise<void>>();
   /** The waits before a message's next try, by channel, each with its recipient: cut short when the channel is back (`wake`). */
@@ -194,9 +208,22 @@ export class Outbox {
     return waiting ? { since: new Date(waiting.since).toISOString(), reason: waiting.reason } : undefined;
   }
 
-  /** Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more). */
-  kick(): void {
+  /**
+   * Claims and sends what is waiting; cheap to call often (calls made while a claim runs are folded into one more).
+   * `answered`: where the agents' messages to customers just stored go; one behind a message of this process that
+   * waits long for its channel is not tried before it, so its agent is told now that it has not gone yet, with what the
+   * channel said (`OutboxListener.delayed`), not once the message ahead is given up or goes.
+   *
+   *     outbox.kick([{ channel: 'whatsapp-cloud', address: '966501234567' }]);
+   */
+  kick(answered?: readonly { channel: string; address: string }[]): void {
     if (this.#stopping.signal.aborted) return;
+    // Nearly always nothing waits: no look at all.
+    if (answered?.length && this.#waiting.size > 0) {
+      for (const [id, { channel, address, long }] of this.#waiting) {
+        if (long && answered.some((to) => to.channel === channel && to.address === address)) this.#tellBehind(id);
+      }
+    }
     if (this.#claiming) {
       this.#again = true;
       return;
@@ -289,6 +316,29 @@ export class Outbox {
     });
   }
 
+  /**
+   * Tells the authors of the agents' messages waiting behind message `id` (to the same address, not yet tried: the
+   * store hands out one at a time) that they have not gone yet, as `id` waits long for its channel: once each, with
+   * what the channel said of `id`. A look at the store that fails is only logged: each is told at its own failure.
+   */
+  #tellBehind(id: number): void {
+    const head = this.#waiting.get(id);
+    if (!head) return;
+    const telling = this.#options.store.messagesOfAddress(head.channel, head.address, id, BEHIND_LOOKED_AT).then((behind) => {
+      // Gone or given up meanwhile: those behind it are tried now.
+      const still = this.#waiting.get(id);
+      if (!still?.long) return;
+      for (const message of behind) {
+        if (message.direction !== 'out' || message.status !== 'pending' || message.from !== 'agent' || message.toAgent || this.#toldBehind.has(message.id)) continue;
+        this.#toldBehind.add(message.id);
+        if (this.#toldBehind.size > TOLD_BEHIND_KEPT) this.#toldBehind.delete(this.#toldBehind.values().next().value as number);
+        for (const listener of this.#listeners) listener.delayed?.(message, still.reason, still.long.waitMs, still.long.known);
+      }
+    }).catch((error: unknown) => this.#options.log.debug({ message: id, err: describe(error) }, 'could not look for agents\' messages waiting behind this reply; each is told at its own failure'))
+      .finally(() => this.#sending.delete(telling));
+    this.#sending.add(telling);
+  }
+
   /** Sends one claimed message, trying again while its failure may pass, then records the outcome. */
   async #deliver(message: Message): Promise<void> {
     const { channels, log, store } = this.#options;
@@ -308,7 +358,8 @@ export class Outbox {
     const parts: string[] = [];
     // Not an arrow function: under tsx (`npm start`) each one made would be named at run time (esbuild's `keepNames`).
     const sentPart: (id: string) => void = parts.push.bind(parts);
-    let toldDelay = false;
+    // Told already while it waited behind another message (`#tellBehind`).
+    let toldDelay = this.#toldBehind.delete(message.id);
     for (let attempt = 0; ; attempt++) {
       let channelMessageId: string;
       try {
@@ -341,10 +392,16 @@ export class Outbox {
         }
         const waiting = this.#waiting.get(message.id);
         if (waiting?.reason !== reason) this.#keepWaiting(message, waiting?.since ?? this.#now().getTime(), reason);
-        if (waiting) waiting.reason = reason;
-        else this.#waiting.set(message.id, { channel: message.channel, since: this.#now().getTime(), reason });
         const asked = failure?.retryAfterMs ?? 0;
         const wait = Math.min(LONGEST_WAIT_MS, Math.max(delay, Number.isNaN(asked) ? 0 : asked));
+        const long = failure?.briefly || wait >= this.#longWaitMs ? { waitMs: wait, ...(failure?.briefly && failure.known ? { known: failure.known } : {}) } : undefined;
+        if (waiting) {
+          waiting.reason = reason;
+          if (long) waiting.long = long;
+          else delete waiting.long;
+        } else this.#waiting.set(message.id, { channel: message.channel, address: message.address, since: this.#now().getTime(), reason, ...(long ? { long } : {}) });
+        // The agents' messages already behind it wait as long: told now (those stored later, at their kick).
+        if (long && !waiting?.long) this.#tellBehind(message.id);
         // Past the listed delays (an agent's message through a long outage), about once an hour, not at each attempt.
         if (attempt < this.#delays.length || attempt % 6 === 0) {
           log.warn({ message: message.id, channel: message.channel, attempt: attempt + 1, retryInMs: wait, error: reason }, 'send failed, trying again');

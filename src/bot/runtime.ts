@@ -646,7 +646,7 @@ export class Runtime {
   /** Announces and carries out what a committed transaction produced. */
   #afterCommit(effects: Effects): void {
     for (const event of effects.events) this.#options.bus.emit(event);
-    if (effects.outbound > 0) this.#options.outbox.kick();
+    if (effects.outbound > 0) this.#options.outbox.kick(effects.answered);
     const changed = timedConversations(effects);
     if (changed.length > 0) void this.#track(this.#timers.noticed(changed)).catch((error: unknown) => this.#options.log.warn({ err: error }, 'could not plan a timeout; the next check finds it'));
     for (const request of effects.threadsToOpen) void this.#track(this.#threads.open(request.conversationId, request.desk, request.title));

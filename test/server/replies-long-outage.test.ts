@@ -97,8 +97,11 @@ describe('replies that wait hours for their channel', () => {
     // The admin replaces the token: Layla gets the answer, once, and Omar is told it went.
     cloud.graph.recover();
     await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer));
-    await eventually(() => toOmar('#1: your message to Layla went after all').length === 1);
     await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === second));
+    // Each answer told once that it waits (the second at once, queued behind the first), and once that it went.
+    await eventually(() => toOmar('#1: your message to Layla went after all').length === 2);
+    expect(toOmar('#1: your message to Layla has not gone yet').map((said) => said.includes(second))).toEqual([false, true]);
+    expect(toOmar('#1: your message to Layla went after all').map((said) => said.includes(second))).toEqual([false, true]);
     expect(cloud.graph.sent.filter((sent) => sent.body.text?.body === answer)).toHaveLength(1);
     expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
     const layla = await cloud.app.store.contactByIdentity('whatsapp-cloud', LAYLA_WA);
@@ -193,6 +196,48 @@ describe('replies that wait hours for their channel', () => {
     await eventually(() => cloud.graph.saidTo(omarWa).some((said) => said.startsWith('#1 · new conversation')), 15_000);
     expect(omarsApp.sentTo(OMAR).filter((said) => said.startsWith('#1 · new conversation'))).toEqual([]);
   });
+
+  it('an agent\'s answer queued behind the bot\'s notice that waits for a revoked token is told not gone yet at once, not after the notice\'s retry, and went once, after the notice', async () => {
+    const { telegram, toOmar } = await omarsTelegram();
+    const cloud = await startCloud({
+      flows: { 'inbound.yaml': assignFlow }, team,
+      config: telegram,
+      // The bot's notice fails once, then waits longer than the test: the answer behind it is not tried meanwhile.
+      outbox: { retryDelaysMs: [120_000], longWaitMs: 5 },
+    });
+    servers.stopAfterTest(cloud);
+    expect(await post(cloud.app, textNow(OMAR, '/online'))).toBe(200);
+    await eventually(() => toOmar('You are online').length === 1);
+
+    // The token is revoked right after Layla wrote: what the bot tells her ("Omar has joined") fails first.
+    cloud.graph.fail(1_000_000, tokenRevoked);
+    expect((await cloud.post(messagesBody([cloudText('My refund has not arrived', { from: LAYLA_WA })], { from: LAYLA_WA, name: 'Layla' }))).status).toBe(200);
+    await eventually(() => toOmar('#1 · new conversation').length === 1, 15_000);
+    const sends = () => cloud.graph.calls.filter((call) => call.method === 'POST' && call.path.endsWith('/messages'));
+    await eventually(() => sends().length >= 1, 15_000);
+    const noticeTries = sends().length;
+
+    const answer = 'Your refund of 50 EUR left our bank yesterday.';
+    expect(await post(cloud.app, textNow(OMAR, answer))).toBe(200);
+    await eventually(() => toOmar('#1: your message to Layla has not gone yet').length === 1, 15_000).catch(() => {
+      throw new Error(`Omar was not told his answer waits; he read ${JSON.stringify(toOmar(''))}`);
+    });
+    expect(toOmar('#1: your message to Layla has not gone yet')[0]).toContain('the WhatsApp access token was refused');
+    // Told while the notice ahead of it still waits for its next try: nothing more was sent to Graph meanwhile.
+    expect(sends().length).toBe(noticeTries);
+
+    // The admin replaces WHATSAPP_TOKEN and restarts: the notice, then the answer, once; Omar hears it went, once.
+    cloud.graph.recover();
+    await cloud.restart();
+    await eventually(() => cloud.graph.sent.some((sent) => sent.body.text?.body === answer), 15_000);
+    await eventually(() => toOmar('#1: your message to Layla went after all').length === 1, 15_000);
+    expect(cloud.graph.sent.filter((sent) => sent.body.text?.body === answer)).toHaveLength(1);
+    const said = cloud.graph.saidTo(LAYLA_WA);
+    expect(said.findIndex((text) => text.includes('Omar'))).toBeGreaterThan(-1);
+    expect(said.findIndex((text) => text.includes('Omar'))).toBeLessThan(said.indexOf(answer));
+    expect(toOmar('#1: your message to Layla has not gone yet')).toHaveLength(1);
+    expect(toOmar('#1: your message to Layla was not delivered')).toEqual([]);
+  }, 60_000);
 
   it('an agent told his answer had not gone yet is told it went after all when it goes after the admin restarted with a new token', async () => {
     const { telegram, toOmar } = await omarsTelegram();
