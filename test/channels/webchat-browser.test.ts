@@ -1049,7 +1049,9 @@ steps:
     const excerpt = agent.locator('#held li .excerpt', { hasText: 'Are you still there?' });
     await excerpt.waitFor();
     expect(await excerpt.innerText()).toBe('الفواتير · Are you still there?');
-    const [first, mark] = await excerpt.evaluate((element) => {
+    // Measured once the preview is laid out: each customer message while an agent holds the conversation also changes
+    // the conversation, and the list drawn again for it can replace the element being measured (0, 0 then).
+    const measure = () => excerpt.evaluate((element) => {
       const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       let node = walker.nextNode();
       while (node && !node.textContent?.includes('Are you')) node = walker.nextNode();
@@ -1062,6 +1064,8 @@ steps:
       };
       return [x(text.indexOf('Are you')), x(text.indexOf('?'))];
     });
+    await expect.poll(async () => (await measure())[0], { timeout: 10_000 }).toBeGreaterThan(0);
+    const [first, mark] = await measure();
     expect(mark).toBeGreaterThan(first!);
     await agent.screenshot({ path: '/tmp/switchboard-console-excerpt-ar.png' });
 
