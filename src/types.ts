@@ -69,6 +69,12 @@ export interface InboundMessage {
    */
   albumByTime?: true;
   /**
+   * More of the sender's messages came in the same delivery, written after this one and before they could read a reply
+   * to it (WhatsApp batches what is written within a moment): the flow's question this message leads to waits unsaid
+   * for them, and is said only if none of them answers it.
+   */
+  followed?: true;
+  /**
    * The sender wrote more than the channel keeps (this many characters): `text` is its start, marked with …. An agent
    * is told where their message to a customer stopped.
    */

@@ -204,6 +204,7 @@ export class Intake {
       tx.putConversation(conversation);
     }
     const turn = turns.turn(contact, conversation, fx);
+    if (inbound.followed) turn.followed = true;
     const refused = (inbound.attachments ?? []).filter((attachment) => attachment.refused !== undefined);
     // The customer learns at once that a file did not come through, whoever is answering them: once for an album
     // (a photo a message there), not once a photo. A photo that may yet be the first of several (WhatsApp names no
@@ -264,6 +265,8 @@ export class Intake {
       // while without news of their place (or at once, for a button pressed), they hear it again rather than silence.
       await notices.stillQueued(tx, fx, conversation, { pressed: inbound.choice !== undefined });
     }
+    // The last of the messages she wrote before she could read the flow's question, and none answered it: said now.
+    if (!inbound.followed && conversation.stage === 'bot' && conversation.status === 'open') await turns.sayUnsaid(turn);
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
     await this.#earlyChanges(tx, inbound, { contact, original: stored }, now, fx);

@@ -2,7 +2,7 @@
 // the flows an event triggers, feeding the customer's answer to the step that waits, and carrying out what the
 // flow asked for (hand over to a team, close).
 import type { Contact, Conversation, ConversationSource, Tx } from '../store/types.ts';
-import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type CompiledFlow, type FlowLibrary, type FlowRun } from '../flows/index.ts';
+import { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, offersChoice, questionOf, readQuestion, resumeFlow, sayUnsaid, startFlow, takesAnswer, typedChoice, type AnswerChange, type AnswerKept, type AssignRequest, type Classification, type FlowInput, type CompiledFlow, type FlowLibrary, type FlowRun } from '../flows/index.ts';
 import { beingRemoved } from '../flows/removals.ts';
 import { byLanguage } from '../flows/language.ts';
 import type { BotResume } from '../handover/context.ts';
@@ -171,6 +171,18 @@ export class Turns {
       this.options.log.error({ conversation: turn.conversation.id, flow: position }, 'flow version not found; flow stopped');
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
     }
+    this.#closeIfEnded(turn);
+  }
+
+  /**
+   * Says the question the flow waits on unsaid (`waiting.unsaid`): the customer's messages written before they could
+   * read it are all in, and none answered it.
+   */
+  async sayUnsaid(turn: Turn): Promise<void> {
+    const position = turn.conversation.flow;
+    if (!position?.waiting?.unsaid || position.done) return;
+    const flow = await this.options.flows.version(position.flow, position.version);
+    if (flow) sayUnsaid(flow, turn);
     this.#closeIfEnded(turn);
   }
 

@@ -2,7 +2,7 @@
 // conversation. The runtime uses only what is exported here.
 export { FlowError } from './errors.ts';
 export { FlowLibrary, type FlowLibraryOptions } from './library.ts';
-export { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, MAX_STEPS_PER_TURN, offersChoice, questionOf, readQuestion, resumeFlow, startFlow, takesAnswer, typedChoice } from './interpreter.ts';
+export { askAgain, correctAnswer, correctAnswerByEdit, correctByEdit, MAX_STEPS_PER_TURN, offersChoice, questionOf, readQuestion, resumeFlow, sayUnsaid, startFlow, takesAnswer, typedChoice } from './interpreter.ts';
 export type { AnswerChange, AnswerKept } from './interpreter.ts';
 export type { StepKindName, StepSpec } from './steps/index.ts';
 export type { StepContext, StepOutcome, StepRunner } from './steps/step.ts';

@@ -297,6 +297,19 @@ export function offersChoice(flow: CompiledFlow, choice: string): boolean {
   });
 }
 
+/**
+ * Says the question the conversation waits on unsaid (`waiting.unsaid`), when the customer's messages written before
+ * they could read it are all in and none answered it. False when none waits unsaid.
+ *
+ *     if (!inbound.followed) sayUnsaid(flow, run);
+ */
+export function sayUnsaid(flow: CompiledFlow, run: FlowRun): boolean {
+  const position = run.conversation.flow;
+  if (!position?.waiting?.unsaid || position.done || position.flow !== flow.name || position.version !== flow.version) return false;
+  askWaitingAgain(flow, run);
+  return true;
+}
+
 /** Runs the step the conversation waits on afresh (its question sent again), keeping what its waiting counted. */
 function askWaitingAgain(flow: CompiledFlow, run: FlowRun): void {
   const position = run.conversation.flow!;

@@ -23,6 +23,11 @@ export interface FlowRun {
   now: Date;
   /** Queues a bot message to the customer. */
   say(message: OutboundMessage): void;
+  /**
+   * The customer's next message is in already (`InboundMessage.followed`): a question asked now waits unsaid
+   * (`waiting.unsaid`) for it, said only if it does not answer it.
+   */
+  followed?: true;
   /** Asks the runtime to close the conversation (the `close` step). */
   close(note?: string): void;
   /** Asks the runtime to hand the conversation to a team's agent, or queue it (the `assign` step). */

@@ -119,8 +119,10 @@ export interface FlowPosition {
    * Set while the step waits for the customer's answer. `unseen`: the channel reported that the question failed to
    * reach them, so their next message gets it again instead (`askAgain`), once: `askedAgain`. `refused`: what was
    * wrong with the last answer refused (an `ask`'s `Refusal` or expect type), so the same mistake again is told shorter.
+   * `unsaid`: not said yet, as the customer's next message was in already (`InboundMessage.followed`): it is said only
+   * if that message does not answer it.
    */
-  waiting?: { retries: number; refused?: string; unseen?: true; askedAgain?: true };
+  waiting?: { retries: number; refused?: string; unseen?: true; askedAgain?: true; unsaid?: true };
   /** The album (several files sent at once) the last message the flow took came with: the rest of it answers nothing. */
   album?: string;
   /**

@@ -39,7 +39,9 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
   // patience. So statuses of different messages are recorded side by side, and each message's in Meta's order.
   const statuses = new Map<string, Promise<void>>();
   const fast = new FastWriters();
-  for (const item of movesFirst(inWrittenOrder(items, customerMessage))) {
+  const ordered = movesFirst(inWrittenOrder(items, customerMessage));
+  markFollowed(ordered);
+  for (const item of ordered) {
     switch (item.kind) {
       case 'refused':
         refused++;
@@ -88,6 +90,22 @@ function movesFirst(items: Item[]): Item[] {
     ordered.splice(first, 0, move);
   }
   return ordered;
+}
+
+/**
+ * Marks `followed` each customer message with a later one of the same person in the batch (not a button's press): Meta batches what is
+ * written within a moment, so she wrote it before she could read the bot's answer to this one, and the flow's question
+ * waits for it ("hi", "sheena@example.com", "my parcel never came": neither the email nor the need is asked).
+ */
+function markFollowed(items: readonly Item[]): void {
+  const later = new Set<string>();
+  for (const item of [...items].reverse()) {
+    const written = customerMessage(item);
+    if (!written || item.kind !== 'message') continue;
+    if (later.has(written.person)) item.inbound.followed = true;
+    // A button pressed is of a question she read: no answer to one she has not.
+    if (item.inbound.choice === undefined) later.add(written.person);
+  }
 }
 
 /** A customer's own message, by whom and when it was written: what `inWrittenOrder` puts back in order. */

@@ -8,7 +8,7 @@ import { saysMoreThanHello } from '../../shared/small-talk.ts';
 import { answerWithin, correctedAnswer, correctedText, keepHeard, labelToName, readsAsCorrection, takeHeard } from '../heard.ts';
 import { choiceAmongWords, choicesSchema, compileChoices } from '../choices.ts';
 import { COMMON_TRIED, matchesNothing } from '../never-matches.ts';
-import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, type AttachmentExpect, type Expect } from '../expect.ts';
+import { checkAnswer, declinesToAnswer, EXPECT_TYPES, isAttachmentExpect, isPhoneCountry, ownWords, triesToAnswer, type AttachmentExpect, type Expect } from '../expect.ts';
 import { BUILTIN_FIELDS, isKnown, parseFieldPath, writeRefusal, type FieldRef } from '../fields.ts';
 import { labelSchema } from '../labels.ts';
 import { defaultFailedText, defaultInvalidText } from '../refusals.ts';
@@ -108,10 +108,23 @@ export const askStep = defineStep({
         }
         if (isKnown(ctx.read(spec.save))) return 'next';
       }
+      // Her next message is in already, written before she could read this: it may be the answer ("hi",
+      // "sheena@example.com", "my parcel never came" in one batch), and a question for what she just gave is not said.
+      if (ctx.run.followed) return { wait: { retries: 0, unsaid: true } };
       say(ctx.styled(spec.question), spec, ctx);
       return { wait: { retries: 0 } };
     },
     resume(spec, ctx, input, waiting) {
+      // Not said yet, and her message written before she could read it: taken when it answers it ("hi",
+      // "sheena@example.com" in one batch: the email question is never said); else it is no answer to a question she
+      // never saw (nor is a button, pressed on an earlier one), but words written before it (the need for the
+      // questions after), and the question is said now (or waits on, when her next message is in already).
+      if (waiting.unsaid && (input.choice !== undefined || (!triesToAnswer(spec.expect, input) && !checkAnswer(spec.expect, input).ok))) {
+        passOn(spec, ctx, input.choice === undefined ? input.text : undefined);
+        if (ctx.run.followed) return { wait: waiting };
+        say(ctx.styled(spec.question), spec, ctx);
+        return { wait: { retries: waiting.retries } };
+      }
       // "Sorry, I meant 12346": the answer to a question before this one is changed, and this one is asked again.
       const corrected = correction(spec, ctx, input);
       if (corrected !== undefined) {

@@ -77,6 +77,8 @@ export type StepOutcome =
 export interface Waiting {
   retries: number;
   refused?: string;
+  /** The question is not said yet: the customer's next message was in already (`FlowRun.followed`), and may answer it. */
+  unsaid?: true;
 }
 
 /** What a running step may use: the run, and helpers that read and write fields on its records. */
