@@ -154,9 +154,10 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
     }
   };
 
-  function receive(update: unknown): Promise<string | undefined> {
+  function receive(update: unknown, followed?: boolean): Promise<string | undefined> {
     if (!host) return Promise.reject(new Error('the Telegram channel is not started'));
     return receiveUpdate(update, {
+      ...(followed ? { followed: true as const } : {}),
       senders,
       keyboards,
       edits,

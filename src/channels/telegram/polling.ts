@@ -15,8 +15,11 @@ const MAX_RETRY_MS = 30_000;
 export interface PollingOptions {
   api: Api;
   log: Logger;
-  /** Receives one update (receive.ts); rejects when it was not stored. */
-  receive: (update: unknown) => Promise<unknown>;
+  /**
+   * Receives one update (receive.ts); rejects when it was not stored. `followed`: a later message of the same person
+   * is in the same getUpdates answer (`InboundMessage.followed`).
+   */
+  receive: (update: unknown, followed?: boolean) => Promise<unknown>;
   /** Seconds a getUpdates call waits for updates (default 30). */
   timeoutSeconds?: number;
   /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to 30 s). */
@@ -105,6 +108,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       // the others' are received all the same. The offset stays at the first one held, so it comes again.
       const held = new Set<string>();
       let holding: RateLimited | undefined;
+      const followed = followedUpdates(updates);
       for (const update of updates) {
         if (stopped()) return;
         const id = updateId(update);
@@ -112,7 +116,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         if (person !== undefined && held.has(person)) continue;
         try {
           // Not when received in an earlier round, behind a fast writer's update held back.
-          if (id === undefined || !taken.has(id)) await options.receive(update);
+          if (id === undefined || !taken.has(id)) await options.receive(update, followed.has(update));
         } catch (error) {
           if (error instanceof RateLimited && person !== undefined) {
             if (!slow.has(person)) log.info({ update: id, person, retryInMs: error.retryAfterMs }, 'a Telegram customer writes faster than the bot takes: their next messages wait, the other customers\' are received');
@@ -154,6 +158,24 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
       await running.catch(() => undefined);
     },
   };
+}
+
+/**
+ * The message updates with a later message of the same person in `updates` (one getUpdates answer): written back to
+ * back, before she could read the bot's answer to the first, so the flow's question waits for the next ("hi",
+ * "layla@example.com", "my parcel never came": neither the email nor the need is asked). A button's press does not
+ * count: it is of a question she read.
+ */
+function followedUpdates(updates: readonly unknown[]): Set<unknown> {
+  const followed = new Set<unknown>();
+  const later = new Set<string>();
+  for (const update of [...updates].reverse()) {
+    const person = senderOf(update);
+    if (person === undefined || typeof update !== 'object' || update === null || !('message' in update)) continue;
+    if (later.has(person)) followed.add(update);
+    later.add(person);
+  }
+  return followed;
 }
 
 /**

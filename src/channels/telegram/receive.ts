@@ -43,6 +43,8 @@ export interface ReceiveContext {
    * several of Telegram's requests at once, so an older edit can come after a newer one, and would undo it.
    */
   edits?: Map<string, number>;
+  /** A later message of the same person came with this one (one getUpdates answer): `InboundMessage.followed`. */
+  followed?: true;
 }
 
 /** How many messages' latest edits are remembered (a few hundred KB at most). */
@@ -101,6 +103,7 @@ export async function receiveUpdate(update: unknown, context: ReceiveContext): P
     return;
   }
   if (decoded.kind === 'message') {
+    if (context.followed) decoded.inbound.followed = true;
     const { senders } = context;
     return senders ? inOrderOf(senders, decoded.inbound.from.id, () => receiveMessage(decoded, context)) : receiveMessage(decoded, context);
   }
