@@ -196,3 +196,76 @@ export class FrozenLink {
     await new Promise<void>((done) => this.server.close(() => done()));
   }
 }
+
+/**
+ * A TCP link to the test database that holds what the client sends for `delayMs` before passing it on (in order):
+ * each round trip of a process behind it takes that much longer, so its transactions stay open across moments a
+ * test can aim at from a process on a direct link. `holdAfter(sql)`: the next statement containing `sql` goes through,
+ * then nothing more of that connection until `release()` (its transaction stays open after that read).
+ */
+export class SlowLink {
+  readonly server: Server;
+  readonly #sockets = new Set<Socket>();
+  delayMs = 0;
+
+  private constructor(upstream: ReturnType<typeof upstreamOf>) {
+    this.server = createServer((client) => {
+      const up = connect(upstream);
+      let last = 0;
+      for (const socket of [client, up]) {
+        this.#sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => this.#sockets.delete(socket));
+      }
+      const held: Buffer[] = [];
+      let holding = false;
+      client.on('data', (chunk: Buffer) => {
+        if (holding) return void held.push(chunk);
+        if (this.#hold && chunk.includes(this.#hold.sql)) {
+          const hold = this.#hold;
+          this.#hold = undefined;
+          holding = true;
+          void hold.released.then(() => {
+            holding = false;
+            for (const each of held.splice(0)) up.write(each);
+          });
+          up.write(chunk);
+          return void hold.reached();
+        }
+        const at = Math.max(Date.now() + this.delayMs, last);
+        last = at;
+        if (at <= Date.now()) return void up.write(chunk);
+        setTimeout(() => up.write(chunk), at - Date.now());
+      });
+      up.on('data', (chunk: Buffer) => client.write(chunk));
+      client.on('close', () => up.destroy());
+      up.on('close', () => client.destroy());
+    });
+  }
+
+  #hold: { sql: string; reached: () => void; released: Promise<void> } | undefined;
+
+  holdAfter(sql: string): { reached: Promise<void>; release: () => void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const answer = { reached: new Promise<void>((resolve) => (reached = resolve)), release };
+    this.#hold = { sql, reached, released };
+    return answer;
+  }
+
+  static async open(url: string): Promise<SlowLink> {
+    const link = new SlowLink(upstreamOf(new URL(url)));
+    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
+    return link;
+  }
+
+  url(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
