@@ -32,7 +32,7 @@ const TRAILING_JOINER = /[\s,;،؛]+(?:and|و)$/iu;
 
 /**
  * The parts of a text that may each say a need of their own, without the words joining them; one part for a text
- * with no such boundary. A part that says no more than hello ("hi there", «مرحبا», "thanks") is no need: "hi there
+ * with no such boundary, none for a text that is only a greeting. A part that says no more than hello ("hi there", «مرحبا», "thanks") is no need: "hi there
  * and I was charged twice" is one need, not a greeting routed (or read by the agent as "Also asked") beside it.
  *
  *     needParts('I was charged twice, and the app keeps crashing'); // ['I was charged twice', 'the app keeps crashing']
