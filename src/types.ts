@@ -333,6 +333,27 @@ export interface ChannelHost {
    * message handled), kept through a restart, for a channel that reads again on reconnecting what it missed.
    */
   mark?: ChannelMark;
+  /**
+   * How people came (an m.me link's ref), told before they write, kept in the store for their next message (through a
+   * restart, and for every process on PostgreSQL), for a channel that tells it apart (Messenger's referral event). A
+   * channel without it keeps them in its memory.
+   */
+  referrals?: WaitingReferrals;
+}
+
+/**
+ * A person's referral waiting for their next message, one a person at most.
+ *
+ *     await host.referrals.keep('6789012345678901', 'summer-sale');
+ *     const ref = await host.referrals.waiting('6789012345678901'); // given to the message, then:
+ *     await host.referrals.taken('6789012345678901', ref);
+ */
+export interface WaitingReferrals {
+  /** Keeps `referral` for the next message of `address`, in place of one kept before. */
+  keep(address: string, referral: string): Promise<void>;
+  waiting(address: string): Promise<string | undefined>;
+  /** `referral` went with a stored message of `address`: forgotten, unless another was kept since. */
+  taken(address: string, referral: string): Promise<void>;
 }
 
 /**

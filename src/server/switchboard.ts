@@ -16,6 +16,7 @@ import { Outbox, type OutboxOptions, type WaitingReplies } from '../bot/outbox.t
 import { refuseWhileUnavailable, Runtime } from '../bot/runtime.ts';
 import { logLifecycle } from '../bot/lifecycle-log.ts';
 import { keptKeyboards } from '../bot/kept-keyboards.ts';
+import { waitingReferrals } from '../bot/waiting-referrals.ts';
 import { channelMark } from '../bot/channel-marks.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
@@ -513,6 +514,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         referenceOf: (address) => refuseWhileUnavailable(referenceOf(parts.store, channel.name, address)),
         keyboards: keptKeyboards(parts.store, channel.name),
         mark: channelMark(parts.store, channel.name),
+        referrals: waitingReferrals(parts.store, channel.name),
       });
     }
     await running.start();

@@ -25,7 +25,7 @@ export interface PlatformSide {
   host: ChannelHost | undefined;
   sends: OwnSends;
   profiles: Profiles;
-  /** Referrals that came without a message, by person: given to their next message. */
+  /** Referrals that came without a message, by person: given to their next message (a host without `referrals`). */
   referrals: Map<string, string>;
 }
 
@@ -84,9 +84,14 @@ export async function receiveBatch(items: readonly Item[], context: ReceiveConte
         await receiveEcho(item, side, host, context);
         break;
       case 'referral':
-        side.referrals.delete(item.from);
-        side.referrals.set(item.from, item.referral);
-        if (side.referrals.size > REFERRALS) side.referrals.delete(side.referrals.keys().next().value!);
+        // In the store when the host keeps them: a restart, or another process taking the message, would lose it here.
+        if (host.referrals) {
+          await host.referrals.keep(item.from, item.referral);
+        } else {
+          side.referrals.delete(item.from);
+          side.referrals.set(item.from, item.referral);
+          if (side.referrals.size > REFERRALS) side.referrals.delete(side.referrals.keys().next().value!);
+        }
         log.info({ where: item.where, person: item.from }, `${item.platform.label} referral kept for the person's next message`);
         break;
       case 'receipt': {
@@ -111,7 +116,7 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, side: Pl
   // One this process stored already is not handed over again when Meta sends its batch again: the runtime would find
   // it stored (and not count it against the person's CONTACT_RATE_LIMIT), but only after its files and a transaction.
   if (context.memory.has(key)) return;
-  const waiting = side.referrals.get(person);
+  const waiting = host.referrals ? await host.referrals.waiting(person) : side.referrals.get(person);
   if (inbound.referral === undefined && waiting !== undefined) inbound.referral = waiting;
   // The Get Started button is the first thing a person ever sends: its payload says how they came.
   if (inbound.referral === undefined && item.getStarted !== undefined && (await host.lastInboundAt(person)) === undefined) inbound.referral = item.getStarted;
@@ -120,7 +125,10 @@ async function receiveMessage(item: Extract<Item, { kind: 'message' }>, side: Pl
   if (name !== undefined) inbound.from.name = name;
   await host.deliver(inbound);
   context.memory.add(key);
-  if (waiting !== undefined && inbound.referral === waiting) side.referrals.delete(person);
+  if (waiting !== undefined && inbound.referral === waiting) {
+    if (host.referrals) await host.referrals.taken(person, waiting);
+    else side.referrals.delete(person);
+  }
 }
 
 /**

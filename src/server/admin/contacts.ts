@@ -4,6 +4,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z, type ZodError, type ZodIssue } from 'zod';
 import { EARLY_CHANGES, earlyChangesKey } from '../../bot/early-changes.ts';
 import { OPEN_KEYBOARDS, openKeyboardKey } from '../../bot/kept-keyboards.ts';
+import { WAITING_REFERRALS, waitingReferralKey } from '../../bot/waiting-referrals.ts';
 import { TIMELINES } from '../../bot/timeline.ts';
 import { RESERVED_FIELD_NAMES } from '../../flows/fields.ts';
 import type { CompiledFlow } from '../../flows/types.ts';
@@ -261,6 +262,8 @@ export function mountContacts(router: Router, context: AdminContext): void {
       ...contact.identities.map((identity): [string, string] => [EARLY_CHANGES, earlyChangesKey(identity.channel, identity.id)]),
       // The message whose buttons their chat still shows.
       ...contact.identities.map((identity): [string, string] => [OPEN_KEYBOARDS, openKeyboardKey(identity.channel, identity.id)]),
+      // How they came, told before a message of theirs that never came.
+      ...contact.identities.map((identity): [string, string] => [WAITING_REFERRALS, waitingReferralKey(identity.channel, identity.id)]),
     ];
     // What is left to tell of it (its agents, the desk threads) is kept in its own step: told once, after a crash too.
     const before = new Set(conversations.map((conversation) => conversation.id));
