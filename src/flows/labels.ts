@@ -1,6 +1,6 @@
 // What agents and admins read of a conversation: each field under the label a flow gives it (`label:` beside an
-// ask's `save:`, the flow's `fields:`), Switchboard's own for its builtins, else its path; and the intent as the title
-// of the route that chose it. The agent's card, the agent console and the dashboard show the same words.
+// ask's `save:`, the flow's `fields:`), Switchboard's own for its builtins and for the fields channels fill in, else
+// its path; and the intent as the title of the route that chose it. The agent's card, the agent console and the dashboard show the same words.
 import { z } from 'zod';
 import type { Conversation, Fields, FieldValue } from '../store/types.ts';
 import { unlabelledNameOf } from './heard.ts';
@@ -21,6 +21,12 @@ const BUILTIN_LABELS: ReadonlyMap<string, Localized<string>> = new Map([
   ['conversation.also_asked', { variants: new Map([['en', 'Also asked'], ['ar', 'طلب آخر في الرسالة نفسها']]), fallback: 'Also asked' }],
 ]);
 
+// Fields a channel fills in, named so unless a flow labels them itself.
+const CHANNEL_LABELS: ReadonlyMap<string, Localized<string>> = new Map([
+  // The m.me link's ref or the ad a person came by (Messenger, Instagram), a t.me link's /start payload (Telegram).
+  ['contact.referral', { variants: new Map([['en', 'Came from'], ['ar', 'مصدر الوصول']]), fallback: 'Came from' }],
+]);
+
 /** How the flows name fields and intents for the people who read them. */
 export interface Wording {
   /** By field path (`contact.email`). */
@@ -36,7 +42,7 @@ export interface Wording {
 const NO_NAMES: ReadonlyMap<string, string> = new Map();
 
 /** Names nothing: fields read as their paths, intents as they are. */
-export const NO_WORDING: Wording = { labels: BUILTIN_LABELS, intents: new Map() };
+export const NO_WORDING: Wording = { labels: new Map([...BUILTIN_LABELS, ...CHANNEL_LABELS]), intents: new Map() };
 
 /**
  * The labels and route titles of `flows`, the first flow's where two give one; Switchboard's own for its builtins.
@@ -62,6 +68,7 @@ export function wordingOf(flows: readonly CompiledFlow[]): Wording {
       for (const route of step.spec.routes) if (!intents.has(route.intent)) intents.set(route.intent, route.title);
     }
   }
+  for (const [field, label] of CHANNEL_LABELS) if (!labels.has(field)) labels.set(field, label);
   for (const field of labels.keys()) {
     arabic.delete(field);
     english.delete(field);

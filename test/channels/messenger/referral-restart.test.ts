@@ -1,7 +1,8 @@
 // A returning customer opens the Page's m.me link with a ref (a campaign's), which Meta tells in a referral event of
 // its own before they write; the server restarts (a deploy) before their message. Through the real server, stopped
 // and started again on the same DATA_DIR, and the fake Graph API: the ref waits in the store, not in the process's
-// memory, so the agent's card names the campaign the customer came from, not the one of their earlier visit.
+// memory, so the agent's card names the campaign the customer came from, not the one of their earlier visit, under a
+// label in the agent's language (Came from, «مصدر الوصول»).
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
 import { cleanupDirs, eventually, quietLog, visitor } from '../../helpers.ts';
@@ -70,6 +71,8 @@ describe('an m.me link\'s ref that comes before the customer writes, with a rest
       // Before: the ref waited in the first process's memory, lost with it; the card named the spring coupon.
       expect(shown).toContain('summer-sale');
       expect(shown).not.toContain('spring-coupon');
+      // Named in the agent's language, not as the field's path.
+      expect(shown).toContain(language === 'ar' ? '\u2068مصدر الوصول\u2069: \u2068summer-sale\u2069' : 'Came from: summer-sale');
       expect((await second.store.contacts())[0]!.fields.referral).toBe('summer-sale');
       // Taken by the message: nothing waits for her next one.
       expect(await second.store.doc('waiting-referrals', `messenger:${PSID}`)).toBeUndefined();
