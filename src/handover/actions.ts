@@ -9,7 +9,7 @@ import { recordFirstResponse, recordHandOver, stamp, whyNoHandBack, type DeskCon
 import { customerAddress, toCustomer } from './outgoing.ts';
 import { line, word, type Line } from './lines.ts';
 import { findAgent, heldBy, holderOf, mayTouch, notOpen } from './lookups.ts';
-import type { Agent } from './team.ts';
+import { inTeam, type Agent } from './team.ts';
 
 /** What an agent decides. `conversationId` is the number people see as #42. */
 export type AgentAction =
@@ -190,6 +190,15 @@ async function transfer(ctx: DeskContext, tx: Tx, agent: Agent, conversationId: 
   // Its queue would be seen by nobody.
   if (team && ctx.directory.agentsOfTeam(team.name).length === 0) return refused(line('teamHasNoAgents', ctx.directory.titled(team.name), conversation.id, 'stays'), conversationId);
   if (colleague && (await agentState(tx, colleague, stamp(ctx))).status !== 'online') return refused(line('agentNotOnline', colleague.name, conversation.id, 'stays'), conversationId);
+  // Given by name, the colleague would hold more than team.yaml lets them (`max_open`), and nobody chose that: not
+  // the colleague, as with a /claim, nor an admin. The team's queue seats it with the first agent who has room.
+  if (colleague) {
+    const holds = await tx.countOpenConversations({ stage: 'assigned', agentId: colleague.id });
+    if (holds >= colleague.maxOpen) {
+      const queue = conversation.team !== undefined && inTeam(colleague, conversation.team) ? conversation.team : colleague.teams[0];
+      return refused(line('colleagueFull', colleague.name, holds, colleague.maxOpen, conversation.id, queue === undefined ? undefined : ctx.directory.titled(queue)), conversationId);
+    }
+  }
   recordHandOver(conversation, stamp(ctx));
   delete conversation.agentId;
   conversation.passedOn = { by: agent.name, ...(conversation.team !== undefined ? { team: conversation.team } : {}) };

@@ -118,6 +118,9 @@ const en = {
   noAgent: (agentId: string) => `There is no agent "${agentId}" in team.yaml.`,
   teamHasNoAgents: (team: string, id: number, outcome: Outcome) => `${team} has no agents in team.yaml; #${id} ${outcome === 'stays' ? 'stays with you' : 'was not moved'}.`,
   agentNotOnline: (agent: string, id: number, outcome: Outcome) => `${agent} is not online; #${id} ${outcome === 'stays' ? 'stays with you' : 'was not moved'}.`,
+  /** A transfer by name to a colleague who holds their `max_open` already; `team`: the queue to pass it to instead. */
+  colleagueFull: (agent: string, held: number, max: number, id: number, team?: string) =>
+    `${agent} is full: they hold ${held} conversation${held === 1 ? '' : 's'} and take ${max} at most (max_open); #${id} stays with you.${team !== undefined ? ` /transfer ${id} ${team} puts it in the team's queue for the first agent free.` : ''}`,
   nowWith: (id: number, agent: string) => `#${id} is now with ${agent}.`,
   transferred: (id: number, team: string, taker?: string) => `#${id} is transferred to ${team}${taker ? ` (${taker} has it)` : ' (waiting in its queue)'}.`,
   noTemplates: () => 'No message templates are configured (WHATSAPP_TEMPLATES).',
@@ -505,6 +508,8 @@ const ar: Wording = {
   noAgent: (agentId) => `لا يوجد موظف «${isolate(agentId)}» في ${isolate('team.yaml')}.`,
   teamHasNoAgents: (team, id, outcome) => `لا يضم فريق ${isolate(team)} أي موظف في ${isolate('team.yaml')}؛ ${outcome === 'stays' ? `تبقى المحادثة #${id} معك` : `لم تُنقل المحادثة #${id}`}.`,
   agentNotOnline: (agent, id, outcome) => `${isolate(agent)} غير متصل الآن؛ ${outcome === 'stays' ? `تبقى المحادثة #${id} معك` : `لم تُنقل المحادثة #${id}`}.`,
+  colleagueFull: (agent, held, max, id, team) =>
+    `لا يتسع ${isolate(agent)} لمحادثة أخرى: لديه ${held} من المحادثات المفتوحة وأقصى ما يُعطى ${max} (${isolate('max_open')})؛ تبقى المحادثة #${id} معك.${team !== undefined ? ` ${isolate(`/transfer ${id} ${team}`)} تضعها في قائمة انتظار الفريق لأول موظف يتفرغ.` : ''}`,
   nowWith: (id, agent) => `أصبحت المحادثة #${id} مع ${isolate(agent)}.`,
   transferred: (id, team, taker) => `حُوّلت المحادثة #${id} إلى فريق ${isolate(team)} (${taker ? `وهي الآن مع ${isolate(taker)}` : 'وتنتظر في قائمة انتظاره'}).`,
   noTemplates: () => `لا توجد قوالب رسائل مضبوطة (${isolate('WHATSAPP_TEMPLATES')}).`,
