@@ -120,11 +120,12 @@ export class Intake {
       // A flow started by `conversation.closed` (a satisfaction question, say) takes the answer, for a while.
       const recentlyClosed = latest?.closedAt !== undefined && Date.parse(now) - Date.parse(latest.closedAt) < POST_CLOSE_ANSWER_WINDOW_MS;
       // Not a message written before the close (sent as the agent closed, arriving after): it answers no question asked
-      // after, and it was for the people; a new conversation hears it. The channel's time is whole seconds: one
-      // written in the second of the close is taken as before it, and nobody types an answer that fast. A button of a
-      // question asked at the close or after (the survey's) was pressed after it, however it is stamped.
+      // after, and it was for the people; a new conversation hears it. A channel that stamps whole seconds (Telegram,
+      // WhatsApp) stamps a rating given in the second of the close before the close's own moment: one in that second
+      // may be after it, and is the survey's when it is an answer it takes (a new conversation hears anything else).
+      // A button of a question asked at the close or after (the survey's) was pressed after it, however it is stamped.
       const writtenAfter = latest?.closedAt !== undefined
-        && (Date.parse(inbound.at) >= Date.parse(latest.closedAt) || (await pressedSince(tx, inbound, latest, latest.closedAt)));
+        && (Date.parse(inbound.at) >= closeSecond(inbound.at, latest.closedAt) || (await pressedSince(tx, inbound, latest, latest.closedAt)));
       // A button of the chat app's menu (Get Started) is no answer to it: the customer starts over. Nor is a message
       // that plainly says something else ("wait, I also have a problem with my invoice"): re-asked the rating, the
       // customer would read that nobody heard them, and the request would stay in a closed conversation.
@@ -718,6 +719,17 @@ function withPeople(conversation: Conversation): boolean {
  * An open conversation nobody answers: with the bot, its flow over, no person from the business answering from the
  * business's own app (one handed back from a team desk's thread is over too: the thread no longer hears the customer).
  */
+/**
+ * The earliest a message stamped `at` may have been written after `closedAt`: the close's own moment, or the start of
+ * its second when the channel stamps whole seconds (`at` on a second): written in that second, it may follow the close.
+ *
+ *     closeSecond('2026-12-07T16:08:16.000Z', '2026-12-07T16:08:16.789Z'); // Date.parse('2026-12-07T16:08:16.000Z')
+ */
+function closeSecond(at: string, closedAt: string): number {
+  const closed = Date.parse(closedAt);
+  return Date.parse(at) % 1000 === 0 ? closed - (closed % 1000) : closed;
+}
+
 function isOver(conversation: Conversation): boolean {
   return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver;
 }
