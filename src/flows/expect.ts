@@ -1,6 +1,7 @@
 // What an `ask` step accepts (`expect:`): each type checks the customer's answer and says what to save.
 // Text types read only what was typed (or the pressed button); image, file and location read only attachments.
 import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
 import type { Attachment, FieldValue } from '../store/types.ts';
 import { matchChoice, onlyCourtesy, type FlowChoice } from './choices.ts';
@@ -39,6 +40,45 @@ export type Answer = { ok: true; value: FieldValue } | { ok: false; notKept?: tr
 export type Refusal = 'several_emails' | 'email_ending' | 'email_in_words' | 'several_phones';
 
 const email = z.string().email();
+
+/**
+ * Whether `text` is an email address a mail server delivers to: one zod takes (ASCII), or an internationalised one
+ * (RFC 6531, RFC 5890) such as «أحمد@مثال.مصر», josé@exämple.com, пример@почта.рф or user@xn--mgbh0fb.xn--wgbh1c,
+ * which zod's ASCII pattern refuses. `text` is NFC already.
+ *
+ *     isAddress('пример@почта.рф'); // true
+ *     isAddress('a@b');             // false
+ */
+function isAddress(text: string): boolean {
+  return email.safeParse(text).success || internationalAddress(text);
+}
+
+/**
+ * The check for what zod refuses, written here since no dependency validates internationalised addresses: the local
+ * part a dot-atom of letters, marks and digits of any script and ASCII's atext (RFC 6531 allows any non-ASCII
+ * character; symbols and punctuation other scripts type around an address, «،» «؟», stay out, so they are never glued
+ * to one), at most 64 bytes; the domain a host name once in its ASCII form (Node's `domainToASCII`, the WHATWG URL
+ * Standard's UTS #46 mapping): labels of letters, digits and inner hyphens of at most 63 (in both forms), at least two, at most 253 in
+ * all, ending in a top-level domain of letters or an A-label (`xn--…`).
+ */
+function internationalAddress(text: string): boolean {
+  const at = text.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = text.slice(0, at);
+  if (Buffer.byteLength(local) > 64 || !LOCAL_PART.test(local)) return false;
+  const domain = text.slice(at + 1);
+  if (/[\s@]/u.test(domain)) return false;
+  const ascii = domainToASCII(domain);
+  if (ascii === '' || ascii.length > 253) return false;
+  const labels = ascii.split('.');
+  if (labels.length < 2 || !labels.every((label) => HOST_LABEL.test(label)) || !TOP_LEVEL.test(labels.at(-1)!)) return false;
+  // An A-label's letters hide a hyphen its Unicode form begins or ends with («-مثال»), which no host name may.
+  return domainToUnicode(ascii).split('.').every((label) => !label.startsWith('-') && !label.endsWith('-'));
+}
+
+const LOCAL_PART = /^[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{M}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /**
  * Checks an answer against `expect`. Throws `PatternTooSlowError` when a `regex:` pattern runs out of time on it.
@@ -101,9 +141,10 @@ export function emailText(text: string): string {
  */
 function emailAnswer(typed: string): Answer {
   if (typed.length > LONGEST_EMAIL_ANSWER) return refused;
-  const text = emailText(typed);
+  // Composed (NFC): "é" typed as "e" and a combining accent is saved as the one character, as other apps compare it.
+  const text = emailText(typed).normalize('NFC');
   // Without an "@" zod's refusal (an issue object and its message) is work for nothing: such answers are common.
-  if (text.includes('@') && email.safeParse(text).success) return { ok: true, value: text.toLowerCase() };
+  if (text.includes('@') && isAddress(text)) return { ok: true, value: text.toLowerCase() };
   const found = addressesIn(text);
   // "mona @ example.com or mona@work.example" names two as well, though only one is written whole.
   if (found.size > 1 || (found.size === 1 && addressesIn(glued(text, '@')).size > 1)) {
@@ -130,7 +171,7 @@ function addressesIn(text: string): Set<string> {
   const found = new Set<string>();
   for (const word of text.split(/[\s,;:،؛<>()[\]{}"«»]+/u)) {
     const bare = trimPunctuation(word);
-    if (bare.includes('@') && email.safeParse(bare).success) found.add(bare.toLowerCase());
+    if (bare.includes('@') && isAddress(bare)) found.add(bare.toLowerCase());
   }
   return found;
 }
@@ -170,7 +211,8 @@ function spacedAddress(text: string): Answer | undefined {
   if (lastDot > 0 && spaced[lastDot - 1] !== ' ' && spaced[lastDot + 1] === ' ') return inWords(glued(spaced, '@'));
   const joined = glued(spaced, '@.');
   if (sentence || /\s/.test(joined)) return inWords(joined);
-  if (!email.safeParse(joined).success) return undefined;
+  // Spoken ("maya at example dot com"), only an ASCII address is taken: "at" and "dot" name no other script's.
+  if (!(spoken ? email.safeParse(joined).success : isAddress(joined))) return undefined;
   if (spoken && SENTENCE_WORDS.has(joined.slice(0, joined.lastIndexOf('@')).toLowerCase())) return { ok: false, why: 'email_in_words' };
   return { ok: true, value: joined.toLowerCase() };
 }

@@ -95,6 +95,22 @@ describe('expect: email', () => {
     expect(checkAnswer({ type: 'email' }, { text: 'mona' })).toEqual({ ok: false });
     expect(accepts({ type: 'email' }, 'mona@example.com, mona@example.com')).toBe('mona@example.com');
   });
+  it.each([
+    ['أحمد@مثال.مصر', 'أحمد@مثال.مصر'],
+    ['بريدي هو أحمد@مثال.مصر، شكرًا', 'أحمد@مثال.مصر'],
+    ['jose\u0301@exa\u0308mple.com', 'jos\u00e9@ex\u00e4mple.com'],
+    ['user@xn--mgbh0fb.xn--wgbh1c', 'user@xn--mgbh0fb.xn--wgbh1c'],
+    ['Пример@Почта.РФ', 'пример@почта.рф'],
+    ['user@例え.テスト', 'user@例え.テスト'],
+  ])('accepts the internationalised address %j (RFC 6531), composed, its domain kept as typed: %j', (text, saved) => {
+    expect(accepts({ type: 'email' }, text)).toBe(saved);
+  });
+  it.each(['mona.@example.com', 'mo..na@example.com', 'mona@example..com', 'a@b.c1', 'a@-b.com', 'a@b_c.com', 'a@b.xn--zz', '😀@example.com', 'أحمد@مثال..مصر', 'أحمد@-مثال.مصر', `${'ب'.repeat(33)}@مثال.مصر`])('refuses %j, no address in any script', (text) => {
+    expect(accepts({ type: 'email' }, text)).toBe('refused');
+  });
+  it('says an internationalised address without its ending is missing it', () => {
+    expect(checkAnswer({ type: 'email' }, { text: 'أحمد@مثال' })).toEqual({ ok: false, why: 'email_ending' });
+  });
   it('reads the worst answers a customer can send at once: long runs of spaces, dots or punctuation', () => {
     // Patterns around runs of spaces took time with the square of a run's length: 20,000 spaces held the server's
     // one thread for 5.5 s, 50,000 for 25 s. Counted in this process's CPU time, so a busy machine does not fail it.

@@ -228,3 +228,29 @@ it('takes an email address typed with a full-width "＠" and "．"', async () =>
   ]);
   expect(contact?.fields.email).toBe('yuki@example.com');
 }, 90_000);
+
+it.each([
+  { who: 'ahmed', hello: 'مرحبا', typed: 'أحمد@مثال.مصر', saved: 'أحمد@مثال.مصر' },
+  { who: 'jose', hello: 'hello', typed: 'jose\u0301@exa\u0308mple.com', saved: 'jos\u00e9@ex\u00e4mple.com' },
+  { who: 'user', hello: 'hello', typed: 'user@xn--mgbh0fb.xn--wgbh1c', saved: 'user@xn--mgbh0fb.xn--wgbh1c' },
+  { who: 'olga', hello: 'hello', typed: 'Пример@Почта.рф', saved: 'пример@почта.рф' },
+])('takes an internationalised email address, composed and with its domain as typed: $typed', async ({ who, hello, typed, saved }) => {
+  // Before: "That doesn't look like an email address. Please write it like name@example.com." (in Arabic to Ahmed).
+  const arabic = /[\u0600-\u06ff]/u.test(hello);
+  const { contact } = await talk(who, [
+    [hello, arabic ? 'ما عنوان بريدك الإلكتروني؟' : "What's your email address?"],
+    [typed, arabic ? 'ما رقم طلبك؟' : "What's your order number?"],
+  ]);
+  expect(contact?.fields.email).toBe(saved);
+}, 90_000);
+
+it.each(['ahmed at gmail', 'a@b', 'mona.@example.com', 'mona@example..com', 'أحمد@مثال..مصر', 'أحمد @مثال'].map((typed, i) => [typed, i] as const))('still refuses %j as an email address', async (typed, i) => {
+  const customer = visitor(app.url, `not-an-address-${i}`);
+  expect((await customer.say('hello')).status).toBeLessThan(300);
+  await expect.poll(async () => (await customer.botTexts()).at(-1), { timeout: 20_000 }).toBe("What's your email address?");
+  expect((await customer.say(typed)).status).toBeLessThan(300);
+  await expect.poll(async () => (await customer.botTexts()).length, { timeout: 20_000 }).toBe(3);
+  expect((await customer.botTexts()).at(-1)).not.toBe("What's your order number?");
+  const contact = await app.store.contactByIdentity('webchat', (await customer.credentials()).session);
+  expect(contact?.fields.email).toBeUndefined();
+}, 90_000);
