@@ -19,7 +19,7 @@ import { recordFirstResponse } from '../handover/context.ts';
 import { line } from '../handover/lines.ts';
 import type { Effects } from './effects.ts';
 import type { Notices } from './notices.ts';
-import type { Turns } from './turns.ts';
+import { asksToStop, type Turns } from './turns.ts';
 
 /** How long after closing a question asked by a `conversation.closed` flow still takes the customer's answer. */
 const POST_CLOSE_ANSWER_WINDOW_MS = 60 * 60 * 1000;
@@ -161,8 +161,11 @@ export class Intake {
     const text = inbound.text ?? (offered?.title || inbound.choice) ?? describeKind(inbound);
     // A menu button (Get Started) answers no question, unless its payload is one of the choices the bot offered.
     const menu = inbound.menu === true && offered === undefined;
+    // "/cancel" or "/stop" typed while the bot asks: no answer, but the wish that its questions end (`stopQuestions`).
+    const stops = !opened && !answersNothing && !menu && inbound.choice === undefined && asksToStop(inbound.text) && !conversation.takenOver
+      && conversation.status === 'open' && conversation.stage === 'bot' && conversation.flow?.waiting !== undefined && !conversation.flow.done;
     // The question the flow waits on, which these words answer (or are read beside): what the bot read them as.
-    const answers = !opened && !answersNothing && !menu && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
+    const answers = !opened && !answersNothing && !menu && !stops && !conversation.takenOver && (conversation.stage === 'bot' || conversation.status === 'closed') && conversation.flow?.waiting && !conversation.flow.done
       ? questionOf(conversation.flow) : undefined;
     const stored: Omit<Message, 'id'> = {
       contactId: contact.id,
@@ -219,7 +222,7 @@ export class Intake {
     }
     const waiting = conversation.stage === 'bot' && conversation.flow?.waiting && !conversation.flow.done;
     // What the customer typed may answer the flow's questions before they are asked; a button or a menu's press answers none.
-    const said = menu || answersNothing || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : asked.text;
+    const said = menu || stops || answersNothing || inbound.choice !== undefined || onlyUnshown(inbound) ? undefined : asked.text;
     const opening = { ...(album !== undefined ? { album } : {}), ...(said !== undefined ? { said } : {}) };
     if (conversation.takenOver && conversation.status === 'open') {
       // Someone at the business answers from their own app: the bot stands back, the transcript keeps it all.
@@ -250,6 +253,8 @@ export class Intake {
       await turns.start(tx, turn, 'conversation.opened', 'contact', opening);
     } else if (answersNothing) {
       // Kept in the transcript; the question waits for an answer.
+    } else if (stops) {
+      await turns.stopQuestions(turn);
     } else if (conversation.stage === 'bot' || conversation.status === 'closed') {
       // The flow's question, or the one a `conversation.closed` flow asked after an agent closed it.
       await turns.resume(turn, {

@@ -19,6 +19,28 @@ function waitingForAgentText(language: string | undefined, position: number | st
   }, language);
 }
 
+/** What a customer who typed /cancel or /stop to the flow's question is told as their conversation goes to the queue. */
+function stoppedText(language: string | undefined, position: number | string): string {
+  return byLanguage({
+    en: `All right, no more questions. Someone from our team will answer you here; you are number ${position} in line.`,
+    ar: `حسنًا، لا مزيد من الأسئلة. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك ${position} في قائمة الانتظار.`,
+  }, language);
+}
+
+/**
+ * Whether a customer's text is a chat command asking the bot to stop: /cancel or /stop (with Telegram's @bot after
+ * it), or their Arabic words («/إلغاء», «/توقف», «/إيقاف»). Customers type them on Telegram, whose bots often take
+ * them, and on WhatsApp alike.
+ *
+ *     asksToStop('/cancel@acme_bot'); // true
+ *     asksToStop('stop charging me'); // false
+ */
+export function asksToStop(text: string | undefined): boolean {
+  return text !== undefined && STOP_COMMAND.test(text.trim());
+}
+
+const STOP_COMMAND = /^\/(?:cancel|stop|[اإأ]لغاء|توقف|[اإأ]يقاف)(?:@\w+)?$/iu;
+
 /**
  * What a customer queued by a flow's `assign` step without `queued:` text is told: left with nothing, they wrote
  * "hello? anyone there?" into silence.
@@ -172,6 +194,26 @@ export class Turns {
       turn.conversation.flow = { ...position, done: true, error: 'flow version not found' };
     }
     this.#closeIfEnded(turn);
+  }
+
+  /**
+   * The customer typed /cancel or /stop (`asksToStop`) while the flow waited on a question: no answer, and no wrong one
+   * (it was taken as a need, or refused as an email address and a retry spent). The questions end and the conversation
+   * goes to the default team's queue, the customer told so (`#toPeople`), since the bot has nothing else to offer them
+   * and a person can read why they stopped. The flow keeps the question it waited on: an agent's hand back asks it
+   * again. With no team in team.yaml, the question is asked again instead, as for a menu button.
+   */
+  async stopQuestions(turn: Turn): Promise<void> {
+    const position = turn.conversation.flow;
+    if (!position?.waiting || position.done) return;
+    turn.conversation.flow = { ...position, done: true };
+    const language = turn.contact.language;
+    if (this.#toPeople(turn, (at) => stoppedText(language, at)) !== undefined) {
+      turn.log.info({ flow: position.flow, step: position.step }, 'the customer asked the questions to stop: the conversation goes to the people');
+      return;
+    }
+    turn.conversation.flow = position;
+    await this.resume(turn, { menu: true });
   }
 
   /**
@@ -358,15 +400,15 @@ export class Turns {
   }
 
   /**
-   * Asks for the conversation to go to the default team's queue, the customer told they are waiting for someone, as an
+   * Asks for the conversation to go to the default team's queue, the customer told they are waiting for someone (`told`,
+   * the words with their place in line), as an
    * `assign` step would: the bot has nothing (more) to say, and left with it nobody would ever answer or even see
    * what the customer writes. Returns the team, or undefined when team.yaml lists none.
    */
-  #toPeople(turn: Turn): string | undefined {
+  #toPeople(turn: Turn, told: (position: number | string) => string = (position) => waitingForAgentText(turn.contact.language, position)): string | undefined {
     const team = this.#deskOf().defaultTeam();
     if (team === undefined) return undefined;
-    const language = turn.contact.language;
-    turn.assign({ team, queuedText: (position) => ({ text: waitingForAgentText(language, position) }) });
+    turn.assign({ team, queuedText: (position) => ({ text: told(position) }) });
     return team;
   }
 

@@ -431,6 +431,41 @@ steps:
     const texts = (await app.store.messagesOfConversation(conversation!.id)).filter((message) => message.from === 'contact').map((message) => message.text);
     expect(texts).toEqual(['hello', '/help', '/settings@AcmeBot', 'layla@example.com', '/help', 'My parcel is late']);
   });
+
+  it.each([
+    { asked: 'the email', command: '/cancel@AcmeBot', before: [] as string[] },
+    { asked: 'the need', command: '/stop', before: ['layla@example.com'] },
+  ])('ends the questions at /cancel or /stop typed to $asked: she is told she waits for a person, and nothing is saved of it', async ({ command, before }) => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': emailFlow } });
+    expect(await post(app, text(LAYLA, 'hello'))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 2);
+    for (const answer of before) expect(await post(app, text(LAYLA, answer))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 2 + before.length);
+    // Before: /cancel read "That doesn't look like an email address" and spent the retry; /stop became her need.
+    expect(await post(app, text(LAYLA, command))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 3 + before.length);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('All right, no more questions. Someone from our team will answer you here; you are number 1 in line.');
+    const [conversation] = await app.store.conversations();
+    expect(conversation).toMatchObject({ status: 'open', stage: 'queued', team: 'Billing' });
+    expect(conversation!.fields.need).toBeUndefined();
+    const contact = await app.store.contactByIdentity('telegram', String(LAYLA));
+    expect(contact?.fields.email).toBe(before.length > 0 ? 'layla@example.com' : undefined);
+    // Kept in the transcript for the agent who takes her, as no answer to anything.
+    const last = (await app.store.messagesOfConversation(conversation!.id)).filter((message) => message.from === 'contact').at(-1);
+    expect(last).toMatchObject({ text: command });
+    expect(last?.answers).toBeUndefined();
+  });
+
+  it('ends the questions at «/إلغاء» in Arabic, to an Arabic speaker', async () => {
+    const { app, api } = await setUp({ webhook: true, flows: { 'inbound.yaml': emailFlow } });
+    const arabic = { from: { id: LAYLA, is_bot: false, first_name: 'ليلى', language_code: 'ar' } };
+    expect(await post(app, text(LAYLA, 'مرحبا', arabic))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 2);
+    expect(await post(app, text(LAYLA, '/إلغاء', arabic))).toBe(200);
+    await eventually(() => api.sentTo(LAYLA).length >= 3);
+    expect(api.sentTo(LAYLA).at(-1)).toBe('حسنًا، لا مزيد من الأسئلة. سيرد عليك أحد أعضاء فريقنا هنا؛ ترتيبك 1 في قائمة الانتظار.');
+    expect((await app.store.conversations())[0]).toMatchObject({ stage: 'queued' });
+  });
 });
 
 describe('Telegram channel, long polling', () => {
