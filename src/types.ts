@@ -89,6 +89,11 @@ export interface InboundMessage {
    * asked again instead.
    */
   menu?: true;
+  /**
+   * A text that shows nothing (only spaces and invisible characters: zero-width spaces and joiners, a byte order mark):
+   * no `text`, nothing said. Never kept nor relayed; a question the bot waits on is asked again.
+   */
+  blank?: true;
   /** How the person arrived, when the channel says (a Telegram `/start` deep-link payload, an ad's ref). */
   referral?: string;
   /**

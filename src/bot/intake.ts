@@ -68,6 +68,8 @@ export class Intake {
     if (!agent && inbound.place !== undefined) return false;
     // History and the business's own messages in an agent's chat are not conversations with a customer, nor commands.
     if (agent && (inbound.history || inbound.echo)) return false;
+    // A text that shows nothing: kept nowhere, relayed to nobody; only a question waiting for it is asked again.
+    if (inbound.blank) return agent || inbound.place !== undefined || inbound.history || inbound.echo ? true : this.#blank(tx, inbound, fx);
     if (agent) {
       await desk.handleAgentMessage(tx, agent, inbound, fx);
       await turns.closedFlows(tx, fx);
@@ -302,6 +304,23 @@ export class Intake {
     if (waits) await turns.resume(turn, { menu: true });
     await turns.settle(tx, turn, fx);
     await turns.closedFlows(tx, fx, turn);
+    return true;
+  }
+
+  /**
+   * A customer's text of only invisible characters (`InboundMessage.blank`): when the bot waits on a question in their
+   * open conversation, it is asked again as it stands (its retries neither spent nor reset), as for a menu button;
+   * before, they saw nothing happen. Nothing is stored: an empty line would be no answer, nor anything for an agent.
+   * A repeated delivery of it asks again.
+   */
+  async #blank(tx: Tx, inbound: InboundMessage, fx: Effects): Promise<boolean> {
+    const { turns } = this.options;
+    const contact = await tx.contactByIdentity(inbound.channel, inbound.from.id);
+    const conversation = contact ? await tx.openConversationOf(contact.id) : undefined;
+    if (!contact || !conversation || isOver(conversation) || conversation.takenOver || conversation.stage !== 'bot' || !conversation.flow?.waiting || conversation.flow.done) return true;
+    const turn = turns.turn(contact, conversation, fx);
+    await turns.resume(turn, { menu: true });
+    await turns.settle(tx, turn, fx);
     return true;
   }
 

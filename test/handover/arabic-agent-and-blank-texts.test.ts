@@ -1,7 +1,7 @@
 // What an agent on the web chat reads of a WhatsApp customer, against the fake Graph API: an agent with language: ar
 // reads in Arabic what a person at the business answered from the business app, and a text of only spaces or
 // invisible characters is nothing said, as on Telegram: no blank-looking relay, no message in the transcript, and the
-// customer's flow does not take it as an answer.
+// customer's flow does not take it as an answer (it asks its question again).
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, visitor } from '../helpers.ts';
 import { SHEENA, fixture, messagesBody, settled, startCloud, text, type CloudServer } from '../channels/whatsapp-cloud/harness.ts';
@@ -87,13 +87,14 @@ describe('a customer\'s text of only spaces or invisible characters', () => {
     expect(transcript.filter((m) => m.from === 'contact').map((m) => m.text)).toEqual(['Hi, my order never arrived 😕', 'Still there?']);
   });
 
-  it('is no answer to the bot\'s question: the question waits for the real one', async () => {
+  it('is no answer to the bot\'s question: the question is asked again, and waits for the real one', async () => {
     const cloud = await startCloud({ flows: { 'inbound.yaml': askFlow } });
     running.push(cloud);
     expect((await cloud.post(fixture('text'))).status).toBe(200);
     expect((await cloud.post(messagesBody([text('\u200b')]))).status).toBe(200);
     expect((await cloud.post(messagesBody([text('A-4521')]))).status).toBe(200);
     await settled(cloud);
-    expect(cloud.graph.saidTo(SHEENA)).toEqual(['What is your order number?', 'Thanks, checking order A-4521.']);
+    // Asked again, rather than nothing at all (invisible-answer.test.ts): she sees her message was read as nothing.
+    expect(cloud.graph.saidTo(SHEENA)).toEqual(['What is your order number?', 'What is your order number?', 'Thanks, checking order A-4521.']);
   });
 });

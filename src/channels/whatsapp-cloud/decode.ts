@@ -321,7 +321,7 @@ function movedIdentity(message: Message): IdentityUpdate | { reason: string } | 
 type Content =
   | {
     text?: string; choice?: string; attachments?: Attachment[]; media?: CloudMedia; reaction?: { emoji: string; to: string }; edit?: { of: string };
-    deletion?: { of: string }; unsupported?: string; textCut?: number;
+    deletion?: { of: string }; unsupported?: string; textCut?: number; blank?: true;
   }
   | { refused: string }
   | { ignored: string };
@@ -330,8 +330,9 @@ function contentOf(message: Message): Content {
   switch (message.type) {
     case 'text':
       if (!message.text) return { refused: 'a text message without text.body' };
-      // Only spaces or invisible characters: nothing said, as on the other channels; no blank line reaches an agent.
-      if (blank(message.text.body)) return { ignored: 'a text of only blank or invisible characters' };
+      // Only spaces or invisible characters: nothing said, so no blank line reaches an agent or the transcript; but a
+      // customer the bot asked something would see nothing happen, so the runtime asks it again (`blank`).
+      if (blank(message.text.body)) return { blank: true };
       return message.text.body.length > MAX_TEXT_LENGTH ? { text: cutText(message.text.body, MAX_TEXT_LENGTH), textCut: message.text.body.length } : { text: message.text.body };
     case 'interactive': {
       const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
