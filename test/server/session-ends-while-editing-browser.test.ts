@@ -46,7 +46,12 @@ describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits 
       await editing.locator('.editor .cm-content').waitFor();
       await editing.locator('.editor .cm-content').click();
       await editing.keyboard.press('Control+End');
+      // The editor checks the typed text with the server (400 ms after the last key); that check, answered after the
+      // sign-out below, is a 401 that finds the sign-in gone before Publish does (the form over the page, the button
+      // hidden): on a loaded machine it came that late. The sign-out waits for it, so that Publish is what finds it.
+      const checked = editing.waitForResponse((response) => response.url().endsWith('/validate') && (response.request().postData() ?? '').includes('# an hour of careful work'));
       await editing.keyboard.type('# an hour of careful work');
+      expect((await checked).status()).toBe(200);
 
       // The same admin signs out in another tab of the same browser.
       const other = await context.newPage();
