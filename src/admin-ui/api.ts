@@ -80,8 +80,13 @@ function keepServerTime(res: Response, sent: number): void {
   if (Number.isFinite(server) && server > 0) clockOffset = server - (sent + Date.now()) / 2;
 }
 
-/** Called on every 401, so the dashboard can show the login form. */
+/** Called on a 401, so the dashboard can show the login form. */
 let onUnauthorized: () => void = () => undefined;
+/**
+ * How many times the admin signed in on this page. A 401 to a call made before the latest sign-in (a check the
+ * editor started under the sign-in form, answered late) says nothing about the sign-in now: it shows no form again.
+ */
+let signIns = 0;
 export function whenUnauthorized(listener: () => void): void {
   onUnauthorized = listener;
 }
@@ -103,12 +108,14 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   const sent = Date.now();
+  const signedInAs = signIns;
   try {
     res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
     throw new ApiError(0, { error: 'network' });
   }
   keepServerTime(res, sent);
+  if (res.ok && path === '/api/login') signIns += 1;
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown;
@@ -118,7 +125,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     json = { error: text.slice(0, 200) };
   }
   if (!res.ok) {
-    if (res.status === 401 && path !== '/api/login') onUnauthorized();
+    if (res.status === 401 && path !== '/api/login' && signedInAs === signIns) onUnauthorized();
     const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
     throw new ApiError(res.status, json as ApiError['body'], Number.isFinite(wait) && wait >= 0 ? wait : undefined);
   }

@@ -27,6 +27,60 @@ describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits 
     await cleanupDirs();
   });
 
+  // An answer to a call made while signed out can come after the admin signed in again (a check of the flow the
+  // editor started when the language was switched on the sign-in form, answered late by a loaded server): it says
+  // nothing about the sign-in now, and the page stays, Publish at hand, instead of asking to sign in once more.
+  it('stays signed in when a call made before signing in again is refused after it (en, 1280 px)', async () => {
+    const dir = await shippedDataDir();
+    const app = await start(dir, { adminToken: TOKEN, adminHeartbeatMs: 600_000 });
+    running.push(app);
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } });
+    const editing = await context.newPage();
+    await editing.goto(`${app.url}/admin`);
+    await editing.fill('#token', TOKEN);
+    await editing.locator('form button[type="submit"]').click();
+    await editing.goto(`${app.url}/admin#/flows/inbound`);
+    await editing.locator('.editor .cm-content').waitFor();
+    const checked = editing.waitForResponse((response) => response.url().endsWith('/validate') && (response.request().postData() ?? '').includes('# kept through a late refusal'));
+    await editing.locator('.editor .cm-content').click();
+    await editing.keyboard.press('Control+End');
+    await editing.keyboard.type('# kept through a late refusal');
+    expect((await checked).status()).toBe(200);
+    const other = await context.newPage();
+    await other.goto(`${app.url}/admin#/queue`);
+    await other.locator('header button.secondary').click();
+    await other.locator('#token').waitFor();
+    await editing.locator('.toolbar button.primary').click();
+    await editing.locator('#token').waitFor();
+
+    // The server's refusals of the checks made from now on reach the page only once it is signed in again.
+    let deliver!: () => void;
+    const delivered = new Promise<void>((resolve) => { deliver = resolve; });
+    const refused: number[] = [];
+    await editing.route('**/validate', async (route) => {
+      const answer = await route.fetch();
+      refused.push(answer.status());
+      await delivered;
+      await route.fulfill({ response: answer });
+    });
+    await editing.locator('.login button.lang').click();
+    await editing.locator('.login button.lang').click();
+    await expect.poll(() => refused).toContain(401);
+    await editing.fill('#token', TOKEN);
+    await editing.locator('form button[type="submit"]').click();
+    await editing.locator('#token').waitFor({ state: 'detached' });
+    await editing.locator('.editor-status', { hasText: 'Checking…' }).waitFor();
+    deliver();
+    await editing.locator('.editor-status', { hasText: 'Checking…' }).waitFor({ state: 'detached' });
+
+    // Answered: still signed in, the edit there, and it publishes.
+    expect(await editing.locator('#token').count()).toBe(0);
+    await editing.unroute('**/validate');
+    await editing.locator('.toolbar button.primary').click();
+    await expect.poll(() => readFile(join(dir, 'flows', 'inbound.yaml'), 'utf8'), { timeout: 15_000 }).toContain('# kept through a late refusal');
+    await context.close();
+  }, 120_000);
+
   // How the first tab finds the sign-in gone: at its Publish (the live feed's heartbeat too far off to end it first),
   // or by itself, its live feed ended at the heartbeat after the sign-out.
   for (const [locale, width, found, words] of [
