@@ -76,6 +76,16 @@ const fullStopBeside = (text: Locator, ending: string) => text.evaluate((element
   throw new Error(`no "${ending}" in ${element.textContent}`);
 }, ending);
 
+/**
+ * Opens conversation `id` from Lina's list and waits until the pane shows it: until then it still shows the one before
+ * (its transcript, its boxes), and takes no click or key.
+ */
+async function pick(page: Page, id: number): Promise<void> {
+  await page.locator(`#held li[data-id="${id}"]`).click();
+  await page.locator('#title', { hasText: new RegExp(`^#${id}\\b`) }).waitFor();
+  await page.locator('#conversation:not([aria-busy="true"])').waitFor();
+}
+
 /** Lina's replies to conversation `id` from now on: each one's clientId, whatever became of it. */
 function clientIdsOf(page: Page, id: number): string[] {
   const seen: string[] = [];
@@ -267,8 +277,7 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     await page.waitForFunction(() => (document.getElementById('reply-text') as HTMLTextAreaElement).value === '');
 
     // Dana's own box sends at once, while Karim's reply is still on its way.
-    await page.locator(`#held li[data-id="${dana}"]`).click();
-    await page.locator('#transcript .msg', { hasText: 'I was charged twice' }).first().waitFor();
+    await pick(page, dana);
     await page.fill('#reply-text', 'Dana, which card was charged?');
     await page.locator('#reply-text').press('Enter');
     await page.locator('#transcript .msg.agent', { hasText: 'which card was charged?' }).waitFor({ timeout: 10_000 });
@@ -384,8 +393,8 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     // The connection is down: no reply reaches the server.
     await page.route('**/agent/api/conversations/*/messages', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
     for (const [id, text] of [[omar, 'Omar, the second charge is refunded.'], [hana, 'Hana, which card was it?']] as const) {
-      await page.locator(`#held li[data-id="${id}"]`).click();
-      await page.locator('#transcript .msg', { hasText: 'I was charged twice' }).first().waitFor();
+      // Typed once the picked one is shown: until then the pane shows the one before, whose transcript says "I was charged twice" too.
+      await pick(page, id);
       await page.fill('#reply-text', text);
       await page.locator('#reply-text').press('Enter');
       await page.locator('#unsent').waitFor();
@@ -420,6 +429,67 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
     await page.locator('#transcript .msg.agent', { hasText: 'second charge is refunded' }).waitFor();
     expect(await read(page, `#held li[data-id="${hana}"] .excerpt`)).not.toMatch(/Not sent|Draft|which card/);
     expect(await agentReplies(app, hana)).toEqual([]);
+  }), 60_000);
+
+  it('a conversation picked while it is still on its way takes no click meant for the one still shown: Omar\'s reply, sent from his box, never goes to Hana', () => withPage(browser, 'console-pick-on-its-way', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
+    // A conversation comes slowly (a busy server): until the test lets it through, the pane still shows the one before.
+    let slowOne: number | undefined;
+    let letThrough = () => {};
+    let asked = () => {};
+    let slow = Promise.resolve();
+    const slowly = (id: number) => {
+      slowOne = id;
+      slow = new Promise<void>((resolve) => { letThrough = resolve; });
+      return new Promise<void>((resolve) => { asked = resolve; });
+    };
+    await page.route((url) => /^\/agent\/api\/conversations\/\d+\/messages$/.test(url.pathname), async (route) => {
+      if (route.request().method() !== 'GET' || !route.request().url().includes(`/conversations/${slowOne}/messages?`)) return route.continue();
+      slowOne = undefined;
+      asked();
+      await slow;
+      await route.continue();
+    });
+    await nextForLina(app);
+    await signIn(page, app.url);
+    const omar = await billFor(app, 'on-its-way-omar', 'Omar');
+    const hana = await billFor(app, 'on-its-way-hana', 'Hana');
+    const toHana = clientIdsOf(page, hana);
+    await pick(page, omar);
+    await page.fill('#reply-text', 'Omar, your refund is on its way.');
+    const send = (await page.locator('#reply-form button').boundingBox())!;
+    let asking = slowly(hana);
+    await page.locator(`#held li[data-id="${hana}"]`).click();
+    await asking;
+    // Lina, still reading Omar's conversation with his reply in its box, clicks its Send, and presses Enter.
+    await page.mouse.click(send.x + send.width / 2, send.y + send.height / 2);
+    await page.keyboard.press('Enter');
+    letThrough();
+    await page.locator('#title', { hasText: 'Hana' }).waitFor();
+    await page.locator('#conversation:not([aria-busy="true"])').waitFor();
+    expect(await page.inputValue('#reply-text')).toBe('');
+    // Nothing went to Hana, nor to Omar: his reply waits in his box, as Lina left it.
+    expect(toHana).toEqual([]);
+    expect(await agentReplies(app, hana)).toEqual([]);
+    expect(await agentReplies(app, omar)).toEqual([]);
+    expect(await read(page, `#held li[data-id="${omar}"] .excerpt`)).toBe('Draft: Omar, your refund is on its way.');
+    // Hana's box sends to Hana.
+    await page.fill('#reply-text', 'Hana, which card was it?');
+    await page.locator('#reply-text').press('Enter');
+    await page.locator('#transcript .msg.agent', { hasText: 'which card was it?' }).waitFor();
+    expect(await agentReplies(app, hana)).toEqual(['Hana, which card was it?']);
+
+    // What she sees while Omar's comes back slowly: Hana's conversation, dimmed, then Omar's with his reply in its box.
+    asking = slowly(omar);
+    await page.locator(`#held li[data-id="${omar}"]`).click();
+    await asking;
+    await page.waitForFunction(() => Number(getComputedStyle(document.getElementById('conversation')!).opacity) < 1);
+    expect(await read(page, '#title')).toMatch(/^#\d+ · Hana/);
+    await shot(page, 'console-pick-on-its-way-en');
+    letThrough();
+    await page.locator('#title', { hasText: 'Omar' }).waitFor();
+    await page.waitForFunction(() => Number(getComputedStyle(document.getElementById('conversation')!).opacity) === 1);
+    expect(await page.inputValue('#reply-text')).toBe('Omar, your refund is on its way.');
+    expect(await agentReplies(app, omar)).toEqual([]);
   }), 60_000);
 
   it('a reply edited in its box after the connection cut its answer goes as the same reply: the customer gets the edit as a correction, once, in Arabic', () => withPage(browser, 'console-edit-after-cut-ar', { locale: 'ar', viewport: { width: 1100, height: 760 } }, async (page) => {

@@ -606,6 +606,7 @@ const drawnFor = new WeakMap();
 /** Shows conversation `id`, kept where the agent scrolled; `opening` (picked from the list): at its newest message. */
 async function openConversation(id, opening = false) {
   selected = id;
+  showWhoseBoxes();
   for (const item of document.querySelectorAll('.list li')) item.classList.toggle('selected', item.dataset.id === String(id));
   const messages = [];
   let conversation;
@@ -626,6 +627,7 @@ async function openConversation(id, opening = false) {
   }
   wentBeforeReload(id, messages);
   showDrafts(id);
+  showWhoseBoxes();
   const held = conversation.stage === 'assigned';
   openHeld = held;
   openChannel = conversation.channel;
@@ -686,6 +688,17 @@ async function openConversation(id, opening = false) {
     await api(`/conversations/${id}/read`, { method: 'POST', body: JSON.stringify({ upTo: newest }) });
     scheduleRefresh();
   }
+}
+
+/**
+ * While a conversation picked from the list is on its way, the pane still shows the one before, whose reply may wait in
+ * its box: it takes no click or key until the picked one is drawn (its Send, Enter, Close or Add note would act on the
+ * conversation picked, sending one customer's reply to another), and says it is busy, dimmed if that takes a moment.
+ */
+function showWhoseBoxes() {
+  const loading = selected !== undefined && selected !== boxesFor;
+  $('conversation').inert = loading;
+  $('conversation').setAttribute('aria-busy', String(loading));
 }
 
 /**
