@@ -432,19 +432,19 @@ describe.skipIf(!hasChromium)(inChromium('what an agent typed in the console'), 
   }), 60_000);
 
   it('a conversation picked while it is still on its way takes no click meant for the one still shown: Omar\'s reply, sent from his box, never goes to Hana', () => withPage(browser, 'console-pick-on-its-way', { locale: 'en-US', viewport: { width: 1100, height: 760 } }, async (page) => {
-    // A conversation comes slowly (a busy server): until the test lets it through, the pane still shows the one before.
+    // A conversation comes slowly (a busy server): until the test lets it through, each look at it (the pick, the console's
+    // look every 5 s) waits, and the pane still shows the one before.
     let slowOne: number | undefined;
     let letThrough = () => {};
     let asked = () => {};
     let slow = Promise.resolve();
     const slowly = (id: number) => {
       slowOne = id;
-      slow = new Promise<void>((resolve) => { letThrough = resolve; });
+      slow = new Promise<void>((resolve) => { letThrough = () => { slowOne = undefined; resolve(); }; });
       return new Promise<void>((resolve) => { asked = resolve; });
     };
     await page.route((url) => /^\/agent\/api\/conversations\/\d+\/messages$/.test(url.pathname), async (route) => {
       if (route.request().method() !== 'GET' || !route.request().url().includes(`/conversations/${slowOne}/messages?`)) return route.continue();
-      slowOne = undefined;
       asked();
       await slow;
       await route.continue();
