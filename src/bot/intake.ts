@@ -740,10 +740,6 @@ function withPeople(conversation: Conversation): boolean {
 }
 
 /**
- * An open conversation nobody answers: with the bot, its flow over, no person from the business answering from the
- * business's own app (one handed back from a team desk's thread is over too: the thread no longer hears the customer).
- */
-/**
  * The earliest a message stamped `at` may have been written after `closedAt`: the close's own moment, or the start of
  * its second when the channel stamps whole seconds (`at` on a second): written in that second, it may follow the close.
  *
@@ -754,6 +750,10 @@ function closeSecond(at: string, closedAt: string): number {
   return Date.parse(at) % 1000 === 0 ? closed - (closed % 1000) : closed;
 }
 
+/**
+ * An open conversation nobody answers: with the bot, its flow over, no person from the business answering from the
+ * business's own app (one handed back from a team desk's thread is over too: the thread no longer hears the customer).
+ */
 function isOver(conversation: Conversation): boolean {
   return conversation.stage === 'bot' && conversation.flow?.done === true && !conversation.takenOver;
 }
