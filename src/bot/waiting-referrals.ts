@@ -3,6 +3,7 @@
 // that message, still gives it to them. One document a person, deleted once taken, and with the contact.
 import type { WaitingReferrals } from '../types.ts';
 import type { Store } from '../store/types.ts';
+import { refuseWhileUnavailable } from './runtime.ts';
 
 /** The store's collection of the referrals waiting for their person's next message, by `waitingReferralKey`. */
 export const WAITING_REFERRALS = 'waiting-referrals';
@@ -26,19 +27,20 @@ export function waitingReferralKey(channel: string, address: string): string {
 export function waitingReferrals(store: Store, channel: string): WaitingReferrals {
   const key = (address: string) => waitingReferralKey(channel, address);
   return {
+    // The store out of reach is a refusal (503 and Retry-After to Meta, which sends the batch again), as a delivery's.
     keep(address, referral) {
-      return store.transaction(`${WAITING_REFERRALS}:${key(address)}`, async (tx) => {
+      return refuseWhileUnavailable(store.transaction(`${WAITING_REFERRALS}:${key(address)}`, async (tx) => {
         tx.putDoc(WAITING_REFERRALS, key(address), { referral } satisfies WaitingReferral);
-      });
+      }));
     },
     async waiting(address) {
-      return (await store.doc<WaitingReferral>(WAITING_REFERRALS, key(address)))?.referral;
+      return (await refuseWhileUnavailable(store.doc<WaitingReferral>(WAITING_REFERRALS, key(address))))?.referral;
     },
     taken(address, referral) {
-      return store.transaction(`${WAITING_REFERRALS}:${key(address)}`, async (tx) => {
+      return refuseWhileUnavailable(store.transaction(`${WAITING_REFERRALS}:${key(address)}`, async (tx) => {
         // A newer one, kept since it was read, waits for the next message.
         if ((await tx.doc<WaitingReferral>(WAITING_REFERRALS, key(address)))?.referral === referral) tx.deleteDoc(WAITING_REFERRALS, key(address));
-      });
+      }));
     },
   };
 }
