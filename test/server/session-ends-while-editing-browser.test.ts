@@ -5,13 +5,24 @@
 // saying so, without Chromium.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/server/switchboard.ts';
 import { cleanupDirs, shippedDataDir, start } from '../helpers.ts';
 import { hasChromium, inChromium, launch, shot } from '../admin-ui/scenario.ts';
 
 const TOKEN = 'session-ends-token-0123456789abcdef';
+
+/** A tab of `context` signed in to the dashboard at `url`, the shipped flow open in its editor. */
+async function editorOf(context: BrowserContext, url: string): Promise<Page> {
+  const editing = await context.newPage();
+  await editing.goto(`${url}/admin`);
+  await editing.fill('#token', TOKEN);
+  await editing.locator('form button[type="submit"]').click();
+  await editing.goto(`${url}/admin#/flows/inbound`);
+  await editing.locator('.editor .cm-content').waitFor();
+  return editing;
+}
 
 describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits a flow, in Chromium'), () => {
   let browser: Browser;
@@ -35,12 +46,7 @@ describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits 
     const app = await start(dir, { adminToken: TOKEN, adminHeartbeatMs: 600_000 });
     running.push(app);
     const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } });
-    const editing = await context.newPage();
-    await editing.goto(`${app.url}/admin`);
-    await editing.fill('#token', TOKEN);
-    await editing.locator('form button[type="submit"]').click();
-    await editing.goto(`${app.url}/admin#/flows/inbound`);
-    await editing.locator('.editor .cm-content').waitFor();
+    const editing = await editorOf(context, app.url);
     const checked = editing.waitForResponse((response) => response.url().endsWith('/validate') && (response.request().postData() ?? '').includes('# kept through a late refusal'));
     await editing.locator('.editor .cm-content').click();
     await editing.keyboard.press('Control+End');
@@ -92,12 +98,7 @@ describe.skipIf(!hasChromium)(inChromium('the sign-in ends while an admin edits 
       const app = await start(dir, { adminToken: TOKEN, adminHeartbeatMs: found === 'publishing' ? 600_000 : 500 });
       running.push(app);
       const context = await browser.newContext({ locale, viewport: { width, height: 900 } });
-      const editing = await context.newPage();
-      await editing.goto(`${app.url}/admin`);
-      await editing.fill('#token', TOKEN);
-      await editing.locator('form button[type="submit"]').click();
-      await editing.goto(`${app.url}/admin#/flows/inbound`);
-      await editing.locator('.editor .cm-content').waitFor();
+      const editing = await editorOf(context, app.url);
       await editing.locator('.editor .cm-content').click();
       await editing.keyboard.press('Control+End');
       // The editor checks the typed text with the server (400 ms after the last key); that check, answered after the
