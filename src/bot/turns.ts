@@ -401,9 +401,9 @@ export class Turns {
 
   /**
    * Asks for the conversation to go to the default team's queue, the customer told they are waiting for someone (`told`,
-   * the words with their place in line), as an
-   * `assign` step would: the bot has nothing (more) to say, and left with it nobody would ever answer or even see
-   * what the customer writes. Returns the team, or undefined when team.yaml lists none.
+   * the words with their place in line), as an `assign` step would: the bot has nothing (more) to say, and left with
+   * it nobody would ever answer or even see what the customer writes. Returns the team, or undefined when team.yaml
+   * lists none.
    */
   #toPeople(turn: Turn, told: (position: number | string) => string = (position) => waitingForAgentText(turn.contact.language, position)): string | undefined {
     const team = this.#deskOf().defaultTeam();
