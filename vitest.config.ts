@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Three projects: the test files that drive Chromium (they, or the admin-ui scenario they use, import playwright-core),
-// the rest in one shared process, and the few of those that need modules of their own. `npm test` (scripts/test.mjs)
+// Three projects: the test files that drive Chromium (they, or the admin-ui scenario they use, import playwright-core)
+// in one shared process, the rest in another, and the few of those that need modules of their own. `npm test` (scripts/test.mjs)
 // runs the browser lane and the server lane (the two server projects) side by side, each one file at a time: on 2
 // cores one file at a time left a core idle through the server tests, and two browser files at once were no faster
 // than one.
@@ -33,7 +33,10 @@ export default defineConfig({
     reporters: ['default', './test/retried-reporter.ts'],
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'browser', include: browser, exclude } },
+      // The browser files share one process too (stop 66): eight of them alternated, each in its own process and all in
+      // one, used 58.0 and 78.1 s of CPU against 38.1 and 35.4 (at load 21-33), vitest's import time 108 and 404 s
+      // against 23 and 20.
+      { extends: true, test: { name: 'browser', include: browser, exclude, isolate: false, setupFiles: ['test/shared-process.ts'] } },
       // Importing the server's modules again for each file, as isolation does, took about 1.4 s of CPU per file and a
       // third of the lane: these files share one process and its modules. The environment each starts with is the
       // lane's (test/shared-process.ts); a spy or stub it leaves is undone by vitest between files.
