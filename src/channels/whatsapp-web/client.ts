@@ -140,6 +140,11 @@ export interface WhatsAppEvents {
   message_reaction: (message: WaMessage) => void;
   /** A message still not decrypted after the library's recovery attempt (type `ciphertext`); it may decrypt later. */
   message_ciphertext_failed: (message: WaMessage) => void;
+  /**
+   * A person changed their phone number (whatsapp-web.js `contact_changed`): WhatsApp's notice in the chat, with the
+   * chat id they had and the one they have now; `isContact` false when the notice is one of a group's.
+   */
+  contact_changed: (oldId: string, newId: string, isContact: boolean) => void;
 }
 
 /**

@@ -166,6 +166,7 @@ export function createWhatsAppWebChannel(options: WhatsAppWebOptions): WhatsAppW
       client.on('message_revoke_everyone', (message) => receiver?.revoked(client, message));
       client.on('message_reaction', (message) => receiver?.reacted(client, message));
       client.on('message_ciphertext_failed', (message) => receiver?.undecrypted(client, message));
+      client.on('contact_changed', (oldId, newId, isContact) => receiver?.changedNumber(oldId, newId, isContact));
     },
   });
 

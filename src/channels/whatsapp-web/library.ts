@@ -76,6 +76,12 @@ class LibraryClient implements WhatsAppClient {
       this.client.on(event, (message: wwebjs.Message, ...rest: unknown[]) => call(this.#plain(message), ...rest));
     } else if (event === 'message_reaction') {
       this.client.on(event, (reaction: wwebjs.Reaction) => call(plainReaction(reaction)));
+    } else if (event === 'contact_changed') {
+      // The library hands its notice message, then the ids as WhatsApp Web keeps them (a string or a Wid).
+      this.client.on(event, (_notice: wwebjs.Message, oldId: unknown, newId: unknown, isContact: unknown) => {
+        const [from, to] = [widOf(oldId), widOf(newId)];
+        if (from !== undefined && to !== undefined) call(from, to, isContact === true);
+      });
     } else {
       this.client.on(event, call);
     }

@@ -8,6 +8,7 @@ import { DeliveryRefused, type Attachment, type ChannelHost, type DeliveryStatus
 import type { Logger } from '../../shared/log.ts';
 import { MediaRefusedError, describeBytes } from '../../store/media.ts';
 import type { ChoiceMemory } from './choices.ts';
+import { addressOf } from './address.ts';
 import type { WaMessage, WhatsAppClient } from './client.ts';
 import { decodeEdit, decodeMessage, decodeReaction, decodeRevoke, decodeUndecrypted, orderText, type Decoded, type PendingFile } from './decode.ts';
 import { withTimeout, type Identities } from './identities.ts';
@@ -105,6 +106,30 @@ export class Receiver {
   /** A message WhatsApp Web could not decrypt: the person wrote something nobody here can read. */
   undecrypted(client: WhatsAppClient, message: WaMessage): void {
     this.#enqueue(message.from, () => this.#handle(client, message, decodeUndecrypted(message, { receivedAt: new Date() }), false));
+  }
+
+  /**
+   * A person's number changed from `oldId` to `newId` (WhatsApp's notice in their chat): their contact, and the
+   * conversation an agent may hold, move to the new number, as on WhatsApp Cloud (ChannelHost.updateIdentity with
+   * movedTo; a contact the new number already made is merged into theirs). In line with the new chat's messages, so
+   * one it sent first is a contact before the move. A group's notice and an agent's change (team.yaml names agents by
+   * number) move nothing.
+   */
+  changedNumber(oldId: string, newId: string, isContact: boolean): void {
+    const [from, to] = [addressOf(oldId), addressOf(newId)];
+    const { host, channel, log } = this.#options;
+    if (!isContact || from === undefined || to === undefined || from === to) {
+      log.debug({ from: oldId, to: newId, isContact }, 'a change of number that moves nothing');
+      return;
+    }
+    if (this.#options.agentNumbers().includes(from)) {
+      log.warn({ from, to }, 'an agent changed their WhatsApp number: write the new one in team.yaml');
+      return;
+    }
+    this.#enqueue(newId, async () => {
+      await host.updateIdentity({ channel, id: from, movedTo: to });
+      log.info({ from, to }, 'a customer changed their WhatsApp number: their contact moved to the new one');
+    });
   }
 
   /** A sent message's acknowledgement: delivered, read (or played), or failed. */

@@ -100,6 +100,17 @@ describe('whatsapp-web.js behind the WhatsAppClient interface', () => {
     expect(received.map((message) => message.forwarded)).toEqual([true, undefined]);
   });
 
+  it('hands out a contact\'s change of number as the chat ids they had and have, whether WhatsApp Web gives ids or Wids', () => {
+    const { stub, client } = wrapped();
+    const changes: [string, string, boolean][] = [];
+    client.on('contact_changed', (oldId, newId, isContact) => changes.push([oldId, newId, isContact]));
+    const notice = new Message(stub, raw({ id: id(false, '15557770001@c.us', 'N1'), type: 'notification_template', subtype: 'change_number' }));
+    stub.emit('contact_changed', notice, '15551234567@c.us', { _serialized: '15557770001@c.us' }, true);
+    stub.emit('contact_changed', notice, { _serialized: '15551230000@c.us' }, '15557770002@c.us', false);
+    stub.emit('contact_changed', notice, undefined, '15557770003@c.us', true);
+    expect(changes).toEqual([['15551234567@c.us', '15557770001@c.us', true], ['15551230000@c.us', '15557770002@c.us', false]]);
+  });
+
   it('hands out a change of a message\'s text with the message, its time of edit, and both texts', () => {
     const { stub, client } = wrapped();
     const changes: [WaMessage, string, string][] = [];

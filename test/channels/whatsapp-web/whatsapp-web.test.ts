@@ -850,3 +850,45 @@ describe('WhatsApp Web channel: carts and products from the catalogue', () => {
     expect(stored.at(-3)?.unsupported).toBeUndefined();
   });
 });
+
+describe('WhatsApp Web channel: a customer who changes her number', () => {
+  const NEW = '15557770001@c.us';
+
+  it('keeps her conversation with Omar on her new number: what she writes from it reaches him in it, his answer goes to it', async () => {
+    const { client, whatsapp, app } = await omarHoldsLayla();
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    // WhatsApp Web's notice in her chat (whatsapp-web.js contact_changed: the old id, the new one, a contact's).
+    client.emit('contact_changed', LAYLA, NEW, true);
+    client.emit('message', incoming(NEW, 'It is me, Layla, on my new number', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(OMAR).slice(toOmar).some((text) => text.includes('It is me, Layla, on my new number')));
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla: It is me, Layla, on my new number']);
+    // Before: her new number was a new customer, greeted by the bot and asked for a team, while Omar's answer went to
+    // the number she left.
+    client.emit('message', incoming(OMAR, 'Thanks Layla, noted.'));
+    await eventually(() => whatsapp.textsTo(NEW).includes('Thanks Layla, noted.'));
+    expect(whatsapp.textsTo(NEW)).toEqual(['Thanks Layla, noted.']);
+    expect(whatsapp.textsTo(LAYLA).filter((text) => text.includes('Thanks Layla'))).toEqual([]);
+    const contacts = await app.store.contacts();
+    expect(contacts.map((contact) => contact.identities)).toEqual([[{ channel: 'whatsapp-web', id: '15557770001' }]]);
+  });
+
+  it('merges into hers the contact her new number made when it wrote before WhatsApp\'s notice, and Omar keeps her', async () => {
+    const { client, whatsapp, app } = await omarHoldsLayla();
+    client.emit('message', incoming(NEW, 'Hello again', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(NEW).length === 2);
+    client.emit('contact_changed', LAYLA, NEW, true);
+    await until(async () => (await app.store.contacts()).length === 1);
+    client.emit('message', incoming(OMAR, 'Got your new number, Layla.'));
+    await eventually(() => whatsapp.textsTo(NEW).includes('Got your new number, Layla.'));
+    expect(whatsapp.textsTo(LAYLA).filter((text) => text.includes('Got your new number'))).toEqual([]);
+    expect((await app.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'whatsapp-web', id: '15557770001' }]]);
+  });
+
+  it('takes a group member\'s change of number for nothing', async () => {
+    const { client, whatsapp, app } = await omarHoldsLayla();
+    client.emit('contact_changed', LAYLA, NEW, false);
+    client.emit('message', incoming(LAYLA, 'Still here'));
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.includes('Still here')));
+    expect((await app.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'whatsapp-web', id: '15551234567' }]]);
+  });
+});
