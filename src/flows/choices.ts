@@ -8,7 +8,7 @@ import { SCHEMA_RULES } from './rules.ts';
 import type { CompileContext, Path } from './steps/step.ts';
 import type { FlowInput } from './types.ts';
 import { readMarkup } from '../shared/markup.ts';
-import { asciiDigits, bareLetters, fold, slug } from '../shared/text.ts';
+import { asciiDigits, bareLetters, fold, keycapDigits, slug } from '../shared/text.ts';
 import { editDistance } from '../shared/suggest.ts';
 
 /** `choices:` as admins write it: texts, or `{ id, title }` maps when the saved id matters or the title has languages. */
@@ -70,7 +70,7 @@ function titlesOf(choice: FlowChoice): string[] {
  * The choice the customer's message picks, if any: a title typed in any of its languages counts, whatever
  * the customer's language (they may read one and type another), with an emoji or a typo a reader would overlook.
  *
- *     matchChoice(choices, { text: '٢' });         // the second choice (so are "2.", "2)" and "#2")
+ *     matchChoice(choices, { text: '٢' });         // the second choice (so are "2.", "2)", "#2" and "2️⃣")
  *     matchChoice(choices, { text: ' billing ' }); // the choice titled "Billing" (or { en: Billing, ar: الفواتير })
  *     matchChoice(choices, { text: 'biling 💳' }); // the same
  */
@@ -79,7 +79,7 @@ export function matchChoice(choices: readonly FlowChoice[], input: FlowInput): F
     const pressed = choices.find((choice) => choice.id === input.choice);
     if (pressed) return pressed;
   }
-  const text = asciiDigits(input.text ?? '').trim();
+  const text = keycapDigits(asciiDigits(input.text ?? '')).trim();
   return choiceAlone(choices, text) ?? choiceAmongWords(choices, text)?.choice;
 }
 

@@ -21,6 +21,16 @@ export function asciiDigits(text: string): string {
 }
 
 /**
+ * Turns keycap digits into ASCII ones: 2️⃣ (a digit, the emoji variation selector, U+20E3), as an emoji keyboard types a
+ * number, and 🔟 as 10. People answer a numbered list that way on WhatsApp.
+ *
+ *     keycapDigits('2️⃣'); // '2'
+ */
+export function keycapDigits(text: string): string {
+  return text.replace(/([0-9])\uFE0F?\u20E3/g, '$1').replace(/\u{1F51F}/gu, '10');
+}
+
+/**
  * Whether `text` shows nothing: only spaces, line breaks and invisible format characters (zero-width spaces and
  * joiners, direction marks, a byte order mark), which `trim` leaves. A person who sends that said nothing.
  *

@@ -236,6 +236,11 @@ describe('expect: choice', () => {
     expect(accepts(type, '٣.')).toBe('sales');
     expect(accepts(type, '2.5')).toBe('refused');
   });
+  it('matches a number typed with the emoji keyboard: 2️⃣, with or without its variation selector', () => {
+    expect(accepts(type, '2\uFE0F\u20E3')).toBe('tech');
+    expect(accepts(type, ' 3\u20E3 ')).toBe('sales');
+    expect(accepts(type, '2\uFE0F\u20E3 3\uFE0F\u20E3')).toBe('refused');
+  });
   it('matches the title regardless of case, accents and spaces', () => {
     expect(accepts(type, '  billing ')).toBe('billing');
     expect(accepts(type, 'PROBLEME   technique')).toBe('tech');

@@ -1,8 +1,8 @@
 // WhatsApp Web has no buttons a linked device may send: choices go out as a numbered list, and the answer comes back
-// typed. The last choices sent to each person are remembered, so a typed "2" (in any digits) or a typed title arrives
-// as that choice's id.
+// typed. The last choices sent to each person are remembered, so a typed "2" (in any digits, or the emoji 2️⃣) or a
+// typed title arrives as that choice's id.
 import type { Choice } from '../../types.ts';
-import { asciiDigits, fold } from '../../shared/text.ts';
+import { asciiDigits, fold, keycapDigits } from '../../shared/text.ts';
 import { markup } from '../whatsapp/markup.ts';
 
 /** People whose last choices are remembered at most; the oldest are forgotten first. */
@@ -41,7 +41,7 @@ export class ChoiceMemory {
   match(address: string, text: string): string | undefined {
     const choices = this.#offered.get(address);
     if (!choices) return undefined;
-    const typed = asciiDigits(text).trim().replace(/[.)]$/, '');
+    const typed = keycapDigits(asciiDigits(text)).trim().replace(/[.)]$/, '');
     const byNumber = /^\d{1,3}$/.test(typed) ? choices[Number(typed) - 1] : undefined;
     if (byNumber) return byNumber.id;
     const folded = fold(text);

@@ -101,18 +101,20 @@ describe('WhatsApp Web channel: what comes in', () => {
     client.emit('message', incoming(LAYLA, '٢'));
     client.emit('message', incoming(LAYLA, '  billing '));
     client.emit('message', incoming('15559998888@c.us', '2'));
-    await eventually(() => delivered.length === 3);
+    client.emit('message', incoming(LAYLA, '1\uFE0F\u20E3'));
+    await eventually(() => delivered.length === 4);
     // Chats run side by side: only each chat's own order is kept.
     expect(delivered.map((message) => [message.from.id, message.text, message.choice])).toEqual(expect.arrayContaining([
       ['15551234567', '٢', 'sales'],
       ['15551234567', '  billing ', 'billing'],
       ['15559998888', '2', undefined],
+      ['15551234567', '1\uFE0F\u20E3', 'billing'],
     ]));
 
     await channel.send('15551234567', { text: 'Thanks!' });
     client.emit('message', incoming(LAYLA, '2'));
-    await eventually(() => delivered.length === 4);
-    expect(delivered[3]?.choice).toBeUndefined();
+    await eventually(() => delivered.length === 5);
+    expect(delivered[4]?.choice).toBeUndefined();
   });
 
   it('hands on locations and contact cards as attachments, and names what it cannot read', async () => {

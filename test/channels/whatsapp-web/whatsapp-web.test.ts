@@ -892,3 +892,18 @@ describe('WhatsApp Web channel: a customer who changes her number', () => {
     expect((await app.store.contacts()).map((contact) => contact.identities)).toEqual([[{ channel: 'whatsapp-web', id: '15551234567' }]]);
   });
 });
+
+describe('WhatsApp Web channel: a choice answered with the emoji keyboard', () => {
+  it('takes a customer\'s 2️⃣ for the second line of the numbered list, as her "2"', async () => {
+    const { whatsapp, app } = await linked();
+    const client = whatsapp.current;
+    client.emit('message', incoming(LAYLA, 'Hello', { notifyName: 'Layla' }));
+    await eventually(() => whatsapp.textsTo(LAYLA).length === 2);
+    expect(whatsapp.textsTo(LAYLA)[1]).toBe('Which team?\n\n1. Billing\n2. Sales');
+    // Before: 'Please pick one of the options (you can also type its number).' and the list again.
+    client.emit('message', incoming(LAYLA, '2\uFE0F\u20E3'));
+    await eventually(() => whatsapp.textsTo(LAYLA).length >= 4);
+    expect(whatsapp.textsTo(LAYLA).slice(2)).toEqual(['Noted.', 'Please wait for an agent.']);
+    expect((await app.store.conversations())[0]?.fields).toMatchObject({ topic: 'sales' });
+  });
+});
