@@ -51,6 +51,8 @@ export type Decoded =
   /** `serviceUrl`: the activity's, the one address files may come from over plain http (files.ts). */
   | { kind: 'message'; inbound: InboundMessage; files: RemoteFile[]; serviceUrl: string }
   | { kind: 'ignored'; reason: string }
+  /** The person at `address` removed the bot from their Teams (`removed`: true), or added it back; `reason` says which. */
+  | { kind: 'removed'; address: string; removed: boolean; reason: string }
   /** Not an activity the bot can read (no id, no sender): acknowledged, so the channel does not send it again. */
   | { kind: 'refused'; reason: string };
 
@@ -88,6 +90,8 @@ const activitySchema = z.object({
   replyToId: hint(z.string().min(1).max(1024)),
   reactionsAdded: hint(z.array(z.object({ type: z.string().min(1).max(64) })).max(16)),
   membersAdded: hint(z.array(accountSchema).max(1000)),
+  /** An installationUpdate's: `add`, `remove` (or `add-upgrade`, `remove-upgrade` around an app's update). */
+  action: hint(z.string().max(64)),
   entities: hint(z.array(z.unknown()).max(MAX_ATTACHMENTS)),
 });
 
@@ -130,10 +134,11 @@ export function decodeActivity(value: unknown, receivedAt: Date, options: Decode
   if (activity.type === 'messageUpdate' && (activity.channelId !== TEAMS || eventType !== TEAMS_EDIT)) {
     return { kind: 'ignored', reason: `messageUpdate${eventType ? ` (${eventType})` : ''} from ${activity.channelId}: not an edit of a message` };
   }
-  if (activity.type !== 'message' && activity.type !== 'messageReaction' && activity.type !== 'messageUpdate') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
+  if (activity.type !== 'message' && activity.type !== 'messageReaction' && activity.type !== 'messageUpdate' && activity.type !== 'installationUpdate') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
   if (conversation.isGroup === true || (conversation.conversationType !== undefined && conversation.conversationType !== 'personal')) {
     return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
   }
+  if (activity.type === 'installationUpdate') return fromInstallation(activity, options.trustedUserIds);
   if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };
   const reading: Reading = { receivedAt, trusted: options.trustedUserIds ?? new Set() };
   if (activity.type === 'messageUpdate') return fromEdit(activity, reading);
@@ -202,6 +207,19 @@ function isConnectorUrl(url: string, activity: Activity): boolean {
   }
   if (target.origin === new URL(activity.serviceUrl).origin) return true;
   return activity.channelId === TEAMS && target.protocol === 'https:' && target.hostname.endsWith('.asm.skype.com');
+}
+
+/**
+ * Teams' word that a person removed the app from their own Teams (`remove`), after which the Bot Connector refuses
+ * every message to them (403), or added it again (`add`): the agent holding their conversation hears it then, as of a
+ * Telegram customer who blocks the bot, rather than at their next reply. An update's own remove and add (`…-upgrade`)
+ * leave the person reachable.
+ */
+function fromInstallation(activity: Activity, trusted: ReadonlySet<string> = new Set()): Decoded {
+  const { action } = activity;
+  if (action !== 'remove' && action !== 'add') return { kind: 'ignored', reason: `installationUpdate (${action ?? 'no action'}): nobody removed or added the bot` };
+  const removed = action === 'remove';
+  return { kind: 'removed', address: personAddress(activity.channelId, activity.from, activity.conversation.id, trusted), removed, reason: `installationUpdate (${action}): the person ${removed ? 'removed the bot' : 'added the bot back'}` };
 }
 
 function fromReaction(activity: Activity, reading: Reading): Decoded {

@@ -31,6 +31,11 @@ export async function receiveActivity(activity: unknown, context: ReceiveContext
     log.info({ ...about, reason: decoded.reason }, 'Bot Framework activity ignored');
     return undefined;
   }
+  if (decoded.kind === 'removed') {
+    log.info({ ...about, address: decoded.address, reason: decoded.reason }, 'Bot Framework: a person removed or added the bot');
+    await host.blocked?.(decoded.address, decoded.removed);
+    return undefined;
+  }
   const { inbound, files, serviceUrl } = decoded;
   // The bytes go into the media store first: a delivered message names them by ref.
   if (files.length > 0) inbound.attachments = [...(await Promise.all(files.map((file) => fetchFile(file, serviceUrl, { ...context.files, media: host.media, log })))), ...(inbound.attachments ?? [])];

@@ -3,9 +3,10 @@
 // still reach them; when it cannot, the agent who wrote it hears why at once, and the operator's log does not send
 // them looking at the app's credentials for nothing.
 import { afterEach, describe, expect, it } from 'vitest';
+import { TIMELINES, type TimelineEvent } from '../../../src/bot/timeline.ts';
 import { cleanupDirs, recordingLog } from '../../helpers.ts';
 import { connectorError } from './fake-bot-service.ts';
-import { ASSIGN_FLOW, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
+import { ASSIGN_FLOW, fixture, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
 
 const running: BotFrameworkServer[] = [];
 afterEach(async () => {
@@ -67,6 +68,20 @@ describe('an agent\'s reply to a Teams customer', () => {
     expect(toJonas()).toHaveLength(2);
     expect(toOmar().at(-1)).toBe('#1: your message to Jonas was not delivered ("Found it: the second charge is refunded."): the customer\'s app takes no message from here until they write again. Nothing you send reaches them now; if they write again, their message comes to you here. /close 1 if there is nothing more to do.');
     expect(logged.lines.filter((line) => String(line.msg).includes('MICROSOFT_APP_ID'))).toEqual([]);
+  });
+
+  it('to a customer who removed the bot is not written in vain: Omar is told as Jonas removes it, once, and the timeline says it', async () => {
+    const { bf, toOmar } = await jonasWithOmar();
+    const teams = bf.service.serviceUrl('teams');
+    const told = toOmar().length;
+    // Jonas uninstalls the app from his Teams: Teams says so in his personal chat (installationUpdate, action remove).
+    const removed = { ...fixture('teams-message'), id: undefined, type: 'installationUpdate', action: 'remove', text: undefined, serviceUrl: teams };
+    expect(await bf.post(removed)).toEqual({ status: 200, body: {} });
+    expect(await bf.post(removed)).toEqual({ status: 200, body: {} });
+    await settled(bf, OMAR);
+    expect(toOmar().slice(told)).toEqual(['#1: Jonas blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close 1 if there is nothing more to do.']);
+    const [conversation] = await bf.app.store.conversations();
+    expect(((await bf.app.store.doc<TimelineEvent[]>(TIMELINES, String(conversation!.id))) ?? []).filter((moment) => moment.type === 'blocked')).toHaveLength(1);
   });
 
   it('that Teams refuses for a passing conflict (412, "please retry") reaches the customer on the next try', async () => {

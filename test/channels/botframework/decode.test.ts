@@ -177,7 +177,17 @@ describe('what is not a message', () => {
   });
 
   it('typing, events and invokes are ignored', () => {
-    for (const type of ['typing', 'event', 'invoke', 'installationUpdate']) expect(decode({ ...fixture('teams-message'), type })).toEqual({ kind: 'ignored', reason: `activity of type ${type}` });
+    for (const type of ['typing', 'event', 'invoke', 'endOfConversation']) expect(decode({ ...fixture('teams-message'), type })).toEqual({ kind: 'ignored', reason: `activity of type ${type}` });
+  });
+
+  it('a Teams app removed from a person\'s Teams, or added back, says who; an update\'s own remove, or one in a team, is ignored', () => {
+    const installation = (action: string | undefined, conversation: Record<string, unknown> = { id: 'a:1convId', conversationType: 'personal' }) =>
+      decode({ ...fixture('teams-message'), type: 'installationUpdate', action, text: undefined, conversation });
+    expect(installation('remove')).toEqual({ kind: 'removed', address: 'msteams:29:1abcUserId', removed: true, reason: 'installationUpdate (remove): the person removed the bot' });
+    expect(installation('add')).toEqual({ kind: 'removed', address: 'msteams:29:1abcUserId', removed: false, reason: 'installationUpdate (add): the person added the bot back' });
+    expect(installation('remove-upgrade')).toEqual({ kind: 'ignored', reason: 'installationUpdate (remove-upgrade): nobody removed or added the bot' });
+    expect(installation(undefined)).toMatchObject({ kind: 'ignored' });
+    expect(installation('remove', { id: '19:general@thread.tacv2', conversationType: 'channel' })).toMatchObject({ kind: 'ignored' });
   });
 
   it('a Teams message deleted or restored, and an update from Web Chat, are ignored: the transcript keeps the message as it was', () => {
