@@ -3,7 +3,8 @@
 // team.yaml while the server was down is still told, at start, where each customer they held went, where and in the
 // language the file used to say; the customers waiting for a team renamed meanwhile wait for it under its new name;
 // and a team.yaml deleted or emptied meanwhile is not taken for one without teams and agents. The teams renamed are
-// kept too (`teamNamedNow`), so that the reports count a team's closed conversations under the name it has now.
+// kept too (`teamNamedNow`), so that the reports count a team's closed conversations under the name it has now, and
+// an agent's under the name they were renamed to (`agentNamedNow`).
 import { hasRightToLeft } from '../shared/text.ts';
 import type { Identity, RecentMessage, Store, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
@@ -83,6 +84,22 @@ async function renamesNow(store: Store, kept: Map<string, AgentOnFile>, roster: 
 export async function teamNamedNow(store: Pick<Store, 'doc'>): Promise<(team: string) => string> {
   const renamed = (await store.doc<Record<string, string>>(TEAM_ON_FILE, RENAMED)) ?? {};
   return (team) => renamed[team.toLowerCase()] ?? team;
+}
+
+/**
+ * The id team.yaml gives now to an agent a conversation names: that of the agent they were renamed to (the same
+ * address, see `renamedTo`: `Omar` → `Omar Khalid`), else their own (in service as they are, or removed).
+ *
+ *     (await agentNamedNow(store, directory))('omar'); // 'omar-khalid'
+ */
+export async function agentNamedNow(
+  store: Pick<Store, 'docs'>, directory: { agent(id: string): Agent | undefined; agentByIdentity(channel: string, id: string): Agent | undefined },
+): Promise<(id: string) => string> {
+  const kept = await store.docs<AgentOnFile>(AGENTS_ON_FILE);
+  return (id) => {
+    const was = directory.agent(id) ? undefined : kept.get(id);
+    return (was && renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory)?.id) ?? id;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { TIMELINES, type TimelineEvent } from '../../bot/timeline.ts';
 import { isTimeZone, midnightIn, ReportBuilder } from '../../handover/reports.ts';
-import { teamNamedNow } from '../../handover/agents-on-file.ts';
+import { agentNamedNow, teamNamedNow } from '../../handover/agents-on-file.ts';
 import type { Conversation, Store } from '../../store/types.ts';
 import { badRequest, type AdminContext } from './context.ts';
 import { conversationsNewestFirst } from './pages.ts';
@@ -62,7 +62,7 @@ export function mountReports(router: Router, context: AdminContext): void {
   router.get('/reports', async (req, res) => {
     const query = reportQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
+    const builder = await built(context, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
     const report = builder.report();
     // A turn for the customers between the two.
     await nextTurn();
@@ -86,7 +86,7 @@ export function mountReports(router: Router, context: AdminContext): void {
   router.get('/reports.csv', async (req, res) => {
     const query = csvQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(store, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
+    const builder = await built(context, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
     res.set('content-type', 'text/csv; charset=utf-8');
     res.set('content-disposition', `attachment; filename="${csvFileName(builder.periodDays())}"`);
     res.send(builder.csv(query.data.lang));
@@ -112,10 +112,10 @@ const ADDED_PER_TURN = 2_000;
  * `builder` with every conversation added, oldest first: read page by page (see `conversationsNewestFirst`), then
  * added a slice at a time, with a turn for the customers between two (100,000 conversations took 180 ms at once).
  */
-async function built(store: Store, builder: ReportBuilder): Promise<ReportBuilder> {
+async function built({ store, directory }: AdminContext, builder: ReportBuilder): Promise<ReportBuilder> {
   const all: Conversation[] = [];
-  const teamNow = await teamNamedNow(store);
-  for await (const conversation of conversationsNewestFirst(store)) all.push(withTeamsNow(await withHandler(store, conversation), teamNow));
+  const named = { team: await teamNamedNow(store), agent: await agentNamedNow(store, directory) };
+  for await (const conversation of conversationsNewestFirst(store)) all.push(withNamesNow(await withHandler(store, conversation), named));
   for (let end = all.length; end > 0; end -= ADDED_PER_TURN) {
     for (let i = end - 1; i >= Math.max(0, end - ADDED_PER_TURN); i--) builder.add(all[i] as Conversation);
     await nextTurn();
@@ -136,17 +136,26 @@ async function withHandler(store: Store, conversation: Conversation): Promise<Co
 }
 
 /**
- * A conversation with the teams it names as team.yaml names them now (`teamNow`): one closed before its team was renamed
- * counts in the renamed team's row, not in a row of the old name beside it.
+ * A conversation with the teams and agents it names as team.yaml names them now (`named`): one closed before its team
+ * was renamed counts in the renamed team's row, and one closed before its agent was renamed (`Omar` → `Omar Khalid`) in
+ * the renamed agent's, not in a row of the old name beside it.
  */
-function withTeamsNow(conversation: Conversation, teamNow: (team: string) => string): Conversation {
-  const { team, firstResponseTeam, handOvers } = conversation;
-  const names = [team, firstResponseTeam, ...(handOvers ?? []).map((handOver) => handOver.team)];
-  if (names.every((name) => name === undefined || teamNow(name) === name)) return conversation;
+function withNamesNow(conversation: Conversation, named: { team: (team: string) => string; agent: (id: string) => string }): Conversation {
+  const { team, firstResponseTeam, handOvers, agentId, handledBy, firstResponseBy } = conversation;
+  const teams = [team, firstResponseTeam, ...(handOvers ?? []).map((handOver) => handOver.team)];
+  const agents = [agentId, handledBy, firstResponseBy, ...(handOvers ?? []).map((handOver) => handOver.agent)];
+  const same = (now: (name: string) => string) => (name: string | undefined) => name === undefined || now(name) === name;
+  if (teams.every(same(named.team)) && agents.every(same(named.agent))) return conversation;
+  const teamNow = (name: string | undefined) => (name === undefined ? undefined : named.team(name));
+  // `firstResponseBy` of a person who is no agent (`admin:Nadia`) names no agent: kept as it is.
+  const agentNow = (id: string | undefined) => (id === undefined || id.includes(':') ? id : named.agent(id));
   return {
     ...conversation,
     ...(team !== undefined ? { team: teamNow(team) } : {}),
     ...(firstResponseTeam !== undefined ? { firstResponseTeam: teamNow(firstResponseTeam) } : {}),
-    ...(handOvers ? { handOvers: handOvers.map((handOver) => (handOver.team !== undefined ? { ...handOver, team: teamNow(handOver.team) } : handOver)) } : {}),
+    ...(agentId !== undefined ? { agentId: agentNow(agentId) } : {}),
+    ...(handledBy !== undefined ? { handledBy: agentNow(handledBy) } : {}),
+    ...(firstResponseBy !== undefined ? { firstResponseBy: agentNow(firstResponseBy) } : {}),
+    ...(handOvers ? { handOvers: handOvers.map((handOver) => ({ ...handOver, ...(handOver.team !== undefined ? { team: teamNow(handOver.team) } : {}), ...(handOver.agent !== undefined ? { agent: agentNow(handOver.agent) } : {}) })) } : {}),
   };
 }

@@ -226,3 +226,24 @@ it('a team renamed after some of its conversations closed: the reports and the C
   expect(csv.filter((row) => row.includes(',Billing,'))).toEqual([]);
   expect(csv.filter((row) => /^[^,]+\/[^,]+,Payments,/.test(row))).toEqual([expect.stringMatching(/,Payments,2,1,/)]);
 }, 60_000);
+
+it('an agent renamed after closing a conversation: the reports and the CSV count it in their one row, under the new name', async () => {
+  await omarWithLayla();
+  const admin = adminClient(app!.url);
+  await says(9001, 'Refunded.');
+  await until('Layla reads Omar', () => api!.sentTo(LAYLA).includes('Refunded.'), 10_000);
+  await says(9001, '/close 1 refunded');
+  await until('Layla\'s conversation closed', async () => (await admin.get<{ conversations: unknown[] }>('/conversations?status=open')).body.conversations.length === 0, 10_000);
+  expect((await publish(team({ omarName: 'Omar Khalid' }))).status).toBe(200);
+  // Sam writes after the rename, and Omar answers him under his new name.
+  await says(74_002, 'Hello');
+  await until('Sam with Omar Khalid', () => api!.sentTo(74_002).includes('\u2068Omar Khalid\u2069 has joined the conversation.'), 10_000);
+  await says(9001, 'Hello Sam.');
+  await until('Sam reads Omar', () => api!.sentTo(74_002).includes('Hello Sam.'), 10_000);
+  // On the code before: a row 'omar' (named by the id) with Layla's conversation beside Omar Khalid's with Sam's.
+  const report = (await admin.get<{ agents: Record<string, { name: string; opened: number; closed: number; firstResponse: { count: number } }> }>('/reports')).body;
+  expect(Object.keys(report.agents)).toEqual(['omar-khalid']);
+  expect(report.agents['omar-khalid']).toMatchObject({ name: 'Omar Khalid', opened: 2, closed: 1, firstResponse: { count: 2 } });
+  const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
+  expect(csv.filter((row) => /,[^,]*$/.test(row) && /,(omar|Omar Khalid)$/.test(row))).toEqual([expect.stringMatching(/^[^,]+\/[^,]+,,2,1,.*,Omar Khalid$/)]);
+}, 60_000);
