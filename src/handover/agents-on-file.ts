@@ -87,19 +87,27 @@ export async function teamNamedNow(store: Pick<Store, 'doc'>): Promise<(team: st
 }
 
 /**
- * The id team.yaml gives now to an agent a conversation names: that of the agent they were renamed to (the same
- * address, see `renamedTo`: `Omar` → `Omar Khalid`), else their own (in service as they are, or removed).
+ * How team.yaml names now an agent a conversation names: `id`, that of the agent they were renamed to (the same
+ * address, see `renamedTo`: `Omar` → `Omar Khalid`), else their own (in service as they are, or removed); `removed`,
+ * the names of those removed, by id, as the file last had them.
  *
- *     (await agentNamedNow(store, directory))('omar'); // 'omar-khalid'
+ *     const named = await agentNamedNow(store, directory);
+ *     named.id('omar'); // 'omar-khalid'
+ *     named.removed.get('lina'); // 'Lina'
  */
 export async function agentNamedNow(
   store: Pick<Store, 'docs'>, directory: { agent(id: string): Agent | undefined; agentByIdentity(channel: string, id: string): Agent | undefined },
-): Promise<(id: string) => string> {
+): Promise<{ id: (id: string) => string; removed: ReadonlyMap<string, string> }> {
   const kept = await store.docs<AgentOnFile>(AGENTS_ON_FILE);
-  return (id) => {
-    const was = directory.agent(id) ? undefined : kept.get(id);
-    return (was && renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory)?.id) ?? id;
-  };
+  const now = new Map<string, string>();
+  const removed = new Map<string, string>();
+  for (const [id, was] of kept) {
+    if (directory.agent(id)) continue;
+    const renamed = renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory);
+    if (renamed) now.set(id, renamed.id);
+    else removed.set(id, was.name);
+  }
+  return { id: (id) => now.get(id) ?? id, removed };
 }
 
 /**

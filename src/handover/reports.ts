@@ -27,7 +27,7 @@
 // response to the team it was with when that was given, `firstResponseTeam`) and per agent (`creditedAgent`: the agent holding it now, else
 // the one who held it last, though they handed it back to the bot or passed it to a queue), each conversation to
 // one agent, but its first response to the agent who gave it (`responder`), who may have passed it on since; every team and agent of team.yaml appears, with zeros when idle, and so do teams and agents that
-// conversations name but team.yaml no longer does.
+// conversations name but team.yaml no longer does (an agent by the name it last gave them, `removedAgents`).
 // queue: the conversations waiting now, whatever their period: per team, how many and how long the
 // longest has waited (`now − queuedAt`), in seconds.
 import quickselect from 'quickselect';
@@ -87,6 +87,8 @@ export interface ReportInput {
   now: Date;
   /** The time zone whose days the series and the CSV are by (`Asia/Riyadh`): the admin's; UTC without it. */
   timeZone?: string;
+  /** The names of agents team.yaml no longer has, by id, as it last had them: their rows are named so, not by their ids. */
+  removedAgents?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -247,6 +249,7 @@ function tallyOf<K>(tallies: Map<K, Tally>, key: K): Tally {
  */
 export class ReportBuilder {
   readonly #agents: readonly Agent[];
+  readonly #removedAgents: ReadonlyMap<string, string>;
   readonly #teams: readonly Team[];
   readonly #from: number | undefined;
   readonly #to: number | undefined;
@@ -276,8 +279,9 @@ export class ReportBuilder {
   /** Of each day of the series, by team (lower case): the conversations it took that day (see `takenBy`). */
   readonly #dayTaken: Map<string, number>[];
 
-  constructor({ agents, teams, from, to, now, timeZone = 'UTC' }: Omit<ReportInput, 'conversations'>) {
+  constructor({ agents, teams, from, to, now, timeZone = 'UTC', removedAgents = new Map() }: Omit<ReportInput, 'conversations'>) {
     this.#agents = agents;
+    this.#removedAgents = removedAgents;
     this.#teams = teams;
     this.#from = from?.getTime();
     this.#to = to?.getTime();
@@ -468,10 +472,10 @@ export class ReportBuilder {
     };
   }
 
-  /** The agents of team.yaml by id with their names, then those only conversations name, by their ids. */
+  /** The agents of team.yaml by id with their names, then those only conversations name, by the names they had (else their ids). */
   #agentNames(): Map<string, string> {
     const names = new Map(this.#agents.map((agent) => [agent.id, agent.name]));
-    for (const id of this.#otherAgents) names.set(id, id);
+    for (const id of this.#otherAgents) names.set(id, this.#removedAgents.get(id) ?? id);
     return names;
   }
 

@@ -57,12 +57,10 @@ const csvQuery = z.object({ ...period, lang: z.enum(['en', 'ar']).optional() }).
 
 /** Mounts the report routes on the admin router. */
 export function mountReports(router: Router, context: AdminContext): void {
-  const { store, directory } = context;
-
   router.get('/reports', async (req, res) => {
     const query = reportQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(context, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
+    const builder = await built(context, between(query.data));
     const report = builder.report();
     // A turn for the customers between the two.
     await nextTurn();
@@ -86,7 +84,7 @@ export function mountReports(router: Router, context: AdminContext): void {
   router.get('/reports.csv', async (req, res) => {
     const query = csvQuery.safeParse(req.query);
     if (!query.success) return void badRequest(res, query.error);
-    const builder = await built(context, new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), ...between(query.data) }));
+    const builder = await built(context, between(query.data));
     res.set('content-type', 'text/csv; charset=utf-8');
     res.set('content-disposition', `attachment; filename="${csvFileName(builder.periodDays())}"`);
     res.send(builder.csv(query.data.lang));
@@ -109,12 +107,15 @@ const between = ({ from, to, timeZone }: { from?: Date | undefined; to?: Date | 
 const ADDED_PER_TURN = 2_000;
 
 /**
- * `builder` with every conversation added, oldest first: read page by page (see `conversationsNewestFirst`), then
- * added a slice at a time, with a turn for the customers between two (100,000 conversations took 180 ms at once).
+ * The report of `period` with every conversation added, oldest first: read page by page (see `conversationsNewestFirst`),
+ * then added a slice at a time, with a turn for the customers between two (100,000 conversations took 180 ms at once).
  */
-async function built({ store, directory }: AdminContext, builder: ReportBuilder): Promise<ReportBuilder> {
+async function built(context: AdminContext, period: { from?: Date; to?: Date; timeZone?: string }): Promise<ReportBuilder> {
+  const { store, directory } = context;
+  const agents = await agentNamedNow(store, directory);
+  const builder = new ReportBuilder({ agents: directory.agents(), teams: directory.teams(), now: context.now(), removedAgents: agents.removed, ...period });
   const all: Conversation[] = [];
-  const named = { team: await teamNamedNow(store), agent: await agentNamedNow(store, directory) };
+  const named = { team: await teamNamedNow(store), agent: agents.id };
   for await (const conversation of conversationsNewestFirst(store)) all.push(withNamesNow(await withHandler(store, conversation), named));
   for (let end = all.length; end > 0; end -= ADDED_PER_TURN) {
     for (let i = end - 1; i >= Math.max(0, end - ADDED_PER_TURN); i--) builder.add(all[i] as Conversation);

@@ -247,3 +247,20 @@ it('an agent renamed after closing a conversation: the reports and the CSV count
   const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
   expect(csv.filter((row) => /,[^,]*$/.test(row) && /,(omar|Omar Khalid)$/.test(row))).toEqual([expect.stringMatching(/^[^,]+\/[^,]+,,2,1,.*,Omar Khalid$/)]);
 }, 60_000);
+
+it('an agent removed from team.yaml after closing a conversation: the reports and the CSV name their row as team.yaml named them, not by their id', async () => {
+  await omarWithLayla();
+  const admin = adminClient(app!.url);
+  await says(9001, 'Refunded.');
+  await until('Layla reads Omar', () => api!.sentTo(LAYLA).includes('Refunded.'), 10_000);
+  await says(9001, '/close 1 refunded');
+  await until('Layla\'s conversation closed', async () => (await admin.get<{ conversations: unknown[] }>('/conversations?status=open')).body.conversations.length === 0, 10_000);
+  // Omar leaves; Sara takes his place, at another address.
+  expect((await publish(team({ omarName: 'Sara', omarTelegram: 9002 }))).status).toBe(200);
+  // On the code before: a row named 'omar', his id, beside Sara's.
+  const report = (await admin.get<{ agents: Record<string, { name: string; closed: number }> }>('/reports')).body;
+  expect(Object.entries(report.agents).map(([id, { name }]) => [id, name])).toEqual([['sara', 'Sara'], ['omar', 'Omar']]);
+  expect(report.agents.omar).toMatchObject({ closed: 1 });
+  const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
+  expect(csv.filter((row) => /,(omar|Omar)$/.test(row))).toEqual([expect.stringMatching(/^[^,]+\/[^,]+,,1,1,.*,Omar$/)]);
+}, 60_000);
