@@ -9,6 +9,7 @@ import type { WaitingReplies } from '../bot/outbox.ts';
 import { INTERNAL_ERROR, NOT_JSON, retryAfter, STORE_OUT_OF_REACH, UNAVAILABLE_RETRY_AFTER_MS, type ServerRefusal } from '../shared/refusals.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { mountFavicon } from './favicon.ts';
+import { pageLanguage } from './language.ts';
 
 /**
  * What `GET /healthz` answers, as its JSON body: 200 when ok, 503 otherwise, so that a monitor watching status
@@ -109,6 +110,28 @@ function refusalOf(error: { type?: unknown; message?: unknown; limit?: unknown }
   return { error: String(error?.message ?? 'bad request'), kind: status === 404 ? 'notFound' : status === 413 ? 'tooLarge' : 'badRequest' };
 }
 
+/** What a page asked for while Switchboard starts reads, per language: it reloads itself after `seconds`. */
+const STARTING_PAGE = {
+  en: { title: 'Switchboard is starting', text: (seconds: string) => `Switchboard is starting (the first start prepares its language model, which takes a minute or so). This page opens by itself once it is ready; it looks again in ${seconds} s.` },
+  ar: { title: 'يجري تشغيل Switchboard', text: (seconds: string) => `يجري تشغيل Switchboard (يُجهّز أوّلُ تشغيلٍ نموذجَ اللغة، وقد يستغرق ذلك دقيقة تقريبًا). تُفتح هذه الصفحة من تلقاء نفسها حين يصبح جاهزًا؛ ويُعاد التحقق بعد ${seconds} ث.` },
+} as const;
+
+/**
+ * The page a browser reads while Switchboard starts, in `language`: why the page is not there yet, and a reload
+ * after `seconds` (the Retry-After) that brings it once ready.
+ */
+function startingPage(language: 'en' | 'ar', seconds: string): string {
+  const words = STARTING_PAGE[language];
+  return `<!doctype html>
+<html lang="${language}" dir="${language === 'ar' ? 'rtl' : 'ltr'}">
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="${seconds}"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${words.title}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222;line-height:1.5}</style></head>
+<body><h1>${words.title}</h1><p>${words.text(seconds)}</p></body>
+</html>
+`;
+}
+
 /** A request refused because the store is out of reach is logged at most this often (the store logs the outage itself). */
 const REFUSAL_LOG_EVERY_MS = 60_000;
 
@@ -137,12 +160,20 @@ export function createApp(options: AppOptions): App {
   // A sub-application, so the routes mounted once the store is open still come before the 404 handler below.
   const routes = express();
   routes.disable('x-powered-by');
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (!options.starting()) {
       next();
       return;
     }
-    res.status(503).set('retry-after', retryAfter(options.startWaitMs?.() ?? UNAVAILABLE_RETRY_AFTER_MS)).json({ error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
+    const wait = retryAfter(options.startWaitMs?.() ?? UNAVAILABLE_RETRY_AFTER_MS);
+    res.status(503).set('retry-after', wait);
+    // A person who opened the page as soon as the log named its address reads why it is not there yet, and the page
+    // comes by itself; an API client reads the refusal as JSON.
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts(['json', 'html']) === 'html') {
+      res.set('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").type('html').send(startingPage(pageLanguage(req), wait));
+      return;
+    }
+    res.json({ error: 'Switchboard is starting; try again shortly', kind: 'unavailable' } satisfies ServerRefusal);
   }, routes);
 
   app.use((_req, res) => {
