@@ -2,6 +2,7 @@
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StoreLockedError } from '../store/errors.ts';
 import { ConfigError } from './config.ts';
 
 /** The repo's data/ folder, holding the shipped flows, team.yaml and NLP examples. */
@@ -62,12 +63,20 @@ const DATA_DIR_FIXES: Record<string, string> = {
 };
 
 /**
- * A folder under DATA_DIR that cannot be made, read or written at start, as a configuration error naming DATA_DIR
- * and the fix (one line on stderr, as for a bad variable); other failures as they are.
+ * A folder under DATA_DIR that cannot be made, read or written at start, or whose store another live process holds,
+ * as a configuration error naming DATA_DIR and the fix (one line on stderr, as for a bad variable); other failures as
+ * they are.
  *
  *     await seedDataDir(dir).catch((error) => { throw dataDirError(error, dir); });
  */
 export function dataDirError(error: unknown, dataDir: string): unknown {
+  // A second `npm start` beside the first one: what to do is the person's, as for a port in use.
+  if (error instanceof StoreLockedError) {
+    return new ConfigError(
+      `DATA_DIR=${JSON.stringify(dataDir)} is in use by another Switchboard (process ${error.pid}): stop that one first (Ctrl-C where it runs), ` +
+        `or set DATA_DIR to another folder for this one; if process ${error.pid} is not a Switchboard (its pid was reused), delete ${error.lockFile}`,
+    );
+  }
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const fix = typeof code === 'string' ? DATA_DIR_FIXES[code] : undefined;
   if (fix === undefined) return error;

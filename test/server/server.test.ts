@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/server/config.ts';
 import { seedDataDir, shippedDataDir } from '../../src/server/data-dir.ts';
-import { cleanupDirs, dataDirWith, inboundFlow, visitor } from '../helpers.ts';
+import { cleanupDirs, dataDirWith, inboundFlow, shippedDataDir as trainedDataDir, visitor } from '../helpers.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -183,6 +183,23 @@ describe('process', () => {
       await rm(dir, { recursive: true, force: true });
     }
     // A fresh DATA_DIR: the server trains its first NLP model before it answers (seconds of CPU the other lane shares).
+  }, 60_000);
+
+  it('stops a second start on the same DATA_DIR with one line naming it and the first process, which goes on serving', async () => {
+    // Before: a second `npm start` (another PORT) ended in a fatal JSON log line with a stack trace.
+    const dir = await trainedDataDir();
+    const first = await serve({ DATA_DIR: dir });
+    const second = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(second);
+    let stdout = '';
+    let stderr = '';
+    second.stdout!.on('data', (chunk) => (stdout += chunk));
+    second.stderr!.on('data', (chunk) => (stderr += chunk));
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(1);
+    const lock = join(dir, 'store', 'LOCK');
+    expect(stderr).toBe(`DATA_DIR=${JSON.stringify(dir)} is in use by another Switchboard (process ${first.child.pid}): stop that one first (Ctrl-C where it runs), or set DATA_DIR to another folder for this one; if process ${first.child.pid} is not a Switchboard (its pid was reused), delete ${lock}\n`);
+    expect(stdout).not.toMatch(/"level":60|stack/);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
   }, 60_000);
 
   it('loses no acknowledged message when killed with SIGKILL under load', async () => {
