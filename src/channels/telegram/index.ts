@@ -42,8 +42,10 @@ export interface TelegramOptions {
   onAgentsChange?: (listener: () => void) => () => void;
   /** Long polling: seconds a getUpdates call waits for updates (default 30). */
   pollTimeoutSeconds?: number;
-  /** Long polling: delay after a failed getUpdates or deliver before trying again (default 1000 ms, doubling up to 30 s). */
+  /** Long polling: delay after a failed getUpdates or deliver before trying again (default 1000 ms, doubling up to `pollMaxRetryMs`). */
   pollRetryMs?: number;
+  /** Long polling: the longest of those delays (default 30 s). */
+  pollMaxRetryMs?: number;
   /** Inbound files: delay before the second of three tries to fetch one (default 1000 ms, then doubled). */
   fileRetryMs?: number;
   /** Inbound files: how long one try (getFile and the download) may take (default 60 s). */
@@ -201,6 +203,7 @@ export function createTelegramChannel(options: TelegramOptions): Channel {
           health,
           ...(options.pollTimeoutSeconds !== undefined ? { timeoutSeconds: options.pollTimeoutSeconds } : {}),
           ...(options.pollRetryMs !== undefined ? { retryMs: options.pollRetryMs } : {}),
+          ...(options.pollMaxRetryMs !== undefined ? { maxRetryMs: options.pollMaxRetryMs } : {}),
         });
       } else if (options.publicUrl) {
         const publicUrl = options.publicUrl;

@@ -22,8 +22,10 @@ export interface PollingOptions {
   receive: (update: unknown, followed?: boolean) => Promise<unknown>;
   /** Seconds a getUpdates call waits for updates (default 30). */
   timeoutSeconds?: number;
-  /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to 30 s). */
+  /** Pause after a failed getUpdates or receive (default 1000 ms, doubling up to `maxRetryMs`). */
   retryMs?: number;
+  /** The longest pause between tries (default 30 s). */
+  maxRetryMs?: number;
   /**
    * Told how each call went: a token refused or Telegram out of reach shows in /healthz and on the dashboard. With it,
    * 409s (another poller) are logged as a run (conflicts.ts), not one by one.
@@ -41,6 +43,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
   const { api, log } = options;
   const timeout = options.timeoutSeconds ?? 30;
   const retryMs = options.retryMs ?? 1000;
+  const maxRetryMs = options.maxRetryMs ?? MAX_RETRY_MS;
   const aborted = new AbortController();
   const stopped = () => aborted.signal.aborted;
   const conflicts = options.health ? new ConflictLog(log, options.health) : undefined;
@@ -84,7 +87,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         const wait = typeof asked === 'number' && Number.isFinite(asked) ? Math.max(delay, asked * 1000) : delay;
         if (health?.state === 'token-refused' || health?.state === 'unreachable') {
           if (told !== health.state) {
-            const quietly = `until then getUpdates is asked again every ${MAX_RETRY_MS / 1000} s, without a line each time`;
+            const quietly = `until then getUpdates is asked again every ${maxRetryMs / 1000} s, without a line each time`;
             log.error({ err, ...(health.downSince ? { since: health.downSince } : {}) }, health.state === 'token-refused'
               ? `Telegram refuses the bot's token (${health.reason ?? ''}): ${TOKEN_FIX}; ${quietly}`
               : `Telegram is out of reach (${err}): check that this machine can reach Telegram (its network, DNS, firewall or proxy, and TELEGRAM_API_ROOT when set); ${quietly}`);
@@ -96,7 +99,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
           told ??= 'failing';
         }
         await pause(wait);
-        delay = Math.min(delay * 2, MAX_RETRY_MS);
+        delay = Math.min(delay * 2, maxRetryMs);
         continue;
       }
       options.health?.answered();
@@ -136,7 +139,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
             log.error({ err: String(error), update: id }, 'Telegram update could not be stored; will fetch it again');
             await pause(delay);
           }
-          delay = Math.min(delay * 2, MAX_RETRY_MS);
+          delay = Math.min(delay * 2, maxRetryMs);
           break;
         }
         if (id === undefined) continue;

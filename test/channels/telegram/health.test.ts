@@ -146,9 +146,11 @@ describe('Telegram health (webhook refused)', () => {
     });
     cleanup.push(() => channel.stop());
     await channel.start(hostFor(async () => undefined));
-    await eventually(() => api.callsOf('setWebhook').length >= 1);
+    // The fake counts a call as it answers it; the channel reads the answer a moment later.
+    await eventually(() => channel.status?.().state === 'token-refused');
     const tokenRefused = { up: false, state: 'token-refused', reason: '401: Unauthorized' };
     expect(channel.status?.()).toMatchObject(tokenRefused);
+    expect(api.callsOf('setWebhook')).toHaveLength(1);
 
     // A 502 would have been tried again after 50, 100, 200, 400 and 800 ms; the banner stays the token's meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -170,6 +172,8 @@ describe('Telegram health (webhook refused)', () => {
       apiBeforeStart: (fake) => fake.fail('setWebhook', 1_000, notHttps),
     });
     await eventually(() => api.callsOf('setWebhook').length >= 1);
+    // The fake counts a call as it answers it; the channel reads the answer a moment later.
+    await eventually(async () => ((await (await fetch(`${app.url}/healthz`)).json()) as { channels?: Record<string, { state: string }> }).channels?.telegram?.state === 'webhook-refused');
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(503);
     const body = (await res.json()) as { channels?: Record<string, { up: boolean; state: string; reason?: string }> };
@@ -194,6 +198,8 @@ describe('Telegram health (webhook refused)', () => {
     cleanup.push(() => channel.stop());
     await channel.start(hostFor(async () => undefined));
     await eventually(() => api.callsOf('setWebhook').length >= 1);
+    // The fake counts a call as it answers it; the channel reads the answer a moment later.
+    await eventually(() => channel.status?.().state === 'webhook-refused');
     expect(channel.status?.()).toMatchObject({ up: false, state: 'webhook-refused' });
     await eventually(() => channel.status?.().up === true);
     expect(api.callsOf('setWebhook').map((call) => call.status)).toEqual([400, 200]);
@@ -225,8 +231,10 @@ describe('Telegram health (long polling, another poller)', () => {
     const api = await FakeBotApi.start();
     cleanup.push(() => api.close());
     api.fail('getUpdates', 1_000, conflict);
-    // Down once the conflict has lasted 3 s: long enough that a loaded machine reads the status before it is.
-    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, conflictAfterMs: 3_000 });
+    // Down once the conflict has lasted 3 s: long enough that a loaded machine reads the status before it is. The
+    // pause between tries stops doubling at 200 ms: doubling on to 5 s, it put the 409 that takes the channel down
+    // 5 s after the first and the getUpdates that finds the other poller gone 5 s after that.
+    const channel: Channel = createTelegramChannel({ token: TOKEN, apiRoot: api.url, log: quietLog, pollTimeoutSeconds: 1, pollRetryMs: 20, pollMaxRetryMs: 200, conflictAfterMs: 3_000 });
     cleanup.push(() => channel.stop());
     await channel.start(hostFor(async () => undefined));
 
