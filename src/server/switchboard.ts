@@ -21,6 +21,7 @@ import { channelMark } from '../bot/channel-marks.ts';
 import { createWebchatChannel, type WebchatChannel } from '../channels/webchat/index.ts';
 import { AgentSignIn, type WebchatAgent, type WebchatAgents, type WebchatSession, type WebchatSessions } from '../channels/webchat/auth.ts';
 import type { WhatsAppWebOptions } from '../channels/whatsapp-web/index.ts';
+import type { TelegramOptions } from '../channels/telegram/index.ts';
 import { TeamDirectory } from '../handover/directory.ts';
 import { servedLastRun } from '../handover/agents-on-file.ts';
 import { TeamFileError } from '../handover/team-file.ts';
@@ -124,6 +125,11 @@ export interface StartOptions {
    * delays; by default whatsapp-web.js runs Chromium, with the delays documented on `WhatsAppWebOptions`.
    */
   whatsappWeb?: Pick<WhatsAppWebOptions, 'createClient' | 'catchUpMaxChats' | 'catchUpMaxMessages' | 'retryMs' | 'maxRetryMs' | 'readyTimeoutMs' | 'startTimeoutMs' | 'downAfterMs' | 'deliverRetryMs' | 'sendTimeoutMs' | 'showQr' | 'root'>;
+  /**
+   * With TELEGRAM_BOT_TOKEN: the channel's delays (`TelegramOptions`); tests give short ones, by default those documented
+   * there.
+   */
+  telegram?: Pick<TelegramOptions, 'probeMs'>;
   /** The outbox's delays between attempts at a send (`OutboxOptions`); tests give short ones, a clock they move tells the age. */
   outbox?: Pick<OutboxOptions, 'retryDelaysMs' | 'longWaitMs'>;
   /** Aborting it ends a start that waits for the database (the start then rejects with the signal's reason). */
@@ -390,7 +396,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       ...(options.consoleHeartbeatMs !== undefined ? { heartbeatMs: options.consoleHeartbeatMs } : {}),
       ...(adminAuth ? { adminSignedIn: (req: Request) => adminAuth.signedIn(req) } : {}),
       ...(fanout ? { fanout } : {}),
-    }, log, now, options.whatsappWeb);
+    }, log, now, options.whatsappWeb, options.telegram);
     channelHealth = new Map(channels.flatMap((channel) => {
       const status = channel.status?.bind(channel);
       return status ? [[channel.name, (): ChannelHealth => {
@@ -700,6 +706,7 @@ async function createChannels(
   log: Logger,
   now: () => Date,
   whatsappWeb: StartOptions['whatsappWeb'],
+  telegram: StartOptions['telegram'],
 ): Promise<{ channels: Channel[]; webchat: WebchatChannel }> {
   const { store, directory, signIn, adminSignedIn } = parts;
   const [perSession, perAddress] = config.WEBCHAT_RATE_LIMIT ?? [];
@@ -746,6 +753,7 @@ async function createChannels(
       deskTeams: (group) => directory.teams().flatMap((team) => (team.desk?.channel === 'telegram' && team.desk.group === group ? [team.name] : [])),
       // Under long polling (no webhook secret) a getUpdates call holds its 30 s wait: calls keep that plus 15 s at least.
       ...(config.API_TIMEOUT !== undefined ? { callTimeoutSeconds: Math.max(config.API_TIMEOUT / 1000, config.TELEGRAM_WEBHOOK_SECRET ? 0 : 45) } : {}),
+      ...telegram,
     }));
   }
   const { WHATSAPP_TOKEN: token, WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } = config;

@@ -64,6 +64,8 @@ export interface TelegramSetUp {
   apiBeforeStart?: (api: FakeBotApi) => void;
   /** The outbox's delays (`StartOptions.outbox`): a reply waiting for Telegram is still waiting when the test acts. */
   outbox?: StartOptions['outbox'];
+  /** The Telegram channel's delays (`StartOptions.telegram`): getMe and setWebhook asked again sooner. */
+  telegram?: StartOptions['telegram'];
   /** The DATA_DIR of a server stopped before, started again as it is (flows, team.yaml and store). */
   dir?: string;
 }
@@ -109,6 +111,7 @@ export function telegramServers(): {
       ...(mode.shipped ? { modelWaitMs: 120_000 } : {}),
       ...(mode.now ? { now: mode.now } : {}),
       ...(mode.outbox ? { outbox: mode.outbox } : {}),
+      ...(mode.telegram ? { telegram: mode.telegram } : {}),
     });
     running.push(app);
     return { app, api, dir };
