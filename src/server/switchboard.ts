@@ -118,6 +118,8 @@ export interface StartOptions {
   consoleHeartbeatMs?: number;
   /** How often the dashboard's "Replies not sent yet" banner is looked at without a notice (default 5 s; tests lengthen it). */
   adminWaitingLookMs?: number;
+  /** How often the dashboard's channel banners look at the channels' state (default 2 s; tests shorten it). */
+  adminChannelsLookMs?: number;
   /** How long a message waits for a first NLP model in training (default 5 s, `MODEL_WAIT_MS`). */
   modelWaitMs?: number;
   /**
@@ -476,6 +478,7 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
       dashboard: (app) => mountDashboard(app, { whatsappWeb: config.WHATSAPP_WEB === '1', ...(options.dashboardDir !== undefined ? { uiDir: options.dashboardDir } : {}) }),
       ...(options.adminHeartbeatMs !== undefined ? { heartbeatMs: options.adminHeartbeatMs } : {}),
       ...(options.adminWaitingLookMs !== undefined ? { waitingLookMs: options.adminWaitingLookMs } : {}),
+      ...(options.adminChannelsLookMs !== undefined ? { channelsLookMs: options.adminChannelsLookMs } : {}),
     });
     mountAgentConsole(routes, {
       store, directory, signIn, media, feed, log: log.child({ part: 'agent-console' }),

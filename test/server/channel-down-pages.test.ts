@@ -24,7 +24,7 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, timings: { retryMs?: number; maxRetryMs?: number; downAfterMs?: number } = {}, team = teamFile): Promise<Switchboard> {
+async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, timings: { retryMs?: number; maxRetryMs?: number; downAfterMs?: number } = {}, team = teamFile, telegram?: { probeMs: number }): Promise<Switchboard> {
   const dir = await dataDirWith({ 'inbound.yaml': flow });
   await writeFile(join(dir, 'team.yaml'), team);
   const app = await startSwitchboard({
@@ -32,15 +32,18 @@ async function serve(config: Record<string, unknown>, whatsapp?: FakeWhatsApp, t
     log: quietLog,
     watch: false,
     sweepEveryMs: 0,
+    // The banners look at the channels every 200 ms (2 s in service): a wait that shows nothing changed covers as many looks in a tenth of the time.
+    adminChannelsLookMs: 200,
     dashboardDir: await builtDashboard(),
     ...(whatsapp ? { whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, root: false, ...timings } } : {}),
+    ...(telegram ? { telegram } : {}),
   });
   running.push(app);
   return app;
 }
 
 describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'), () => {
-  // One Chromium for the file; each test's page is its own.
+  // One Chromium for the file; each test's page is its own (withPage: a context of its own).
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();
@@ -99,17 +102,15 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
   it('says nothing while WhatsApp Web starts as it does at every start (and /healthz stays 200), and says it is not linked once it shows a QR code', async () => {
     const whatsapp = new FakeWhatsApp();
     const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp);
-    const browser = await launch();
-    running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-whatsapp-starting', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
       await expect.poll(() => whatsapp.clients[0]?.initialized, { timeout: 10_000 }).toBe(true);
       await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
-      // Chromium and WhatsApp Web are loading: not down; the stream has said so at least once by now (looked at every 2 s).
+      // Chromium and WhatsApp Web are loading: not down; the stream has said so at least once by now (looked at every 200 ms).
       const health = await fetch(`${app.url}/healthz`);
       expect(health.status).toBe(200);
       expect(((await health.json()) as { channels: Record<string, unknown> }).channels['whatsapp-web']).toMatchObject({ up: false, down: false, state: 'starting' });
-      await page.waitForTimeout(2_500);
+      await page.waitForTimeout(1_000);
       expect(await banner.count()).toBe(0);
       await shot(page, 'dashboard-whatsapp-starting-en');
 
@@ -129,8 +130,6 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     const app = await serve({ WHATSAPP_WEB: '1' }, whatsapp, { retryMs: 30_000, maxRetryMs: 30_000, downAfterMs: 1_000 });
     await expect.poll(() => whatsapp.clients[0]?.initialized, { timeout: 10_000 }).toBe(true);
     whatsapp.current.link();
-    const browser = await launch();
-    running.push({ stop: () => browser.close() });
     await withPage(browser, 'dashboard-whatsapp-reconnecting', { locale: 'ar', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="whatsapp-web"]');
@@ -140,7 +139,8 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       await banner.waitFor({ timeout: 10_000 });
       expect(await read(page, 'main .channel-down')).toContain('واتساب ويب غير متصل: لا تستطيع قناة واتساب الإرسال ولا الاستقبال.');
       expect(await read(page, '.channel-down code')).toContain('disconnected (NAVIGATION); starting again');
-      // What a screen reader follows: nothing in the banner changes while nothing does (the stream looks every 2 s).
+      // What a screen reader follows: nothing in the banner changes while nothing does (the stream looks every 200 ms:
+      // a countdown in seconds would change the banner within 1.5 s).
       await page.evaluate(() => {
         const seen = window as unknown as { bannerChanges: string[] };
         seen.bannerChanges = [];
@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
           }
         }).observe(document.querySelector('main')!, { subtree: true, childList: true, characterData: true, attributes: true });
       });
-      await page.waitForTimeout(5_000);
+      await page.waitForTimeout(1_500);
       expect(await page.evaluate(() => (window as unknown as { bannerChanges: string[] }).bannerChanges)).toEqual([]);
       expect(await read(page, '.channel-down code')).toBe('disconnected (NAVIGATION); starting again');
       await shot(page, 'dashboard-whatsapp-reconnecting-ar');
@@ -239,7 +239,9 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
     const api = await FakeBotApi.start();
     running.push({ stop: () => api.close() });
     api.fail('setWebhook', 1_000, { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } });
-    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' });
+    // setWebhook is tried again 100 ms after the first failure, doubling (1 s by default): the next try after Telegram
+    // takes it comes within seconds, not the back-off's 16 or 30 s.
+    const app = await serve({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.url, TELEGRAM_WEBHOOK_SECRET: SECRET, PUBLIC_URL: 'https://bot.example.com' }, undefined, {}, teamFile, { probeMs: 100 });
     await withPage(browser, 'dashboard-telegram-webhook', { locale: 'en-US', viewport: { width: 1280, height: 900 } }, async (page) => {
       await signInLive(page, app.url, ADMIN_TOKEN);
       const banner = page.locator('main .channel-down[data-channel="telegram"]');
@@ -256,7 +258,7 @@ describe.skipIf(!hasChromium)(inChromium('the dashboard while a channel is down'
       expect(arabic).toContain('وأن PUBLIC_URL هو عنوان HTTPS العام لهذا الخادم');
       await shot(page, 'dashboard-telegram-webhook-ar');
 
-      // Telegram takes it at the next try (at most 30 s on): the banner goes.
+      // Telegram takes it at the next try: the banner goes.
       api.recover('setWebhook');
       await banner.waitFor({ state: 'detached', timeout: 40_000 });
     });

@@ -38,6 +38,8 @@ export interface AdminOptions extends AdminContext {
    * the notice's own news lengthens it, so that what arrives cannot be that look.
    */
   waitingLookMs?: number;
+  /** How often the channels' state is looked at while a dashboard is open (default `CHANNELS_WATCH_MS`, 2 s; tests shorten it). */
+  channelsLookMs?: number;
 }
 
 /** How often the channels' state is looked at while a dashboard is open. */
@@ -99,7 +101,7 @@ export function mountAdmin(app: Express, options: AdminOptions): void {
   const channelsDown = new Watch(() => {
     const down = (options.channels?.() ?? []).filter(isDown);
     return down.length > 0 ? down : undefined;
-  }, { everyMs: CHANNELS_WATCH_MS });
+  }, { everyMs: options.channelsLookMs ?? CHANNELS_WATCH_MS });
   // Read from the store (every process's, and those waiting behind the one tried for each customer): as often as its state.
   const waiting = new Watch(async (fresh) => {
     const replies = (await options.waitingReplies?.(fresh)) ?? [];
