@@ -129,6 +129,8 @@ describe.skipIf(!hasChromium)(title, () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
     running.push(app);
     const page = await (await context()).newPage();
+    // The page's clock runs on as a real one, and is moved on to its next try once the connection is back.
+    await page.clock.install();
     await startChat(page, app.url, 'Layla');
     await send(page, 'hello');
     await page.locator('.msg.bot', { hasText: 'Which team?' }).waitFor();
@@ -150,6 +152,8 @@ describe.skipIf(!hasChromium)(title, () => {
 
     // The connection is back: it is sent, and stored once.
     await page.unroute('**/webchat/*/messages', cut);
+    // Its next try (3 s after the last) comes at once.
+    await page.clock.fastForward(3_000);
     await page.locator('.msg.contact[data-id]', { hasText: 'Sales' }).waitFor({ timeout: 15_000 });
     await page.locator('.msg.bot', { hasText: 'Routing you to sales.' }).waitFor();
     expect(await page.locator('.msg.contact.pending').count()).toBe(0);
@@ -308,6 +312,8 @@ steps:
     const phoneContext = await browser.newContext({ viewport: { width: 420, height: 800 }, storageState: await laptopContext.storageState() });
     contexts.push(phoneContext);
     const phone = await phoneContext.newPage();
+    // The phone's clock runs on as a real one, and is moved on to its next try at the stream once it gets through.
+    await phone.clock.install();
     let cut = true;
     await phone.route('**/webchat/*/events**', (route) => (cut ? route.abort() : route.continue()));
     await phone.goto(app.url);
@@ -321,6 +327,8 @@ steps:
     await stale.click();
     await eventually(async () => (await app.store.messagesOfContact((await app.store.contacts())[0]!.id)).some((message) => message.text === 'Sales'));
     cut = false;
+    // Its next try at the stream (3 s after the last) comes at once.
+    await phone.clock.fastForward(3_000);
 
     // Its stream back, the phone shows what the bot answered the press.
     await phone.locator('.msg.bot', { hasText: 'That button is from a question you already answered.' }).waitFor({ timeout: 20_000 });
@@ -713,6 +721,8 @@ steps:
     const app = await start(await shippedDataDir());
     running.push(app);
     const agent = await (await context(1100)).newPage();
+    // The console's clock runs on as a real one, and is moved on to its next looks at the conversation below.
+    await agent.clock.install();
     await agent.goto(`${app.url}/agent`);
     await agent.fill('#token', agentToken('agent-lina'));
     await agent.click('#signin-button');
@@ -748,7 +758,12 @@ steps:
     // customer's words to copy, keep their place and their selection (each look drew the need's box anew at its top).
     await value.evaluate((dd) => { dd.scrollTop = 60; });
     await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).selectText();
-    for (let look = 0; look < 2; look += 1) await agent.waitForResponse((response) => response.url().includes('/conversations/1/messages'));
+    // Two looks, each its 5 s come at once (the clock moved on to it), not waited for.
+    for (let look = 0; look < 2; look += 1) {
+      const looked = agent.waitForResponse((response) => response.url().includes('/conversations/1/messages'));
+      await agent.clock.fastForward(5_000);
+      await looked;
+    }
     await agent.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
     expect(await value.evaluate((dd) => dd.scrollTop)).toBe(60);
     expect(await agent.evaluate(() => String(getSelection()))).toContain('Are you still there?');
