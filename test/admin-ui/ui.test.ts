@@ -204,6 +204,8 @@ describe.skipIf(!hasChromium)(title, () => {
     fake.setNlp({ training: 'under way', eval: undefined });
     try {
       await withPage(browser, 'nlp-figures-coming', { viewport: { width: 1280, height: 900 } }, async (page) => {
+        // The page's clock runs on as a real one, and is moved on to its next look at the figures below.
+        await page.clock.install();
         await signIn(page, fake.url, fake.token);
         await page.goto(`${fake.url}/admin#/nlp`);
         await page.locator('table.list').waitFor();
@@ -212,6 +214,8 @@ describe.skipIf(!hasChromium)(title, () => {
         await shot(page, 'nlp-training-en');
         // Trained, and its figures computed: they appear as the panel said, the page not reloaded.
         fake.setNlp({});
+        // Its next look (3 s after the last) comes at once.
+        await page.clock.fastForward(3_000);
         await panel.locator('[data-figure="accuracy"]').waitFor({ timeout: 10_000 });
         expect(await panel.innerText()).not.toContain('being trained');
 
