@@ -227,13 +227,19 @@ it('a team renamed after some of its conversations closed: the reports and the C
   expect(csv.filter((row) => /^[^,]+\/[^,]+,Payments,/.test(row))).toEqual([expect.stringMatching(/,Payments,2,1,/)]);
 }, 60_000);
 
-it('an agent renamed after closing a conversation: the reports and the CSV count it in their one row, under the new name', async () => {
+/** Omar holds Layla's conversation, answers her and closes it; the admin client that saw it closed. */
+async function omarAnswersAndClosesLayla(): Promise<ReturnType<typeof adminClient>> {
   await omarWithLayla();
   const admin = adminClient(app!.url);
   await says(9001, 'Refunded.');
   await until('Layla reads Omar', () => api!.sentTo(LAYLA).includes('Refunded.'), 10_000);
   await says(9001, '/close 1 refunded');
   await until('Layla\'s conversation closed', async () => (await admin.get<{ conversations: unknown[] }>('/conversations?status=open')).body.conversations.length === 0, 10_000);
+  return admin;
+}
+
+it('an agent renamed after closing a conversation: the reports and the CSV count it in their one row, under the new name', async () => {
+  const admin = await omarAnswersAndClosesLayla();
   expect((await publish(team({ omarName: 'Omar Khalid' }))).status).toBe(200);
   // Sam writes after the rename, and Omar answers him under his new name.
   await says(74_002, 'Hello');
@@ -249,12 +255,7 @@ it('an agent renamed after closing a conversation: the reports and the CSV count
 }, 60_000);
 
 it('an agent removed from team.yaml after closing a conversation: the reports and the CSV name their row as team.yaml named them, not by their id', async () => {
-  await omarWithLayla();
-  const admin = adminClient(app!.url);
-  await says(9001, 'Refunded.');
-  await until('Layla reads Omar', () => api!.sentTo(LAYLA).includes('Refunded.'), 10_000);
-  await says(9001, '/close 1 refunded');
-  await until('Layla\'s conversation closed', async () => (await admin.get<{ conversations: unknown[] }>('/conversations?status=open')).body.conversations.length === 0, 10_000);
+  const admin = await omarAnswersAndClosesLayla();
   // Omar leaves; Sara takes his place, at another address.
   expect((await publish(team({ omarName: 'Sara', omarTelegram: 9002 }))).status).toBe(200);
   // On the code before: a row named 'omar', his id, beside Sara's.
