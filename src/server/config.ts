@@ -111,7 +111,9 @@ const schema = z.object({
   WEBCHAT_TITLE: z.string().trim().min(1).max(80, 'must be at most 80 characters').default('Chat with us'),
   WEBCHAT_COLOR: z.string().trim().regex(COLOR_PATTERN, 'must be a colour like #0a7 or #1f4fd1').default('#1f4fd1'),
   TELEGRAM_BOT_TOKEN: optionalText,
-  TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+  // A trailing slash (an address copied from a browser) is dropped: grammY refuses it with a stack trace naming its
+  // own `apiRoot` option, not this variable.
+  TELEGRAM_API_ROOT: url.default('https://api.telegram.org').transform((root) => root.replace(/\/+$/, '')),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (what Telegram accepts as secret_token)').optional(),
   PUBLIC_URL: url.optional(),
   WHATSAPP_WEB: z.enum(['0', '1'], { message: 'must be 1 (on) or 0 (off)' }).default('0'),
