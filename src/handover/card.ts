@@ -127,19 +127,20 @@ export function customerLabel(contact: Pick<Contact, 'id' | 'name'>, language: D
  *     relayText({ id: 42 }, 'Layla', ''); // '#42 Layla:'
  *     relayText({ id: 42 }, 'Layla', 'No', { replyingTo: 'Did that fix it?' }); // '#42 Layla, replying to "Did that fix it?": No'
  *     relayText({ id: 42 }, 'Layla', 'Payment failed', { forwarded: true }); // '#42 Layla, forwarded: Payment failed'
+ *     relayText({ id: 42 }, 'Layla', '2', { replyingTo: 'Which team?', picked: '2. Sales' }); // '#42 Layla, replying to "Which team?" (2. Sales): 2'
  */
 export function relayText(
   conversation: { id: number }, contactName: string | undefined, text: string,
-  options: { language?: DeskLanguage; replyingTo?: string | undefined; forwarded?: boolean } = {},
+  options: { language?: DeskLanguage; replyingTo?: string | undefined; picked?: string; forwarded?: boolean } = {},
 ): string {
   const said = text !== '' ? ` ${isolateRtl(text)}` : '';
   const replying = 'replyingTo' in options;
   if (!replying && !options.forwarded) return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}:${said}`;
   if (options.language === 'ar') {
-    const how = [...(options.forwarded ? ['(رسالة محوّلة)'] : []), ...(replying ? [`ردًا على ${shortQuote(options.replyingTo, 'ar') ?? 'رسالة'}`] : [])].join(' ');
+    const how = [...(options.forwarded ? ['(رسالة محوّلة)'] : []), ...(replying ? [`ردًا على ${shortQuote(options.replyingTo, 'ar') ?? 'رسالة'}${options.picked !== undefined ? ` (${isolate(options.picked)})` : ''}`] : [])].join(' ');
     return `#${conversation.id}${contactName ? ` ${isolate(contactName)}` : ''} ${how}:${said}`;
   }
-  const how = [...(options.forwarded ? ['forwarded'] : []), ...(replying ? [`replying to ${shortQuote(options.replyingTo) ?? 'a message'}`] : [])].join(', ');
+  const how = [...(options.forwarded ? ['forwarded'] : []), ...(replying ? [`replying to ${shortQuote(options.replyingTo) ?? 'a message'}${options.picked !== undefined ? ` (${isolateRtl(options.picked)})` : ''}`] : [])].join(', ');
   return `#${conversation.id}${contactName ? ` ${isolateRtl(contactName)}` : ''}, ${how}:${said}`;
 }
 

@@ -11,7 +11,7 @@ import { customerLabel, deletionText, editText, quotedText, reactionText, relayT
 import { recordFirstResponse, stamp, type DeskContext, type DeskEffects } from './context.ts';
 import { leftUnreachable, line, word, type DeskLanguage, type Line } from './lines.ts';
 import { threadLanguage } from './lookups.ts';
-import { isolate, isolateRtl, shortQuote } from '../shared/text.ts';
+import { asciiDigits, isolate, isolateRtl, keycapDigits, shortQuote } from '../shared/text.ts';
 import { withInsertion } from '../shared/text-styles.ts';
 import { toAgent, toCustomer, toThread, type Said } from './outgoing.ts';
 import type { Agent } from './team.ts';
@@ -83,7 +83,9 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
   const text = (language: DeskLanguage) => [written(language), ...cutLine(language), ...correctedLine(language), ...live(language), ...unshown(language), ...refusedLines(said.attachments, language), ...missedLine(language)].filter((part) => part !== '').join('\n');
   // "Yes" means nothing without the message it answers: a quote of it, where the customer's app quoted one.
   const quoted = said.replyTo !== undefined ? await quotedMessage(tx, conversation, said.replyTo) : undefined;
-  const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language) } : {});
+  // A "2" answering the bot's numbered list means nothing without the line it picked: that line is named after the quote.
+  const picked = pickedLine(quoted, said.text);
+  const replying = (language: DeskLanguage) => (said.replyTo !== undefined ? { replyingTo: quotedText(quoted, language), ...(picked !== undefined ? { picked } : {}) } : {});
   // A customer's words wait for an answer; the business's own app answering for them does not.
   if (!said.answeredInApp) markAwaitingAnswer(ctx, tx, conversation);
   await toHolder(ctx, tx, conversation, (language) => {
@@ -95,6 +97,19 @@ export async function relay(ctx: DeskContext, tx: Tx, conversation: Conversation
       ...(said.relayOf !== undefined ? { relayOf: said.relayOf } : {}), ...(said.replyTo !== undefined ? { quoting: said.replyTo } : {}),
     };
   }, fx);
+}
+
+/**
+ * The line of a quoted message's numbered choices that `text`, a number typed as the customer's app lets them (any
+ * digits, a keycap emoji, "2."), picks; undefined when it picks none, or the message has no choices.
+ *
+ *     pickedLine({ choices: [{ id: 'billing', title: 'Billing' }, { id: 'sales', title: 'Sales' }] }, '2'); // '2. Sales'
+ */
+function pickedLine(quoted: Pick<Message, 'choices'> | undefined, text: string): string | undefined {
+  const typed = keycapDigits(asciiDigits(text)).trim().replace(/[.)]$/, '');
+  if (!quoted?.choices || !/^\d{1,3}$/.test(typed)) return undefined;
+  const choice = quoted.choices[Number(typed) - 1];
+  return choice ? `${Number(typed)}. ${choice.title}` : undefined;
 }
 
 /**

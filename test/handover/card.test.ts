@@ -105,4 +105,9 @@ describe('relayText', () => {
   it('relays without a name when the contact has none', () => {
     expect(relayText({ id: 42 }, undefined, 'hello')).toBe('#42: hello');
   });
+
+  it('names the line of the bot\'s numbered list a typed number picked, after the quote, in English and Arabic', () => {
+    expect(relayText({ id: 42 }, 'Layla', '2', { replyingTo: 'Which team?', picked: '2. Sales' })).toBe('#42 Layla, replying to "Which team?" (2. Sales): 2');
+    expect(relayText({ id: 42 }, 'Layla', '2', { language: 'ar', replyingTo: 'Which team?', picked: '2. Sales' })).toBe('#42 \u2068Layla\u2069 ردًا على «\u2068Which team?\u2069» (\u20682. Sales\u2069): 2');
+  });
 });

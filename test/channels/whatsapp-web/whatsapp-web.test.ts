@@ -615,6 +615,16 @@ describe('WhatsApp Web channel: edits', () => {
     expect(whatsapp.sent.at(-1)).toMatchObject({ chatId: LAYLA, content: { kind: 'text', text: 'It left our bank yesterday.' }, quoted: question.id });
   });
 
+  it('shows the agent which line of the bot\'s numbered list a customer\'s "2" quoting it picked', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const list = whatsapp.sent.find((sent) => sent.chatId === LAYLA && sent.content.kind === 'text' && sent.content.text.startsWith('Which team?'))!;
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    // Her Reply names the bot's list by its id within the chat, written by the bot's own number.
+    client.emit('message', incoming(LAYLA, '2', { quoted: { stanzaId: list.id.split('_').at(-1)!, participant: OWN } }));
+    await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla, replying to "Which team?" (2. Sales): 2']);
+  });
+
   it('sends the customer the correction of a message the agent edited, once, as a reply to what it corrects', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
     const reply = incoming(OMAR, 'Your refund is 50 EUR');
