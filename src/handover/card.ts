@@ -66,7 +66,7 @@ export function assignmentCard({
   const fromTeam = passedOn?.team === undefined ? undefined : titleOf(passedOn.team);
   const lines = [
     word(passedOn ? line('cardHeadPassedOn', conversation.id, passedOn.by, fromTeam, toTeam) : line('cardHead', conversation.id, returning, teamShown), language),
-    word(line('cardWho', name, conversation.channel, topic), language),
+    word(line('cardWho', name, shownChannel(conversation.channel, contact), topic), language),
     ...shownFields(contact.fields, conversation.fields, wording, language).map(({ label, name, value }) => (language === 'ar'
       ? `${isolate(label ?? name)}: ${isolate(String(value))}`
       : `${isolateRtl(label ?? name)}: ${isolateRtl(String(value))}`)),
@@ -97,6 +97,19 @@ export function assignmentCard({
   if (keptLines.length > 0) lines.push('', ...keptLines);
   lines.push('', word(line('cardAnswer', name, conversation.id), language));
   return lines.join('\n');
+}
+
+/**
+ * The channel a card names the customer on: a Bot Framework customer by the product they write from (`msteams`:
+ * Teams), when each of their Bot Framework addresses is of it (`msteams:29:1abc…`); else the channel itself.
+ *
+ *     shownChannel('botframework', { identities: [{ channel: 'botframework', id: 'msteams:29:1abc' }] }); // 'msteams'
+ *     shownChannel('botframework', { identities: [{ channel: 'botframework', id: 'webchat:dl_5f0a' }] }); // 'botframework'
+ */
+function shownChannel(channel: string, contact: Pick<Contact, 'identities'>): string {
+  if (channel !== 'botframework') return channel;
+  const products = new Set(contact.identities.filter((identity) => identity.channel === channel).map((identity) => identity.id.slice(0, identity.id.indexOf(':'))));
+  return products.size === 1 && products.has('msteams') ? 'msteams' : channel;
 }
 
 /** What the field at `path` (`contact.email`, `conversation.order`) holds now. */

@@ -909,12 +909,12 @@ export const UNSHOWN_KINDS: readonly string[] = Object.keys(UNSHOWN_KINDS_AR);
 
 /** Channels as an Arabic card names them: the web chat in words, the others by their product's name. */
 const CHANNELS_AR: Readonly<Record<string, string>> = {
-  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
+  webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework', msteams: 'Teams',
 };
 
 /** Channels as an English line or card names them ("Layla on the web chat", "Ali on WhatsApp"), as the agent console does: never the channel's id. */
 const CHANNELS_EN: Readonly<Record<string, string>> = {
-  webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework',
+  webchat: 'the web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework', msteams: 'Teams',
 };
 
 // A file without a name, as an Arabic line calls it.

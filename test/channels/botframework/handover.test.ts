@@ -5,8 +5,9 @@
 // their next address.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs, visitor } from '../../helpers.ts';
+import { assignmentCard } from '../../../src/handover/card.ts';
 import { connectorError } from './fake-bot-service.ts';
-import { ASSIGN_FLOW, OMAR, OMAR_TEAM, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
+import { ASSIGN_FLOW, OMAR, OMAR_TEAM, fixture, settled, startBotFramework, teamsText, webchatText, type BotFrameworkServer } from './harness.ts';
 
 
 const running: BotFrameworkServer[] = [];
@@ -54,6 +55,21 @@ describe('an agent on Teams', () => {
     expect(toAmira(bf)).toEqual(['انضم \u2068Omar Khalid\u2069 إلى المحادثة.', 'Hello Amira, I can see the double charge.', 'The refund is on its way: 3-5 days.']);
     const [, , refund] = bf.service.sentTo('Dz1FxXAbC1e-us', 'webchat');
     expect(refund).toMatchObject({ token: 'bot-token-0123456789', activity: { serviceUrl: webchat, recipient: { id: 'dl_5f0a9c2e' } } });
+  });
+
+  it('reads on the card that a customer writing from Teams is on Teams, in English and Arabic', async () => {
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM });
+    running.push(bf);
+    const teams = bf.service.serviceUrl('teams');
+    await bf.post(teamsText('/online', teams));
+    await settled(bf, OMAR);
+    // Jonas writes from Microsoft Teams (the activity's channelId is msteams).
+    await bf.post({ ...fixture('teams-message'), serviceUrl: teams, text: 'My invoice is wrong' });
+    await settled(bf, OMAR);
+    expect(toOmar(bf).at(-1)!.text).toMatch(/^#1 · new conversation for Billing\nJonas on Teams\n/);
+    const conversation = (await bf.app.store.conversations())[0]!;
+    const contact = (await bf.app.store.contact(conversation.contactId))!;
+    expect(assignmentCard({ conversation, contact, messages: [], language: 'ar' }).split('\n')[1]).toBe('\u2068Jonas\u2069 عبر \u2068Teams\u2069');
   });
 
   it('answers the message of the customer\'s whose relay they replied to (replyToId): Amira reads which one, in Arabic', async () => {
