@@ -11,51 +11,80 @@ function upstreamOf(url: URL): { path: string } | { host: string; port: number }
   return { host: url.hostname || '127.0.0.1', port: Number(url.port) || 5432 };
 }
 
-export class DatabaseLink {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  #up = true;
+/**
+ * What every link below shares: a TCP server on 127.0.0.1 that connects each client to the database's server, keeps
+ * both sockets (an error on either is the test's cut, never a crash) and hands them to `wire`, which decides what
+ * passes between them.
+ */
+abstract class Link {
+  readonly server: Server;
+  protected readonly sockets = new Set<Socket>();
 
-  private constructor(upstream: ReturnType<typeof upstreamOf>) {
-    this.#server = createServer((client) => {
-      if (!this.#up) return void client.destroy();
-      const server = connect(upstream);
-      for (const socket of [client, server]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
+  protected constructor(databaseUrl: string) {
+    const upstream = upstreamOf(new URL(databaseUrl));
+    this.server = createServer((client) => {
+      const up = connect(upstream);
+      for (const socket of [client, up]) {
+        this.sockets.add(socket);
         socket.on('error', () => {});
+        socket.on('close', () => this.sockets.delete(socket));
       }
-      client.pipe(server).pipe(client);
-      client.on('close', () => server.destroy());
-      server.on('close', () => client.destroy());
+      this.wire(client, up);
     });
   }
 
-  /** Listens on 127.0.0.1 in front of the server `databaseUrl` names. */
-  static async open(databaseUrl: string): Promise<DatabaseLink> {
-    const link = new DatabaseLink(upstreamOf(new URL(databaseUrl)));
-    await new Promise<void>((done) => link.#server.listen(0, '127.0.0.1', done));
-    return link;
+  /** Joins a client's socket to its own connection to the database. */
+  protected abstract wire(client: Socket, up: Socket): void;
+
+  protected async listen(): Promise<this> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    return this;
   }
 
   /** A URL for `database` through the link. */
   url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.#server.address() as AddressInfo).port}/${database}`;
+    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+  }
+
+  /** Resets every connection through the link and stops listening. */
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
+
+export class DatabaseLink extends Link {
+  #up = true;
+
+  /** Listens on 127.0.0.1 in front of the server `databaseUrl` names. */
+  static open(databaseUrl: string): Promise<DatabaseLink> {
+    return new DatabaseLink(databaseUrl).listen();
+  }
+
+  protected wire(client: Socket, up: Socket): void {
+    if (!this.#up) {
+      client.destroy();
+      up.destroy();
+      return;
+    }
+    client.pipe(up).pipe(client);
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
   }
 
   /** Resets every connection and refuses new ones, as a database going away does. */
   cut(): void {
     this.#up = false;
-    for (const socket of this.#sockets) socket.destroy();
+    for (const socket of this.sockets) socket.destroy();
   }
 
   mend(): void {
     this.#up = true;
   }
 
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((done) => this.#server.close(() => done()));
+  override async close(): Promise<void> {
+    this.#up = false;
+    await super.close();
   }
 }
 
@@ -64,30 +93,23 @@ export class DatabaseLink {
  * silent (a half-open connection, as after a cut the server did not see), so PostgreSQL keeps those sessions and
  * their locks until `reap()` (its keepalive giving up).
  */
-export class HalfOpenLink {
-  readonly server: Server;
+export class HalfOpenLink extends Link {
   readonly pairs = new Set<{ client: Socket; up: Socket; dead: boolean }>();
   readonly zombies: Socket[] = [];
-  private constructor(upstream: ReturnType<typeof upstreamOf>) {
-    this.server = createServer((client) => {
-      const up = connect(upstream);
-      const pair = { client, up, dead: false };
-      this.pairs.add(pair);
-      for (const socket of [client, up]) socket.on('error', () => {});
-      client.on('data', (c: Buffer) => { if (!pair.dead) up.write(c); });
-      up.on('data', (c: Buffer) => { if (!pair.dead) client.write(c); });
-      client.on('close', () => { if (!pair.dead) up.destroy(); this.pairs.delete(pair); });
-      up.on('close', () => client.destroy());
-    });
+
+  static open(url: string): Promise<HalfOpenLink> {
+    return new HalfOpenLink(url).listen();
   }
-  static async open(url: string): Promise<HalfOpenLink> {
-    const link = new HalfOpenLink(upstreamOf(new URL(url)));
-    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
-    return link;
+
+  protected wire(client: Socket, up: Socket): void {
+    const pair = { client, up, dead: false };
+    this.pairs.add(pair);
+    client.on('data', (c: Buffer) => { if (!pair.dead) up.write(c); });
+    up.on('data', (c: Buffer) => { if (!pair.dead) client.write(c); });
+    client.on('close', () => { if (!pair.dead) up.destroy(); this.pairs.delete(pair); });
+    up.on('close', () => client.destroy());
   }
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
-  }
+
   cut(): void {
     for (const pair of [...this.pairs]) {
       pair.dead = true;
@@ -95,6 +117,7 @@ export class HalfOpenLink {
       pair.client.destroy();
     }
   }
+
   /** The server finally notices (its keepalive gave up). */
   reap(): void {
     for (const zombie of this.zombies.splice(0)) zombie.destroy();
@@ -110,49 +133,43 @@ export class HalfOpenLink {
  *     const cutter = await AnswerCutter.open(databaseUrl, { answer: 'COMMIT\0', connection: 'switchboard transactions' });
  *     cutter.armed = true; // the next COMMIT of a transaction connection is done, and its answer lost
  */
-export class AnswerCutter {
-  readonly server: Server;
+export class AnswerCutter extends Link {
   armed = false;
   /** Answers lost so far. */
   cuts = 0;
 
-  private constructor(upstream: ReturnType<typeof upstreamOf>, match: { sent?: string; answer?: string; connection?: string }) {
-    this.server = createServer((client) => {
-      const up = connect(upstream);
-      let named = match.connection === undefined;
-      let dropping = false;
-      for (const socket of [client, up]) socket.on('error', () => {});
-      const cut = (): void => {
-        this.armed = false;
-        this.cuts++;
-        dropping = true;
-        setTimeout(() => {
-          client.destroy();
-          up.destroy();
-        }, 300);
-      };
-      client.on('data', (chunk: Buffer) => {
-        if (match.connection !== undefined && chunk.includes(match.connection)) named = true;
-        up.write(chunk);
-        if (this.armed && named && match.sent !== undefined && chunk.includes(match.sent)) cut();
-      });
-      up.on('data', (chunk: Buffer) => {
-        if (!dropping && this.armed && named && match.answer !== undefined && chunk.includes(match.answer)) cut();
-        if (!dropping) client.write(chunk);
-      });
-      client.on('close', () => up.destroy());
-      up.on('close', () => client.destroy());
+  private constructor(databaseUrl: string, private readonly match: { sent?: string; answer?: string; connection?: string }) {
+    super(databaseUrl);
+  }
+
+  static open(databaseUrl: string, match: { sent?: string; answer?: string; connection?: string }): Promise<AnswerCutter> {
+    return new AnswerCutter(databaseUrl, match).listen();
+  }
+
+  protected wire(client: Socket, up: Socket): void {
+    const match = this.match;
+    let named = match.connection === undefined;
+    let dropping = false;
+    const cut = (): void => {
+      this.armed = false;
+      this.cuts++;
+      dropping = true;
+      setTimeout(() => {
+        client.destroy();
+        up.destroy();
+      }, 300);
+    };
+    client.on('data', (chunk: Buffer) => {
+      if (match.connection !== undefined && chunk.includes(match.connection)) named = true;
+      up.write(chunk);
+      if (this.armed && named && match.sent !== undefined && chunk.includes(match.sent)) cut();
     });
-  }
-
-  static async open(databaseUrl: string, match: { sent?: string; answer?: string; connection?: string }): Promise<AnswerCutter> {
-    const cutter = new AnswerCutter(upstreamOf(new URL(databaseUrl)), match);
-    await new Promise<void>((done) => cutter.server.listen(0, '127.0.0.1', done));
-    return cutter;
-  }
-
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
+    up.on('data', (chunk: Buffer) => {
+      if (!dropping && this.armed && named && match.answer !== undefined && chunk.includes(match.answer)) cut();
+      if (!dropping) client.write(chunk);
+    });
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
   }
 }
 
@@ -161,39 +178,18 @@ export class AnswerCutter {
  * is closed, as on a network that silently drops every packet (no RST, no FIN); new connections are accepted and
  * hang too.
  */
-export class FrozenLink {
-  readonly server: Server;
-  readonly #sockets = new Set<Socket>();
+export class FrozenLink extends Link {
   frozen = false;
 
-  private constructor(upstream: ReturnType<typeof upstreamOf>) {
-    this.server = createServer((client) => {
-      const up = connect(upstream);
-      for (const socket of [client, up]) {
-        this.#sockets.add(socket);
-        socket.on('error', () => {});
-        socket.on('close', () => this.#sockets.delete(socket));
-      }
-      client.on('data', (chunk: Buffer) => { if (!this.frozen) up.write(chunk); });
-      up.on('data', (chunk: Buffer) => { if (!this.frozen) client.write(chunk); });
-      client.on('close', () => up.destroy());
-      up.on('close', () => client.destroy());
-    });
+  static open(url: string): Promise<FrozenLink> {
+    return new FrozenLink(url).listen();
   }
 
-  static async open(url: string): Promise<FrozenLink> {
-    const link = new FrozenLink(upstreamOf(new URL(url)));
-    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
-    return link;
-  }
-
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((done) => this.server.close(() => done()));
+  protected wire(client: Socket, up: Socket): void {
+    client.on('data', (chunk: Buffer) => { if (!this.frozen) up.write(chunk); });
+    up.on('data', (chunk: Buffer) => { if (!this.frozen) client.write(chunk); });
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
   }
 }
 
@@ -203,47 +199,40 @@ export class FrozenLink {
  * test can aim at from a process on a direct link. `holdAfter(sql)`: the next statement containing `sql` goes through,
  * then nothing more of that connection until `release()` (its transaction stays open after that read).
  */
-export class SlowLink {
-  readonly server: Server;
-  readonly #sockets = new Set<Socket>();
+export class SlowLink extends Link {
   delayMs = 0;
+  #hold: { sql: string; reached: () => void; released: Promise<void> } | undefined;
 
-  private constructor(upstream: ReturnType<typeof upstreamOf>) {
-    this.server = createServer((client) => {
-      const up = connect(upstream);
-      let last = 0;
-      for (const socket of [client, up]) {
-        this.#sockets.add(socket);
-        socket.on('error', () => {});
-        socket.on('close', () => this.#sockets.delete(socket));
-      }
-      const held: Buffer[] = [];
-      let holding = false;
-      client.on('data', (chunk: Buffer) => {
-        if (holding) return void held.push(chunk);
-        if (this.#hold && chunk.includes(this.#hold.sql)) {
-          const hold = this.#hold;
-          this.#hold = undefined;
-          holding = true;
-          void hold.released.then(() => {
-            holding = false;
-            for (const each of held.splice(0)) up.write(each);
-          });
-          up.write(chunk);
-          return void hold.reached();
-        }
-        const at = Math.max(Date.now() + this.delayMs, last);
-        last = at;
-        if (at <= Date.now()) return void up.write(chunk);
-        setTimeout(() => up.write(chunk), at - Date.now());
-      });
-      up.on('data', (chunk: Buffer) => client.write(chunk));
-      client.on('close', () => up.destroy());
-      up.on('close', () => client.destroy());
-    });
+  static open(url: string): Promise<SlowLink> {
+    return new SlowLink(url).listen();
   }
 
-  #hold: { sql: string; reached: () => void; released: Promise<void> } | undefined;
+  protected wire(client: Socket, up: Socket): void {
+    let last = 0;
+    const held: Buffer[] = [];
+    let holding = false;
+    client.on('data', (chunk: Buffer) => {
+      if (holding) return void held.push(chunk);
+      if (this.#hold && chunk.includes(this.#hold.sql)) {
+        const hold = this.#hold;
+        this.#hold = undefined;
+        holding = true;
+        void hold.released.then(() => {
+          holding = false;
+          for (const each of held.splice(0)) up.write(each);
+        });
+        up.write(chunk);
+        return void hold.reached();
+      }
+      const at = Math.max(Date.now() + this.delayMs, last);
+      last = at;
+      if (at <= Date.now()) return void up.write(chunk);
+      setTimeout(() => up.write(chunk), at - Date.now());
+    });
+    up.on('data', (chunk: Buffer) => client.write(chunk));
+    client.on('close', () => up.destroy());
+    up.on('close', () => client.destroy());
+  }
 
   holdAfter(sql: string): { reached: Promise<void>; release: () => void } {
     let reached!: () => void;
@@ -252,20 +241,5 @@ export class SlowLink {
     const answer = { reached: new Promise<void>((resolve) => (reached = resolve)), release };
     this.#hold = { sql, reached, released };
     return answer;
-  }
-
-  static async open(url: string): Promise<SlowLink> {
-    const link = new SlowLink(upstreamOf(new URL(url)));
-    await new Promise<void>((done) => link.server.listen(0, '127.0.0.1', done));
-    return link;
-  }
-
-  url(database: string): string {
-    return `postgresql://postgres@127.0.0.1:${(this.server.address() as AddressInfo).port}/${database}`;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((done) => this.server.close(() => done()));
   }
 }
