@@ -101,7 +101,8 @@ export const stamp = (ctx: DeskContext): string => ctx.now().toISOString();
 
 /**
  * Records `by`'s words to the customer at `at` as the conversation's first response, when it has none yet (see
- * `Conversation.firstResponseBy`).
+ * `Conversation.firstResponseBy`), for the team it was with at `at`: its team now, unless it was passed on since (a
+ * reply that failed, found out after a `/transfer`, makes an earlier one the first response: Billing's, not Support's).
  *
  *     recordFirstResponse(conversation, agent.id, stamp(ctx));
  */
@@ -109,7 +110,10 @@ export function recordFirstResponse(conversation: Conversation, by: string, at: 
   if (conversation.firstResponseAt !== undefined) return;
   conversation.firstResponseAt = at;
   conversation.firstResponseBy = by;
-  if (conversation.team !== undefined) conversation.firstResponseTeam = conversation.team;
+  // A hand-over names the team it was passed on from; one at the same instant by the same agent came after their words.
+  const since = (conversation.handOvers ?? []).find((handOver) => handOver.at > at || (handOver.at === at && handOver.agent === by));
+  const team = since ? since.team : conversation.team;
+  if (team !== undefined) conversation.firstResponseTeam = team;
   else delete conversation.firstResponseTeam;
 }
 

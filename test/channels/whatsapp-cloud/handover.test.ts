@@ -434,4 +434,42 @@ describe('a reply that never reached the customer, in the reports', () => {
     expect(report.total.firstResponse).toEqual({ count: 1, median: 900, p90: 900 });
     expect(report.agents.lina?.firstResponse).toEqual({ count: 1, median: 900, p90: 900 });
   });
+
+  it('reported failed after the agent transferred the customer to another team: the next reply counts for the team it was written in', async () => {
+    const twoTeams = 'teams:\n  - name: Billing\n  - name: Support\nagents:\n  - name: Lina\n    webchat: agent-lina\n    webchat_token: test-token-0123456789abcdef\n    teams: [Billing]\n'
+      + '  - name: Sara\n    webchat: agent-sara\n    webchat_token: test-token-0123456789abcdef\n    teams: [Support]\n';
+    const time = clock();
+    const cloud = await startCloud({ flows: { 'inbound.yaml': assignFlow }, team: twoTeams, now: time.now, config: { ADMIN_TOKEN } });
+    running.push(cloud);
+    const lina = visitor(cloud.app.url, 'agent-lina');
+    const sara = visitor(cloud.app.url, 'agent-sara');
+    await lina.say('/online');
+    await sara.say('/online');
+    expect((await cloud.post(fixture('text'))).status).toBe(200);
+    await settled(cloud);
+
+    // Lina of Billing answers 2 minutes in (Meta takes it, and reports later it failed) and again at 3 minutes.
+    time.advance(2 * 60_000);
+    await lina.say('Looking into it');
+    await settled(cloud);
+    const wamid = cloud.graph.sent.filter((sent) => sent.body.to === SHEENA).at(-1)!.id;
+    time.advance(60_000);
+    await lina.say('It is an app problem: Support will help you');
+    await settled(cloud);
+    // At 4 minutes she passes Sheena to Support, where Sara takes her; then Meta reports the first reply failed.
+    time.advance(60_000);
+    await lina.say('/transfer Support');
+    await toldInWebchat(sara, 'Sheena');
+    time.advance(60_000);
+    const failed = fixture('statuses');
+    failed.entry[0].changes[0].value.statuses = [{ ...failed.entry[0].changes[0].value.statuses[1], id: wamid }];
+    expect((await cloud.post(failed)).status).toBe(200);
+    await toldInWebchat(lina, '("Looking into it")');
+
+    // Sheena first heard from Billing's Lina, 3 minutes in: Billing's answer, not Support's (which gave none).
+    const report = (await adminClient(cloud.app.url).get<{ teams: Record<string, { firstResponse: unknown }>; agents: Record<string, { firstResponse: unknown }> }>('/reports')).body;
+    expect(report.agents.lina?.firstResponse).toEqual({ count: 1, median: 180, p90: 180 });
+    expect(report.teams.Billing?.firstResponse).toEqual({ count: 1, median: 180, p90: 180 });
+    expect(report.teams.Support?.firstResponse).toEqual({ count: 0, median: null, p90: null });
+  });
 });
