@@ -4,7 +4,8 @@
 // language the file used to say; the customers waiting for a team renamed meanwhile wait for it under its new name;
 // and a team.yaml deleted or emptied meanwhile is not taken for one without teams and agents. The teams renamed are
 // kept too (`teamNamedNow`), so that the reports count a team's closed conversations under the name it has now, and
-// an agent's under the name they were renamed to (`agentNamedNow`).
+// an agent's under the name they were renamed to (`agentNamedNow`), as told when they left the file (`LEFT`).
+import { identityKey } from '../shared/identity.ts';
 import { hasRightToLeft } from '../shared/text.ts';
 import type { Identity, RecentMessage, Store, Tx } from '../store/types.ts';
 import type { AgentState } from './agent-state.ts';
@@ -18,6 +19,12 @@ const TEAM_ON_FILE = 'team-on-file';
 const SERVED = 'served';
 /** Its document of the teams renamed: by old name (lower case), the name each has now. */
 const RENAMED = 'renamed';
+/**
+ * Its document of the agents who left team.yaml: by id, the id of the agent they were renamed to in the save that
+ * removed them (see `renamedTo`), or null for one removed. Told then, once: an address of a removed agent given to a
+ * new one later (the team's phone passed on) makes no rename of it.
+ */
+const LEFT = 'agents-left';
 
 interface AgentOnFile {
   name: string;
@@ -46,14 +53,32 @@ export async function rememberRoster(store: Store, roster: { teams: readonly Tea
   const changed = roster.agents.filter((agent) => JSON.stringify(kept.get(agent.id)) !== JSON.stringify(onFile(agent)));
   const count: ServedCount = { teams: roster.teams.length, agents: roster.agents.length };
   const counted = JSON.stringify(await store.doc<ServedCount>(TEAM_ON_FILE, SERVED)) === JSON.stringify(count);
-  if (changed.length === 0 && counted) return;
+  const left = await leftNow(store, kept, roster.agents);
+  if (changed.length === 0 && counted && !left) return;
   // Read before the agents are kept anew, which is how a rename is told (see `renamedTeams`).
   const renamed = changed.length > 0 ? await renamesNow(store, kept, roster) : undefined;
   await store.transaction(`${AGENTS_ON_FILE}`, async (tx) => {
     for (const agent of changed) tx.putDoc(AGENTS_ON_FILE, agent.id, onFile(agent));
     if (!counted) tx.putDoc(TEAM_ON_FILE, SERVED, count);
     if (renamed) tx.putDoc(TEAM_ON_FILE, RENAMED, renamed);
+    if (left) tx.putDoc(TEAM_ON_FILE, LEFT, left);
   });
+}
+
+/**
+ * The agents who left team.yaml (see `LEFT`), with `agents` the file's now: those told before, unless back in the
+ * file, and those not in it now, renamed to the agent it gives one of their addresses to, else removed. Undefined when
+ * that is what the store keeps already.
+ */
+async function leftNow(store: Store, kept: Map<string, AgentOnFile>, agents: readonly Agent[]): Promise<Record<string, string | null> | undefined> {
+  const before = (await store.doc<Record<string, string | null>>(TEAM_ON_FILE, LEFT)) ?? {};
+  const inFile = new Set(agents.map((agent) => agent.id));
+  const byIdentity = new Map(agents.flatMap((agent) => agent.identities.map((identity) => [identityKey(identity.channel, identity.id), agent] as const)));
+  const directory = { agentByIdentity: (channel: string, id: string) => byIdentity.get(identityKey(channel, id)) };
+  const left: Record<string, string | null> = {};
+  for (const [id, to] of Object.entries(before)) if (!inFile.has(id)) left[id] = to;
+  for (const [id, was] of kept) if (!inFile.has(id) && !(id in left)) left[id] = renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory)?.id ?? null;
+  return JSON.stringify(left) === JSON.stringify(before) ? undefined : left;
 }
 
 /**
@@ -88,24 +113,33 @@ export async function teamNamedNow(store: Pick<Store, 'doc'>): Promise<(team: st
 
 /**
  * How team.yaml names now an agent a conversation names: `id`, that of the agent they were renamed to (the same
- * address, see `renamedTo`: `Omar` → `Omar Khalid`), else their own (in service as they are, or removed); `removed`,
- * the names of those removed, by id, as the file last had them.
+ * address, see `renamedTo`: `Omar` → `Omar Khalid`, as told when they left the file, followed through a second
+ * rename), else their own (in service as they are, or removed); `removed`, the names of those removed, by id, as the
+ * file last had them. A new agent given a removed one's address later is not them: they start with no conversations.
  *
  *     const named = await agentNamedNow(store, directory);
  *     named.id('omar'); // 'omar-khalid'
  *     named.removed.get('lina'); // 'Lina'
  */
 export async function agentNamedNow(
-  store: Pick<Store, 'docs'>, directory: { agent(id: string): Agent | undefined; agentByIdentity(channel: string, id: string): Agent | undefined },
+  store: Pick<Store, 'docs' | 'doc'>, directory: { agent(id: string): Agent | undefined; agentByIdentity(channel: string, id: string): Agent | undefined },
 ): Promise<{ id: (id: string) => string; removed: ReadonlyMap<string, string> }> {
   const kept = await store.docs<AgentOnFile>(AGENTS_ON_FILE);
+  const left = (await store.doc<Record<string, string | null>>(TEAM_ON_FILE, LEFT)) ?? {};
+  // Where `id` went: through each rename told (`omar` → `omar-khalid` → `omar-k`), to an agent in the file or removed.
+  const followed = (id: string): string => {
+    let at = id;
+    for (let hops = Object.keys(left).length; hops > 0 && !directory.agent(at) && typeof left[at] === 'string'; hops--) at = left[at] as string;
+    return at;
+  };
   const now = new Map<string, string>();
   const removed = new Map<string, string>();
   for (const [id, was] of kept) {
     if (directory.agent(id)) continue;
-    const renamed = renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory);
-    if (renamed) now.set(id, renamed.id);
-    else removed.set(id, was.name);
+    // One who left before the store told renames (an earlier version's): by the addresses of the file now, as before.
+    const renamed = id in left ? followed(id) : renamedTo({ id, ...was, teams: [], maxOpen: 0 }, directory)?.id;
+    if (renamed !== undefined && renamed !== id) now.set(id, renamed);
+    if (renamed === undefined || !directory.agent(renamed)) removed.set(renamed ?? id, kept.get(renamed ?? id)?.name ?? was.name);
   }
   return { id: (id) => now.get(id) ?? id, removed };
 }

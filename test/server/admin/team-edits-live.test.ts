@@ -265,3 +265,18 @@ it('an agent removed from team.yaml after closing a conversation: the reports an
   const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
   expect(csv.filter((row) => /,(omar|Omar)$/.test(row))).toEqual([expect.stringMatching(/^[^,]+\/[^,]+,,1,1,.*,Omar$/)]);
 }, 60_000);
+
+it('a new agent given, later, the Telegram id of an agent removed before: the removed agent keeps their conversations in their row, the new one starts with none', async () => {
+  const admin = await omarAnswersAndClosesLayla();
+  // Omar leaves; Sara takes his place, at another address.
+  expect((await publish(team({ omarName: 'Sara', omarTelegram: 9002 }))).status).toBe(200);
+  // Weeks later the team's phone (Omar's old Telegram id) goes to Nadia, who joins.
+  expect((await publish(`${team({ omarName: 'Sara', omarTelegram: 9002 })}  - name: Nadia\n    telegram: 9001\n    teams: [Billing]\n`)).status).toBe(200);
+  // On the code before: Layla's conversation, Omar's answer and close, in Nadia's row; no row of Omar's.
+  const report = (await admin.get<{ agents: Record<string, { name: string; closed: number; firstResponse: { count: number } }> }>('/reports')).body;
+  expect(Object.entries(report.agents).map(([id, { name }]) => [id, name])).toEqual([['sara', 'Sara'], ['nadia', 'Nadia'], ['omar', 'Omar']]);
+  expect(report.agents.omar).toMatchObject({ closed: 1, firstResponse: { count: 1 } });
+  expect(report.agents.nadia).toMatchObject({ closed: 0, firstResponse: { count: 0 } });
+  const csv = (await admin.get<string>('/reports.csv')).body.split('\r\n');
+  expect(csv.filter((row) => /,(Omar|Nadia)$/.test(row))).toEqual([expect.stringMatching(/^[^,]+\/[^,]+,,0,0,.*,Nadia$/), expect.stringMatching(/^[^,]+\/[^,]+,,1,1,.*,Omar$/)]);
+}, 60_000);
