@@ -1378,6 +1378,7 @@ const CHANNELS: Record<string, string | StringKey> = {
   messenger: 'Messenger',
   instagram: 'Instagram',
   botframework: 'Bot Framework',
+  msteams: 'Teams',
 };
 
 /**

@@ -112,6 +112,17 @@ function shownChannel(channel: string, contact: Pick<Contact, 'identities'>): st
   return products.size === 1 && products.has('msteams') ? 'msteams' : channel;
 }
 
+/**
+ * `{ app }` for the agent console's and the dashboard's lists, when the customer's channel carries several apps and
+ * they write from one (see `shownChannel`), else `{}`: those pages name the channel as the card does.
+ *
+ *     appOf(conversation, contact); // { app: 'msteams' } for a Teams customer on the Bot Framework channel
+ */
+export function appOf(conversation: Pick<Conversation, 'channel'>, contact: Pick<Contact, 'identities'> | undefined): { app?: string } {
+  const shown = contact ? shownChannel(conversation.channel, contact) : conversation.channel;
+  return shown !== conversation.channel ? { app: shown } : {};
+}
+
 /** What the field at `path` (`contact.email`, `conversation.order`) holds now. */
 function fieldAt(contact: Contact, conversation: Conversation, path: string): unknown {
   const [scope, name] = [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)];

@@ -23,7 +23,7 @@ import type { LiveFeed } from '../bot/live.ts';
 import { retryAfter, type ServerRefusal } from '../shared/refusals.ts';
 import { pageLanguage } from './language.ts';
 import { NO_WORDING, shownFields, topicOf, type ShownField, type Wording } from '../flows/labels.ts';
-import { isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
+import { appOf, isDeletion, lastWords, previewText, quotingFrom, shownText, type Quoting } from '../handover/card.ts';
 import { looksLikeCommand } from '../handover/commands.ts';
 import { contactTag } from '../shared/identity.ts';
 import { readMarkup } from '../shared/markup.ts';
@@ -87,6 +87,8 @@ export interface ConsoleConversation {
   id: number;
   stage: Conversation['stage'];
   channel: string;
+  /** The app the customer writes from where `channel` carries several (`msteams`: Teams), as the agent's card names it. */
+  app?: string;
   team?: string;
   intent?: string;
   /** What it is about in the page's language: the title of the route that set `intent` (absent when it is the team's name). */
@@ -260,6 +262,7 @@ export function mountAgentConsole(app: Express, options: AgentConsoleOptions): v
       id: conversation.id,
       stage: conversation.stage,
       channel: conversation.channel,
+      ...appOf(conversation, contact),
       ...(conversation.team !== undefined ? { team: conversation.team } : {}),
       ...(conversation.intent !== undefined ? { intent: conversation.intent } : {}),
       ...(topic !== undefined ? { topic } : {}),

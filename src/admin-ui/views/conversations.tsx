@@ -42,7 +42,7 @@ export function ConversationRows({ conversations }: { conversations: Conversatio
             <span class="who">#{conversation.id} · <bdi>{contactName(conversation.contact)}</bdi></span>
             <span class="meta">
               <span class={`badge ${conversation.status === 'closed' ? '' : conversation.stage}`}>{stageLabel(conversation)}</span>
-              <span class="badge">{channelName(conversation.channel)}</span>
+              <span class="badge">{channelName(conversation.app ?? conversation.channel)}</span>
               {conversation.team ? <TeamName name={conversation.team} /> : null}
               {conversation.agentName ? <bdi>{conversation.agentName}</bdi> : null}
               {inQueue(conversation) ? <span class="wait"><Waited conversation={conversation} words={(time) => t('waitedFor', { time })} /></span> : null}
@@ -368,7 +368,7 @@ export function ConversationDetail({ id }: { id: string }) {
                       <dt>{t('status')}</dt><dd class="stage">{stageLabel(conversation)}</dd>
                       <dt>{t('team')}</dt><dd class="team">{conversation.team !== undefined ? <TeamName name={conversation.team} /> : <bdi>{t('none')}</bdi>}</dd>
                       <dt>{t('agent')}</dt><dd><bdi>{conversation.agentName ?? conversation.agentId ?? t('none')}</bdi></dd>
-                      <dt>{t('channel')}</dt><dd>{channelName(conversation.channel)}</dd>
+                      <dt>{t('channel')}</dt><dd>{channelName(conversation.app ?? conversation.channel)}</dd>
                       <dt>{t('intent')}</dt><dd class="intent">{conversation.intent !== undefined ? <Intent intent={conversation.intent} topic={conversation.topic} /> : t('none')}</dd>
                       <dt>{t('flow')}</dt><dd class="flow">{flowLabel(conversation.flow)}</dd>
                       <dt>{t('openedAt')}</dt><dd>{when(conversation.openedAt)}</dd>

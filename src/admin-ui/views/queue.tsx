@@ -50,7 +50,7 @@ function Card({ conversation, now, fetchedAt, waiting }: { conversation: Convers
       <a href={`#/conversations/${encodeURIComponent(String(conversation.id))}`}>
         <span class="who" dir="auto">{contactName(conversation.contact)}</span>
         <span class="meta">
-          <span class="badge">{channelName(conversation.channel)}</span>
+          <span class="badge">{channelName(conversation.app ?? conversation.channel)}</span>
           {waiting
             ? <span class="wait">{t('waitedFor', { time: duration(waited(conversation, now, fetchedAt)) })}</span>
             : <span>{t('heldBy', { agent: named(conversation.agentName ?? conversation.agentId ?? '?') })}</span>}

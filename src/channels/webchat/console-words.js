@@ -139,7 +139,7 @@ export const CONSOLE_WORDS = {
     tooLong: (length, max) => `Your reply is ${length} characters long; the most is ${max}. Shorten it or send it in parts.`,
     marks: { pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent', waiting: 'not sent yet' },
     // Channels that are products keep their own names (Telegram, WhatsApp); the web chat is said in words.
-    channels: { webchat: 'Web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
+    channels: { webchat: 'Web chat', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework', msteams: 'Teams' },
   },
   ar: {
     dir: 'rtl',
@@ -239,7 +239,7 @@ export const CONSOLE_WORDS = {
     ...FILE_WORDS.ar,
     tooLong: (length, max) => `ردك ${length} حرفًا، والحد الأقصى ${max}. اختصره أو أرسله على أجزاء.`,
     marks: { pending: 'جارٍ الإرسال', sent: 'أُرسلت', delivered: 'وصلت', read: 'قُرئت', failed: 'لم تُرسل', waiting: 'لم تُرسل بعد' },
-    channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework' },
+    channels: { webchat: 'دردشة الموقع', telegram: 'Telegram', 'whatsapp-cloud': 'WhatsApp', 'whatsapp-web': 'WhatsApp Web', messenger: 'Messenger', instagram: 'Instagram', botframework: 'Bot Framework', msteams: 'Teams' },
   },
 };
 

@@ -653,7 +653,7 @@ async function openConversation(id, opening = false) {
   if (topic) topic.title = conversation.intent;
   // A team read by its title may say what the topic says (الفواتير twice): it is said once, as the topic.
   const team = conversation.team ? teamShown(conversation.team) : words.noTeam;
-  $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), conversation.topic === team ? undefined : isolated(team), topic, isolated(channelName(conversation.channel))]
+  $('title').replaceChildren(...[isolated(`#${conversation.id}`), isolated(nameOf(conversation)), conversation.topic === team ? undefined : isolated(team), topic, isolated(channelName(conversation.app ?? conversation.channel))]
     .filter(Boolean).flatMap((part, index) => [...(index > 0 ? [' · '] : []), part]));
   // Drawn again only when something changed (it is looked at every 5 s): a new box would lose where the agent scrolled a
   // long need to, or the words they were selecting to copy.

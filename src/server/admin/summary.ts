@@ -1,7 +1,7 @@
 // Conversations as the admin API lists them (`ConversationSummary` of the contract): who, where, which stage, how
 // long they have waited, and their last message.
 import type { TeamDirectory } from '../../handover/directory.ts';
-import { lastWords, previewText } from '../../handover/card.ts';
+import { appOf, lastWords, previewText } from '../../handover/card.ts';
 import type { DeskLanguage } from '../../handover/lines.ts';
 import type { Contact, Conversation, Message } from '../../store/types.ts';
 
@@ -14,6 +14,8 @@ export interface ConversationSummary {
   agentName?: string;
   intent?: string;
   channel: string;
+  /** The app the customer writes from where `channel` carries several (`msteams`: Teams, on `botframework`), as the agent's card names it. */
+  app?: string;
   contact: { id: string; name?: string };
   openedAt: string;
   queuedAt?: string;
@@ -53,6 +55,7 @@ export function summarize(
     ...(agentName !== undefined ? { agentName } : {}),
     ...(conversation.intent !== undefined ? { intent: conversation.intent } : {}),
     channel: conversation.channel,
+    ...appOf(conversation, contact),
     contact: { id: conversation.contactId, ...(contact?.name !== undefined ? { name: contact.name } : {}) },
     openedAt: conversation.openedAt,
     ...(conversation.queuedAt !== undefined ? { queuedAt: conversation.queuedAt } : {}),
