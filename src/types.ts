@@ -299,9 +299,10 @@ export interface ChannelHost {
   /**
    * The person at `address` blocked the bot (`blocked`: true; or deleted the chat with it), or unblocked it (false), as
    * their channel says at once (Telegram's `my_chat_member`): the agent holding their open conversation is told, once,
-   * and its transcript says it. Resolves once stored; nothing happens without an open conversation.
+   * and its transcript says it. Resolves once stored; nothing happens without an open conversation. `appRemoved`: they
+   * removed the bot's app from their Teams (Teams' `installationUpdate`), which the agent is told in those words.
    */
-  blocked?(address: string, blocked: boolean): Promise<void>;
+  blocked?(address: string, blocked: boolean, options?: { appRemoved?: boolean }): Promise<void>;
   /**
    * The bot is out of the team desk group `group` (`present`: false; removed or banned from it), or in it again, as
    * the channel learned it (Telegram's `my_chat_member`, or a call there refused for that, or working): once it is

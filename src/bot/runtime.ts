@@ -341,11 +341,12 @@ export class Runtime {
    * The customer at `address` on `channel` blocked the bot (`blocked`), or unblocked it: their open conversation's
    * timeline says so, and its agent (or desk thread) is told of a block, once however often the channel says it,
    * until an unblock. In line with their messages; resolves once stored. Without an open conversation, nothing. An
-   * agent's address is marked unreachable at a block (see "Agents nothing reaches any more").
+   * agent's address is marked unreachable at a block (see "Agents nothing reaches any more"). `appRemoved`: they
+   * removed the bot's app (Teams), which the agent is told in those words.
    *
    *     await runtime.blocked('telegram', '5001', true);
    */
-  blocked = (channel: string, address: string, blocked: boolean): Promise<void> => {
+  blocked = (channel: string, address: string, blocked: boolean, options: { appRemoved?: boolean } = {}): Promise<void> => {
     if (this.#stopping) return Promise.reject(new DeliveryRefused('the bot is shutting down; try again shortly'));
     return refuseWhileUnavailable(this.#track(this.#transactions.run(`${channel}:${address}`, async (tx, fx) => {
       // An agent who blocks the bot is marked at once, as by the first notice refused there; an unblock clears
@@ -364,7 +365,7 @@ export class Runtime {
       if ((last?.type === 'blocked') === blocked) return;
       // The type says all (whose act, what it means): a `by` or `detail` would only say "the customer" again beside it.
       await recordMoment(tx, conversation.id, { at: this.#now().toISOString(), type: blocked ? 'blocked' : 'unblocked' });
-      if (blocked) await this.#desk.customerBlocked(tx, conversation, fx);
+      if (blocked) await this.#desk.customerBlocked(tx, conversation, fx, options);
     })));
   };
 

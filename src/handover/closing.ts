@@ -78,14 +78,17 @@ export async function customerLeft(ctx: DeskContext, tx: Tx, conversation: Conve
  * Tells the agent holding the conversation, or its desk thread, in their language, that its customer blocked the bot:
  * nothing written to them reaches them now. It stays open, as the agent may still close it, and their next message
  * (once they unblock it) comes to the agent as any other. With the bot or in the queue, nobody is told: the card of
- * whoever takes it comes, and the transcript says it.
+ * whoever takes it comes, and the transcript says it. `appRemoved`: they removed the bot's app from their Teams, and
+ * were not blocking anything: the agent reads that, and that adding the app back brings them.
  *
  *     await customerBlocked(ctx, tx, conversation, fx);
+ *     await customerBlocked(ctx, tx, conversation, fx, { appRemoved: true });
  */
-export async function customerBlocked(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
-  await tellThreadWhy(ctx, tx, conversation, (customer) => line('customerBlocked', conversation.id, customer), fx);
+export async function customerBlocked(ctx: DeskContext, tx: Tx, conversation: Conversation, fx: DeskEffects, options: { appRemoved?: boolean } = {}): Promise<void> {
+  const key = options.appRemoved ? 'customerRemovedApp' : 'customerBlocked';
+  await tellThreadWhy(ctx, tx, conversation, (customer) => line(key, conversation.id, customer), fx);
   const holder = conversation.deskThread ? undefined : holderOf(ctx, conversation);
-  if (holder) await tell(ctx, tx, holder.id, line('customerBlocked', conversation.id, (await tx.contact(conversation.contactId))?.name), fx, conversation.id);
+  if (holder) await tell(ctx, tx, holder.id, line(key, conversation.id, (await tx.contact(conversation.contactId))?.name), fx, conversation.id);
 }
 
 /**

@@ -191,8 +191,8 @@ export class Desk {
   }
 
   /** Tells the agent holding a conversation, or its desk thread, that its customer blocked the bot (see `customerBlocked`). */
-  customerBlocked(tx: Tx, conversation: Conversation, fx: DeskEffects): Promise<void> {
-    return customerBlocked(this.#ctx, tx, conversation, fx);
+  customerBlocked(tx: Tx, conversation: Conversation, fx: DeskEffects, options: { appRemoved?: boolean } = {}): Promise<void> {
+    return customerBlocked(this.#ctx, tx, conversation, fx, options);
   }
 
   /** A command or a numbered message from someone team.yaml no longer lists (`was`): told they are no agent here any more. */

@@ -185,6 +185,9 @@ const en = {
   // The customer blocked the bot (or deleted the chat with it) while the conversation was with the agent or its desk thread.
   customerBlocked: (id: number, customer: string | undefined) =>
     `#${id}: ${isolateRtl(customer ?? 'the customer')} blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close ${id} if there is nothing more to do.`,
+  // The customer removed the bot's app from their Teams (not a block) while the conversation was with the agent or its desk thread.
+  customerRemovedApp: (id: number, customer: string | undefined) =>
+    `#${id}: ${isolateRtl(customer ?? 'the customer')} removed the bot's app from their Teams: your replies cannot reach them now. If they add the app again and write, their message comes to you here. /close ${id} if there is nothing more to do.`,
   // The bot was removed from the desk group of the agent's team `team` (or banned from it): said once per loss.
   deskLost: (team: string) =>
     `The bot was removed from ${team}'s desk group on Telegram: ${team}'s new conversations get no topic there and wait in the queue (/claim takes them), and nothing written in its topics reaches anyone. Ask an admin to add the bot back to the group as an admin that can manage topics; the missing topics open then.`,
@@ -550,6 +553,8 @@ const ar: Wording = {
     `أُغلقت المحادثة #${closed}: غيّر ${isolate(customer ?? 'العميل')} رقمه، وكانت هذه محادثة الرقم الجديد؛ يتابع في المحادثة #${into}، محادثته السابقة.`,
   customerBlocked: (id, customer) =>
     `#${id}: حظر ${isolate(customer ?? 'العميل')} البوت: لا يمكن أن تصله ردودك الآن. إن ألغى الحظر وكتب من جديد وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`,
+  customerRemovedApp: (id, customer) =>
+    `#${id}: أزال ${isolate(customer ?? 'العميل')} تطبيق البوت من ${isolate('Teams')} لديه: لا يمكن أن تصله ردودك الآن. إن أضاف التطبيق من جديد وكتب وصلتك رسالته هنا. أرسل ${isolate(`/close ${id}`)} إن لم يبق ما تفعله.`,
   deskLost: (team) =>
     `أُزيل البوت من مجموعة مكتب فريق ${isolate(team)} على تيليجرام: لا تُفتح لمحادثات الفريق الجديدة مواضيع هناك وتنتظر في قائمة الانتظار (يستلمها ${isolate('/claim')})، ولا يصل إلى أحد شيء مما يُكتب في مواضيعها. اطلب من أحد المسؤولين إعادة البوت إلى المجموعة مشرفًا يمكنه إدارة المواضيع، فتُفتح المواضيع الناقصة حينها.`,
   deskHeldHere: (id, customer, team) =>

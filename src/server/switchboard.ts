@@ -509,8 +509,8 @@ export async function startSwitchboard(options: StartOptions): Promise<Switchboa
         deliver, report: running.report, updateIdentity: running.updateIdentity, filesReachCustomer: running.filesReachCustomer, media,
         left: (address) => running.left(channel.name, address),
         // A reply to them waiting for the channel (a long flood wait) is tried now, and refused, rather than at its time.
-        blocked: async (address, blocked) => {
-          await running.blocked(channel.name, address, blocked);
+        blocked: async (address, blocked, options) => {
+          await running.blocked(channel.name, address, blocked, options);
           if (blocked) outbox.wake(channel.name, address);
         },
         up: () => outbox.wake(channel.name),

@@ -33,7 +33,7 @@ export async function receiveActivity(activity: unknown, context: ReceiveContext
   }
   if (decoded.kind === 'removed') {
     log.info({ ...about, address: decoded.address, reason: decoded.reason }, 'Bot Framework: a person removed or added the bot');
-    await host.blocked?.(decoded.address, decoded.removed);
+    await host.blocked?.(decoded.address, decoded.removed, { appRemoved: true });
     return undefined;
   }
   const { inbound, files, serviceUrl } = decoded;

@@ -39,9 +39,9 @@ describe('the bot\'s token refused before its time', () => {
 
 describe('an agent\'s reply to a Teams customer', () => {
   /** Omar online on Teams, holding Jonas's conversation (#1), Jonas on Teams too; and what the server logged. */
-  async function jonasWithOmar() {
+  async function jonasWithOmar(team = OMAR_TEAM) {
     const logged = recordingLog();
-    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team: OMAR_TEAM, log: logged.log });
+    const bf = await startBotFramework({ flows: { 'inbound.yaml': ASSIGN_FLOW }, team, log: logged.log });
     running.push(bf);
     const teams = bf.service.serviceUrl('teams');
     await bf.post(teamsText('/online', teams));
@@ -79,9 +79,18 @@ describe('an agent\'s reply to a Teams customer', () => {
     expect(await bf.post(removed)).toEqual({ status: 200, body: {} });
     expect(await bf.post(removed)).toEqual({ status: 200, body: {} });
     await settled(bf, OMAR);
-    expect(toOmar().slice(told)).toEqual(['#1: Jonas blocked the bot: your replies cannot reach them now. If they unblock it and write again, their message comes to you here. /close 1 if there is nothing more to do.']);
+    // He removed the app, he blocked nothing: Omar reads what happened and what brings Jonas back.
+    expect(toOmar().slice(told)).toEqual(['#1: Jonas removed the bot\'s app from their Teams: your replies cannot reach them now. If they add the app again and write, their message comes to you here. /close 1 if there is nothing more to do.']);
     const [conversation] = await bf.app.store.conversations();
     expect(((await bf.app.store.doc<TimelineEvent[]>(TIMELINES, String(conversation!.id))) ?? []).filter((moment) => moment.type === 'blocked')).toHaveLength(1);
+  });
+
+  it('to a customer who removed the bot: an Arabic-speaking Omar reads it in Arabic', async () => {
+    const { bf, toOmar } = await jonasWithOmar(OMAR_TEAM.replace('    teams: [Billing]\n', '    teams: [Billing]\n    language: ar\n'));
+    const told = toOmar().length;
+    await bf.post({ ...fixture('teams-message'), id: undefined, type: 'installationUpdate', action: 'remove', text: undefined, serviceUrl: bf.service.serviceUrl('teams') });
+    await settled(bf, OMAR);
+    expect(toOmar().slice(told)).toEqual(['#1: أزال \u2068Jonas\u2069 تطبيق البوت من \u2068Teams\u2069 لديه: لا يمكن أن تصله ردودك الآن. إن أضاف التطبيق من جديد وكتب وصلتك رسالته هنا. أرسل \u2068/close 1\u2069 إن لم يبق ما تفعله.']);
   });
 
   it('that Teams refuses for a passing conflict (412, "please retry") reaches the customer on the next try', async () => {
