@@ -186,10 +186,11 @@ export function reactionText(conversation: { id: number }, contactName: string, 
  *
  *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243');       // '#42 Layla edited a message: A-1234 (was "My order is A-1243")'
  *     editText({ id: 42 }, 'Layla', 'A-1234', 'My order is A-1243', 'ar'); // '#42 تعديل من ⁨Layla⁩ لرسالة: ⁨A-1234⁩ (كانت: «⁨My order is A-1243⁩»)'
+ *     editText({ id: 42 }, 'Layla', '1', '2', 'en', '1. Billing');          // '#42 Layla edited a message: 1 (1. Billing) (was "2")'
  */
-export function editText(conversation: { id: number }, contactName: string, text: string, was: string, language: DeskLanguage = 'en'): string {
-  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName)} لرسالة: ${isolate(text)} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
-  return `#${conversation.id} ${isolateRtl(contactName)} edited a message: ${isolateRtl(text)} (was ${shortQuote(was) ?? 'a message'})`;
+export function editText(conversation: { id: number }, contactName: string, text: string, was: string, language: DeskLanguage = 'en', picked?: string): string {
+  if (language === 'ar') return `#${conversation.id} تعديل من ${isolate(contactName)} لرسالة: ${isolate(text)}${picked !== undefined ? ` (${isolate(picked)})` : ''} (كانت: ${shortQuote(was, 'ar') ?? 'رسالة'})`;
+  return `#${conversation.id} ${isolateRtl(contactName)} edited a message: ${isolateRtl(text)}${picked !== undefined ? ` (${isolateRtl(picked)})` : ''} (was ${shortQuote(was) ?? 'a message'})`;
 }
 
 /**

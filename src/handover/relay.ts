@@ -177,8 +177,12 @@ export async function relayEdit(
   const keptLine = (language: DeskLanguage) => (kept ? [word(kept.removed
     ? line('answerTakenOut', customerLabel(contact, language), kept.field[language], kept.kept, kept.told)
     : line('editNotTaken', customerLabel(contact, language), kept.field[language], kept.kept, kept.lacks[language], kept.told), language)] : []);
+  // A "2" quoting the bot's numbered list, edited to "1", names the line it picks now, as the relay of the "2" did.
+  const original = await tx.messageByChannelId(conversation.channel, edit.of);
+  const quoted = original?.replyTo !== undefined ? await quotedMessage(tx, conversation, original.replyTo) : undefined;
+  const picked = pickedLine(quoted, edit.text);
   await toHolder(ctx, tx, conversation, (language) => ({
-    text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language), ...correctedLine(language), ...keptLine(language)].join('\n'), quoting: edit.of,
+    text: [editText(conversation, customerLabel(contact, language), edit.text, edit.was, language, picked), ...correctedLine(language), ...keptLine(language)].join('\n'), quoting: edit.of,
   }), fx);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentCard, relayText } from '../../src/handover/card.ts';
+import { assignmentCard, editText, relayText } from '../../src/handover/card.ts';
 import type { Contact, Message } from '../../src/store/types.ts';
 import { conversation } from './helpers.ts';
 
@@ -106,8 +106,10 @@ describe('relayText', () => {
     expect(relayText({ id: 42 }, undefined, 'hello')).toBe('#42: hello');
   });
 
-  it('names the line of the bot\'s numbered list a typed number picked, after the quote, in English and Arabic', () => {
+  it('names the line of the bot\'s numbered list a typed number picked, after the quote or in an edit, in English and Arabic', () => {
     expect(relayText({ id: 42 }, 'Layla', '2', { replyingTo: 'Which team?', picked: '2. Sales' })).toBe('#42 Layla, replying to "Which team?" (2. Sales): 2');
     expect(relayText({ id: 42 }, 'Layla', '2', { language: 'ar', replyingTo: 'Which team?', picked: '2. Sales' })).toBe('#42 \u2068Layla\u2069 ردًا على «\u2068Which team?\u2069» (\u20682. Sales\u2069): 2');
+    expect(editText({ id: 42 }, 'Layla', '1', '2', 'en', '1. Billing')).toBe('#42 Layla edited a message: 1 (1. Billing) (was "2")');
+    expect(editText({ id: 42 }, 'Layla', '1', '2', 'ar', '1. Billing')).toBe('#42 تعديل من \u2068Layla\u2069 لرسالة: \u20681\u2069 (\u20681. Billing\u2069) (كانت: «\u20682\u2069»)');
   });
 });

@@ -625,6 +625,19 @@ describe('WhatsApp Web channel: edits', () => {
     expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla, replying to "Which team?" (2. Sales): 2']);
   });
 
+  it('shows the agent which line of the bot\'s numbered list a customer\'s "2" quoting it picks once she edits it to "1"', async () => {
+    const { whatsapp, client } = await omarHoldsLayla();
+    const list = whatsapp.sent.find((sent) => sent.chatId === LAYLA && sent.content.kind === 'text' && sent.content.text.startsWith('Which team?'))!;
+    const two = incoming(LAYLA, '2', { quoted: { stanzaId: list.id.split('_').at(-1)!, participant: OWN } });
+    client.emit('message', two);
+    await eventually(() => whatsapp.textsTo(OMAR).some((text) => text.endsWith('(2. Sales): 2')));
+    const toOmar = whatsapp.textsTo(OMAR).length;
+    client.emit('message_edit', { ...two, body: '1', editedAt: Date.now() }, '1', '2');
+    await eventually(() => whatsapp.textsTo(OMAR).length > toOmar);
+    // Without the line, "1 (was "2")" would leave Omar to find the list and count.
+    expect(whatsapp.textsTo(OMAR).slice(toOmar)).toEqual(['#1 Layla edited a message: 1 (1. Billing) (was "2")']);
+  });
+
   it('sends the customer the correction of a message the agent edited, once, as a reply to what it corrects', async () => {
     const { whatsapp, client } = await omarHoldsLayla();
     const reply = incoming(OMAR, 'Your refund is 50 EUR');
