@@ -2,7 +2,8 @@
 // a message waits as pending while the server is out of reach, Arabic reads right to left, a pressed button is done
 // with, the embed snippet opens the chat on another site, and an agent signs in to the console, hears a new
 // conversation and answers it. One visitor across tabs and restarts: webchat-visitor-browser.test.ts.
-// Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots in /tmp/switchboard-*.png.
+// Skipped, saying so, where Chromium is not installed. A failing test leaves screenshots in /tmp/switchboard-*.png;
+// SCREENSHOTS=1 saves its pages along the way too (test/page-shot.ts).
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -15,6 +16,7 @@ import { TEST_AGENT_TOKEN, agentToken, cleanupDirs, dataDirWith, eventually, shi
 import { OMAR, post as toTelegram, telegramServers } from './telegram/harness.ts';
 import { fixture as cloudFixture, messagesBody, settled as cloudSettled, startCloud, text as cloudText } from './whatsapp-cloud/harness.ts';
 import { metaError } from './meta/fake-graph-api.ts';
+import { shot } from '../page-shot.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -143,7 +145,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await pending.waitFor();
     expect(await pending.locator('.mark').getAttribute('title')).toBe('sending');
     await page.locator('#status', { hasText: 'Offline' }).waitFor();
-    await page.screenshot({ path: '/tmp/switchboard-pending.png' });
+    await shot(page, 'pending');
 
     // A reload keeps it (this tab's sessionStorage), still pending.
     await page.reload();
@@ -242,7 +244,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.waitForFunction(() => document.querySelectorAll('.msg.pending').length === 0);
     expect(await page.locator('.msg.contact .mark.sent').count()).toBe(3);
     expect(await page.locator('.separator').count()).toBe(0);
-    await page.screenshot({ path: '/tmp/switchboard-arabic.png', fullPage: true });
+    await shot(page, 'arabic', { fullPage: true });
   }), 60_000);
 
   it('shows the button a typed answer was taken as chosen, as a press shows it, and again after a reload', () => shooting('typed-choice', async () => {
@@ -259,7 +261,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // Before: no button was marked, while a press marks the one pressed; now Billing is, the others not.
     await eventually(async () => (await question.locator('button.chosen').allInnerTexts()).join() === 'Billing');
     expect(await question.locator('button:disabled').count()).toBe(3);
-    await page.screenshot({ path: '/tmp/switchboard-typed-choice.png', fullPage: true });
+    await shot(page, 'typed-choice', { fullPage: true });
     await page.reload();
     await page.locator('.msg.bot', { hasText: 'Routing you to billing.' }).waitFor();
     await eventually(async () => (await page.locator('.msg.bot', { hasText: 'Which team?' }).locator('.choices button.chosen').allInnerTexts()).join() === 'Billing');
@@ -279,7 +281,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // Before: no button was marked (an ask step's were); now Sales is, the other not.
     await eventually(async () => (await question().locator('button.chosen').allInnerTexts()).join() === 'Sales');
     expect(await question().locator('button:disabled').count()).toBe(2);
-    await page.screenshot({ path: '/tmp/switchboard-typed-clarify.png', fullPage: true });
+    await shot(page, 'typed-clarify', { fullPage: true });
     await page.reload();
     await page.locator('.msg.bot', { hasText: 'Routing you to Sales.' }).waitFor();
     await eventually(async () => (await question().locator('button.chosen').allInnerTexts()).join() === 'Sales');
@@ -352,8 +354,8 @@ steps:
       expect(await tab.locator('.msg.contact', { hasText: 'Billing' }).locator('.late-note').count()).toBe(0);
     }
     expect(await rows.nth(0).locator('button', { hasText: 'Sales' }).evaluate((button) => getComputedStyle(button).opacity)).not.toBe('1');
-    await phone.screenshot({ path: '/tmp/switchboard-stale-button.png', fullPage: true });
-    await laptop.screenshot({ path: '/tmp/switchboard-stale-button-laptop.png', fullPage: true });
+    await shot(phone, 'stale-button', { fullPage: true });
+    await shot(laptop, 'stale-button-laptop', { fullPage: true });
 
     // Today, pressed on the phone, answers the question asked now; the topic stays Billing.
     await rows.nth(2).locator('button', { hasText: 'Today' }).click();
@@ -402,7 +404,7 @@ steps:
     // Her line in Lina's list says the same of it: before, "Pro" alone, as if Layla had chosen it.
     await agent.locator('#held li .excerpt .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
     expect(await agent.locator('#held li', { hasText: 'Layla' }).locator('.excerpt').innerText()).toContain('Pro (a button of an earlier question: no answer)');
-    await agent.screenshot({ path: '/tmp/switchboard-console-late-button.png' });
+    await shot(agent, 'console-late-button');
     // The admin's dashboard says the same in the transcript, and offers no "teach this intent" on it: before, a plain
     // choice of Layla's.
     const admin = await (await context(1100)).newPage();
@@ -414,7 +416,7 @@ steps:
     await row.locator('.message-head .late', { hasText: 'a button of an earlier question: no answer' }).waitFor({ timeout: 20_000 });
     expect(await row.locator('.teach').count()).toBe(0);
     expect(await admin.locator('.transcript .message.contact', { hasText: 'basic' }).locator('.late').count()).toBe(0);
-    await admin.screenshot({ path: '/tmp/switchboard-dashboard-late-button.png' });
+    await shot(admin, 'dashboard-late-button');
   }), 60_000);
 
   it('puts the page\'s own words in the visitor\'s language: Arabic, right to left, for an Arabic browser; English when the link asks, or for a language it has no words for', () => shooting('page-language', async () => {
@@ -450,7 +452,7 @@ steps:
     expect(own!.x - log!.x).toBeLessThan(30);
     expect(log!.x + log!.width - (theirs!.x + theirs!.width)).toBeLessThan(30);
     expect(theirs!.x).toBeGreaterThan(own!.x + own!.width);
-    await page.screenshot({ path: '/tmp/switchboard-page-arabic.png', fullPage: true });
+    await shot(page, 'page-arabic', { fullPage: true });
 
     // The link's language wins over the browser's; a language without words falls back to English.
     const asked = await (await context(600, 'ar-EG')).newPage();
@@ -468,7 +470,7 @@ steps:
   it('says, in the page\'s language, that a name is needed when Start is pressed with only spaces (or nothing) in the name box', () => shooting('name-needed', async () => {
     const app = await start(await dataDirWith({ 'inbound.yaml': choiceFlow }));
     running.push(app);
-    for (const [locale, needed, shot] of [['en-US', 'Write your name to start chatting.', 'name-needed-en'], ['ar-EG', 'اكتب اسمك لبدء المحادثة.', 'name-needed-ar']] as const) {
+    for (const [locale, needed, shotName] of [['en-US', 'Write your name to start chatting.', 'name-needed-en'], ['ar-EG', 'اكتب اسمك لبدء المحادثة.', 'name-needed-ar']] as const) {
       const page = await (await context(600, locale)).newPage();
       await page.goto(app.url);
       await page.locator('#hello').waitFor();
@@ -481,7 +483,7 @@ steps:
         expect(await page.locator('#chat').isHidden()).toBe(true);
         expect(await page.evaluate(() => document.activeElement?.id)).toBe('name');
       }
-      await page.screenshot({ path: `/tmp/switchboard-${shot}.png` });
+      await shot(page, shotName);
       // A name, and the chat starts.
       await page.fill('#name', 'Layla');
       await page.click('#start');
@@ -508,7 +510,7 @@ steps:
     expect(times.length).toBeGreaterThan(3);
     for (const time of times) expect(time).toMatch(/^\d\d:\d\d [صم]$/);
     expect(await page.locator('.msg time').first().getAttribute('title')).not.toMatch(/[\u0660-\u0669]/);
-    await page.screenshot({ path: '/tmp/switchboard-queued-arabic.png' });
+    await shot(page, 'queued-arabic');
   }), 60_000);
 
   it('opens the chat in an iframe from the embed snippet on another site\'s page, with its title, colour and language', () => shooting('embed', async () => {
@@ -561,7 +563,7 @@ steps:
         return [box(0, 2), box(node.data.length - 1, 1)];
       });
       expect(noon!.right).toBeLessThanOrEqual(hour!.left);
-      await page.screenshot({ path: '/tmp/switchboard-embed.png' });
+      await shot(page, 'embed');
       // The launcher closes it and opens it again, the conversation still there.
       await launcher.click();
       expect(await iframe.isHidden()).toBe(true);
@@ -601,7 +603,7 @@ steps:
     await agent.waitForFunction(() => Number(document.body.dataset.beeps ?? 0) >= 1);
     expect(await agent.title()).toMatch(/^\(3\) Switchboard$/);
     expect(await agent.locator('#badge').innerText()).toBe('3');
-    await agent.screenshot({ path: '/tmp/switchboard-console-new.png' });
+    await shot(agent, 'console-new');
 
     await agent.locator('#held li', { hasText: 'Layla' }).click();
     await agent.locator('#transcript .msg.contact', { hasText: 'I was charged twice' }).waitFor();
@@ -618,7 +620,7 @@ steps:
     expect(await reply.locator('.who').innerText()).toBe('Lina');
     // Shown on her page: delivered, then read, as the console tells.
     await agent.locator('#transcript .msg.agent .mark.read').waitFor({ timeout: 20_000 });
-    await agent.screenshot({ path: '/tmp/switchboard-console-answered.png' });
+    await shot(agent, 'console-answered');
 
     // A new message from Layla beeps again, while her conversation is open.
     const beeps = Number(await agent.evaluate(() => document.body.dataset.beeps));
@@ -633,8 +635,8 @@ steps:
     await agent.locator('#result', { hasText: 'Closed #1 (Your refund is on its way.)' }).waitFor();
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closingNote: 'Your refund is on its way.', closingNoteShared: true });
     await customer.locator('.msg.bot', { hasText: 'Your refund is on its way.' }).waitFor();
-    await customer.screenshot({ path: '/tmp/switchboard-console-customer.png' });
-    await agent.screenshot({ path: '/tmp/switchboard-console-closed.png' });
+    await shot(customer, 'console-customer');
+    await shot(agent, 'console-closed');
   }), 90_000);
 
   it('fits the console on a phone: the list, then the conversation across the whole width, and back', () => shooting('console-phone', async () => {
@@ -647,7 +649,7 @@ steps:
     expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect((await agent.locator('#conversation').boundingBox())!.width).toBeGreaterThan(340);
     expect(await agent.locator('nav').isVisible()).toBe(false);
-    await agent.screenshot({ path: '/tmp/switchboard-console-phone.png' });
+    await shot(agent, 'console-phone');
     await agent.fill('#reply-text', 'On it!');
     await agent.click('#reply-form button');
     await customer.locator('.msg.agent', { hasText: 'On it!' }).waitFor();
@@ -664,7 +666,7 @@ steps:
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor();
     expect(await agent.locator('#conversation').isVisible()).toBe(false);
     expect(await agent.locator('#online').getAttribute('class')).toContain('active');
-    await agent.screenshot({ path: '/tmp/switchboard-console-phone-list.png' });
+    await shot(agent, 'console-phone-list');
 
     // Back pressed while the console still reads the conversation again after a reply (a slow network): the list
     // stays, the conversation does not come back over it when the read ends.
@@ -702,11 +704,11 @@ steps:
     expect(await line.innerText()).toBe('Your reply is 20,001 characters long; the most is 20,000. Shorten it or send it in parts.');
     expect(await agent.locator('#reply-form button').isDisabled()).toBe(true);
     await agent.keyboard.press('Enter');
-    await agent.screenshot({ path: '/tmp/switchboard-console-too-long.png' });
+    await shot(agent, 'console-too-long');
     await agent.setViewportSize({ width: 360, height: 740 });
     expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await agent.locator('#reply-too-long').scrollIntoViewIfNeeded();
-    await agent.screenshot({ path: '/tmp/switchboard-console-too-long-phone.png' });
+    await shot(agent, 'console-too-long-phone');
     expect((await agent.inputValue('#reply-text')).length).toBe(20_001);
     expect(await agent.locator('#transcript .msg.agent').count()).toBe(0);
     await agent.keyboard.press('Backspace');
@@ -739,7 +741,7 @@ steps:
     await send(customer, 'Are you still there?');
     await agent.locator('#held li', { hasText: 'Layla' }).click();
     await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).waitFor();
-    await agent.screenshot({ path: '/tmp/switchboard-console-long-need.png' });
+    await shot(agent, 'console-long-need');
 
     // The whole need is there to read, in a box that scrolls.
     const value = agent.locator('#fields dd', { hasText: 'I was charged twice' });
@@ -774,7 +776,7 @@ steps:
     await agent.click('#back');
     await agent.locator('#held li', { hasText: 'Layla' }).click();
     await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).waitFor();
-    await agent.screenshot({ path: '/tmp/switchboard-console-long-need-phone.png' });
+    await shot(agent, 'console-long-need-phone');
     expect(await agent.locator('#transcript').evaluate((element) => element.scrollHeight > element.clientHeight)).toBe(true);
     const newest = (await agent.locator('#transcript .msg.contact', { hasText: 'Are you still there?' }).boundingBox())!;
     expect(newest.y + newest.height).toBeLessThanOrEqual(780);
@@ -794,7 +796,7 @@ steps:
     expect(await arabic.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
     expect(await arabic.locator('#signin h1').innerText()).toBe('لوحة الموظف في Switchboard');
     expect(await arabic.locator('#signin-button').innerText()).toBe('تسجيل الدخول');
-    await arabic.screenshot({ path: '/tmp/switchboard-console-signin-ar.png' });
+    await shot(arabic, 'console-signin-ar');
     await arabic.locator('#signin button.lang').click();
     expect(await arabic.locator('#signin h1').innerText()).toBe('Switchboard agent console');
     await arabic.reload();
@@ -818,13 +820,13 @@ steps:
     const list = (await agent.locator('nav').boundingBox())!;
     const open = (await agent.locator('#conversation').boundingBox())!;
     expect(list.x).toBeGreaterThan(open.x);
-    await agent.screenshot({ path: '/tmp/switchboard-console-ar.png' });
+    await shot(agent, 'console-ar');
     await agent.setViewportSize({ width: 360, height: 740 });
     expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await agent.screenshot({ path: '/tmp/switchboard-console-phone-ar.png' });
+    await shot(agent, 'console-phone-ar');
     await agent.locator('#back').click();
     expect(await agent.locator('#back').innerText()).toBe('→ المحادثات');
-    await agent.screenshot({ path: '/tmp/switchboard-console-phone-list-ar.png' });
+    await shot(agent, 'console-phone-list-ar');
     await agent.reload();
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor();
     expect(await agent.locator('#logout').innerText()).toBe('تسجيل الخروج');
@@ -857,11 +859,11 @@ steps:
     await language.click();
     expect(await result.innerText()).toBe('الرد الذي يبدأ بـ «/» يُقرأ أمرًا: استخدم الأزرار للأوامر.');
     expect(await result.evaluate((element) => [element.className, getComputedStyle(element).direction])).toEqual(['refused', 'rtl']);
-    await agent.screenshot({ path: '/tmp/switchboard-console-answer-switched-ar.png' });
+    await shot(agent, 'console-answer-switched-ar');
     await language.click();
     expect(await result.innerText()).toBe('a reply starting with "/" would be read as a command: use the buttons for commands');
     expect(await agent.locator('#reply-text').inputValue()).toBe('/close');
-    await agent.screenshot({ path: '/tmp/switchboard-console-answer-switched-en.png' });
+    await shot(agent, 'console-answer-switched-en');
   }), 90_000);
 
   it('keeps saying what the agent\'s own close did when a look at the list fetched before it answers after it', () => shooting('console-close-race', async () => {
@@ -901,7 +903,7 @@ steps:
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
     expect(await agent.locator('#result').innerText()).toBe('Closed #1 (Your refund is on its way.)');
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed' });
-    await agent.screenshot({ path: '/tmp/switchboard-console-close-race.png' });
+    await shot(agent, 'console-close-race');
   }), 90_000);
 
   it('refuses an agent\'s close on words of the customer the console never showed, and closes once they are shown', () => shooting('console-close-unseen', async () => {
@@ -925,7 +927,7 @@ steps:
     await agent.locator('#result', { hasText: 'Layla wrote in #1 since your screen last showed it: "wait, one more thing". Nothing was closed: read it, then close again.' }).waitFor();
     expect(await app.store.conversation(1)).toMatchObject({ status: 'open', stage: 'assigned', agentId: 'lina' });
     expect(await agent.locator('#held li', { hasText: 'Layla' }).count()).toBe(1);
-    await agent.screenshot({ path: '/tmp/switchboard-console-close-unseen.png' });
+    await shot(agent, 'console-close-unseen');
 
     letGo();
     await agent.locator('#transcript .msg.contact', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
@@ -976,7 +978,7 @@ steps:
       'wait, one more thing',
       'Hi Layla! Thanks for getting in touch.',
     ]);
-    await customer.screenshot({ path: '/tmp/switchboard-close-then-write.png' });
+    await shot(customer, 'close-then-write');
   }), 90_000);
 
   it('words what the server answers in an Arabic console in Arabic: going online, a refused close quoting the customer, the close', () => shooting('console-answers-ar', async () => {
@@ -1014,7 +1016,7 @@ steps:
       `وصلت رسالة من ${isolated('ليلى')} في المحادثة #1 منذ آخر تحديث لشاشتك: «${isolated('wait, one more thing')}». لم يُغلق شيء: اقرأها ثم أغلق المحادثة مجددًا.`,
     );
     expect(await agent.locator('#result').evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
-    await agent.screenshot({ path: '/tmp/switchboard-console-answers-ar-refused.png' });
+    await shot(agent, 'console-answers-ar-refused');
 
     letGo();
     await agent.locator('#transcript .msg.contact', { hasText: 'wait, one more thing' }).waitFor({ timeout: 10_000 });
@@ -1023,7 +1025,7 @@ steps:
     await agent.locator('#result', { hasText: 'أُغلقت المحادثة #1' }).waitFor();
     expect(await agent.locator('#result').innerText()).toBe(`أُغلقت المحادثة #1 (${isolated('Your refund is on its way.')})`);
     expect(await app.store.conversation(1)).toMatchObject({ status: 'closed', closedBy: 'lina' });
-    await agent.screenshot({ path: '/tmp/switchboard-console-answers-ar-closed.png' });
+    await shot(agent, 'console-answers-ar-closed');
   }), 90_000);
 
   it('shows an Arabic console the fields under the flow\'s Arabic labels, the first message once, and the route\'s Arabic title with its intent under the pointer', () => shooting('console-labels-ar', async () => {
@@ -1056,7 +1058,7 @@ steps:
     const label = (await agent.locator('#fields dt').first().boundingBox())!;
     const value = (await agent.locator('#fields dd').first().boundingBox())!;
     expect(label.x).toBeGreaterThan(value.x);
-    await agent.screenshot({ path: '/tmp/switchboard-console-labels-ar.png' });
+    await shot(agent, 'console-labels-ar');
 
     // The list's preview of her last words, after the route's Arabic title: an English question keeps its question
     // mark at its end, on the right ("?Are you still there" before).
@@ -1082,14 +1084,14 @@ steps:
     await expect.poll(async () => (await measure())[0], { timeout: 10_000 }).toBeGreaterThan(0);
     const [first, mark] = await measure();
     expect(mark).toBeGreaterThan(first!);
-    await agent.screenshot({ path: '/tmp/switchboard-console-excerpt-ar.png' });
+    await shot(agent, 'console-excerpt-ar');
 
     // In English: the English labels; the title says no more than the team, so the header says it once.
     await agent.locator('#app button.lang').click();
     await expect.poll(() => agent.locator('#fields dt').allInnerTexts()).toEqual(['Email', 'Need']);
     expect(await agent.locator('#title').innerText()).toBe('#1 · ليلى · Billing · Web chat');
     await expect.poll(() => agent.locator('#held li .excerpt').innerText()).toBe('Are you still there?');
-    await agent.screenshot({ path: '/tmp/switchboard-console-labels-en.png' });
+    await shot(agent, 'console-labels-en');
   }), 90_000);
 
   it('tells an agent in the console when someone else closed or moved a conversation they held', () => shooting('console-moved', async () => {
@@ -1104,7 +1106,7 @@ steps:
     expect(moved.status).toBe(200);
     await agent.locator('#result', { hasText: '#1 was moved to Support by Nadia.' }).waitFor({ timeout: 20_000 });
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
-    await agent.screenshot({ path: '/tmp/switchboard-console-moved.png' });
+    await shot(agent, 'console-moved');
   }), 90_000);
 
   it('tells an agent in an Arabic console, in Arabic, when an admin moved a conversation they held', () => shooting('console-moved-ar', async () => {
@@ -1121,7 +1123,7 @@ steps:
     await agent.locator('#result', { hasText: 'نُقلت المحادثة #1' }).waitFor({ timeout: 20_000 });
     expect(await agent.locator('#result').innerText()).toBe('نُقلت المحادثة #1 إلى فريق \u2068الدعم الفني\u2069 بواسطة \u2068نادية\u2069.');
     await agent.locator('#held li', { hasText: 'Layla' }).waitFor({ state: 'detached' });
-    await agent.screenshot({ path: '/tmp/switchboard-console-moved-ar.png' });
+    await shot(agent, 'console-moved-ar');
   }), 90_000);
 
   it('shows Dana the message an agent\'s correction answers, quoted on one line above it', () => shooting('correction-quote', async () => {
@@ -1152,7 +1154,7 @@ steps:
     expect(quoteBox.height).toBeLessThan(24);
     // Omar's first message itself quotes nothing.
     expect(await dana.locator('.msg.agent', { hasText: 'five working days' }).first().locator('.quote').count()).toBe(0);
-    await dana.screenshot({ path: '/tmp/switchboard-correction-quote.png' });
+    await shot(dana, 'correction-quote');
   }), 90_000);
 
   it('lets an agent in the console Reply on one customer message: quoted above the box, cancellable, sent as a reply to it on WhatsApp, in English and Arabic', () => shooting('console-reply-to', async () => {
@@ -1184,7 +1186,7 @@ steps:
     expect(await agent.locator('#answering-who').textContent()).toBe('Replying to \u2068Layla\u2069');
     expect(await agent.locator('#answering .quote').textContent()).toBe('When will my refund arrive?');
     await agent.fill('#reply-text', 'It left our bank yesterday.');
-    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to.png' });
+    await shot(agent, 'console-reply-to');
     await agent.press('#reply-text', 'Enter');
 
     await eventually(() => cloud.graph.saidTo(LAYLA).includes('It left our bank yesterday.'));
@@ -1194,14 +1196,14 @@ steps:
     await answer.waitFor();
     expect(await agent.locator('#answering').isHidden()).toBe(true);
     expect(await answer.locator('.quote').textContent()).toBe('"When will my refund arrive?"');
-    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to-sent.png' });
+    await shot(agent, 'console-reply-to-sent');
 
     // In Arabic, right to left: the same, in her words; cancelled, the next reply goes plain.
     await agent.locator('#app > header button.lang').click();
     await agent.locator('.msg.contact', { hasText: 'Can I change my address?' }).locator('button.reply-to', { hasText: 'رد' }).click();
     expect(await agent.locator('#answering-who').textContent()).toBe('ردًا على \u2068Layla\u2069');
     expect(await agent.locator('#answering-cancel').getAttribute('aria-label')).toBe('إلغاء الرد');
-    await agent.screenshot({ path: '/tmp/switchboard-console-reply-to-ar.png' });
+    await shot(agent, 'console-reply-to-ar');
     await agent.click('#answering-cancel');
     expect(await agent.locator('#answering').isHidden()).toBe(true);
     await agent.fill('#reply-text', 'Yes: send me the new one.');
@@ -1234,10 +1236,10 @@ steps:
     await waiting.waitFor({ timeout: 30_000 });
     expect(await waiting.textContent()).toBe('Not sent yet: the channel said "Service temporarily unavailable (#2)". It is sent again by itself; this changes once it goes.');
     expect(await answer.locator('.mark').getAttribute('title')).toBe('not sent yet');
-    await agent.screenshot({ path: '/tmp/switchboard-console-not-sent-yet.png' });
+    await shot(agent, 'console-not-sent-yet');
     await agent.locator('#app > header button.lang').click();
     await expect.poll(() => waiting.textContent(), { timeout: 30_000 }).toBe('لم تُرسل بعد: قالت القناة «\u2068Service temporarily unavailable (#2)\u2069». يُعاد إرسالها تلقائيًا، ويتغيّر هذا حين تُرسل.');
-    await agent.screenshot({ path: '/tmp/switchboard-console-not-sent-yet-ar.png' });
+    await shot(agent, 'console-not-sent-yet-ar');
 
     // Back: it goes, and the console takes the words back by itself.
     cloud.graph.recover();
@@ -1252,13 +1254,13 @@ steps:
     const refused = agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('.undelivered.failed');
     await refused.waitFor({ timeout: 30_000 });
     expect(await refused.textContent()).toBe('لم تصل إلى العميل: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
-    await agent.screenshot({ path: '/tmp/switchboard-console-did-not-reach-ar.png' });
+    await shot(agent, 'console-did-not-reach-ar');
 
     // While nothing reaches her, no Send again to press only to be refused: why, beside the reply, in her language.
     const hello = agent.locator('.msg.agent', { hasText: 'Hello?' });
     await expect.poll(() => hello.locator('.not-again').textContent(), { timeout: 30_000 }).toBe('لا تُتاح إعادة الإرسال: لن تصل إليه نسخة منه أيضًا. وحين يكتب من جديد يمكن إرساله.');
     expect(await hello.locator('button.send-again').count()).toBe(0);
-    await agent.screenshot({ path: '/tmp/switchboard-console-not-again-ar.png' });
+    await shot(agent, 'console-not-again-ar');
     await agent.locator('#app > header button.lang').click();
     await expect.poll(() => hello.locator('.not-again').textContent(), { timeout: 30_000 }).toBe('Send again is not offered: a copy would not reach them either. Once they write again, it can be sent.');
     await agent.locator('#app > header button.lang').click();
@@ -1295,7 +1297,7 @@ steps:
     expect(JSON.stringify(second.body)).toContain('أُعيد إرسال هذا الرد من قبل');
     await cloudSettled(cloud);
     expect(cloud.graph.saidTo(LAYLA).filter((said) => said === 'It arrives on Monday.')).toHaveLength(1);
-    await agent.screenshot({ path: '/tmp/switchboard-console-sent-again-ar.png' });
+    await shot(agent, 'console-sent-again-ar');
   }), 120_000);
   it('says in an Arabic console why a reply was not delivered, in Arabic when WhatsApp\'s code says (a rate limit, a person it cannot deliver to), else quoting WhatsApp\'s words', () => shooting('console-not-delivered-ar', async () => {
     const assign = 'flow: inbound\ntrigger: { on: conversation.opened, source: contact }\nsteps:\n  - assign: { team: Billing }\n    queued: "Please wait for an agent."\n';
@@ -1332,7 +1334,7 @@ steps:
     expect(await failAs('Hello?', { code: 131026, title: 'Message undeliverable', message: 'Message Undeliverable.' }))
       .toBe('لم تُسلَّم: لا يستطيع تطبيق العميل استلامها؛ ربما لا يستخدم رقمُه التطبيق، أو يحتاج تطبيقه إلى تحديث');
     await agent.locator('.msg.agent', { hasText: 'Hello?' }).locator('.mark.failed').hover();
-    await agent.screenshot({ path: '/tmp/switchboard-console-not-delivered-ar.png' });
+    await shot(agent, 'console-not-delivered-ar');
     // A code nothing better is known of: WhatsApp's words, quoted.
     expect(await failAs('Are you there?', { code: 135000, title: 'Generic user error', message: 'Message failed to send because of an unknown error with your request parameters.' }))
       .toBe('لم تُسلَّم: «\u2068Generic user error: Message failed to send because of an unknown error with your request parameters. (#135000)\u2069»');
