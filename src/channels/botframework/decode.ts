@@ -3,7 +3,8 @@
 // only named here (their URLs); files.ts brings their bytes, since decoding does no I/O.
 //
 // What is delivered: `message` activities of one person's own conversation with the bot (text, a pressed button's
-// `value`, files), `messageReaction`s to a message, and Teams' edits of a message (`messageUpdate`, `editMessage`). A
+// `value`, files), a card's Action.Execute carrying a choice (an `adaptiveCard/action` invoke), `messageReaction`s to
+// a message, and Teams' edits of a message (`messageUpdate`, `editMessage`). A
 // `conversationUpdate` (the bot installed in Teams, a Web Chat page opened) is not a message: nobody said anything
 // yet, and Web Chat sends one on every page load, so greeting there would open conversations nobody started. A
 // deleted message (`messageDelete`) stays in the transcript and in the agent's chat as it was. Messages in Teams
@@ -93,6 +94,8 @@ const activitySchema = z.object({
   /** An installationUpdate's: `add`, `remove` (or `add-upgrade`, `remove-upgrade` around an app's update). */
   action: hint(z.string().max(64)),
   entities: hint(z.array(z.unknown()).max(MAX_ATTACHMENTS)),
+  /** An invoke's kind: `adaptiveCard/action`, `task/fetch`, `composeExtension/query`… */
+  name: hint(z.string().max(128)),
 });
 
 type Activity = z.infer<typeof activitySchema>;
@@ -102,6 +105,8 @@ const mentionEntity = z.object({ type: z.literal('mention'), text: z.string().mi
 
 /** A pressed card button or suggested action: rendered by render.ts as `{ choice: <id>, of: <message id> }`; older cards carry no `of`. */
 const choiceValue = z.object({ choice: z.string().min(1).max(256), of: hint(z.number().int().positive().safe()) });
+/** An Adaptive Card's Action.Execute (an `adaptiveCard/action` invoke): its title, and its data, a choice when it carries one. */
+const cardAction = z.object({ action: z.object({ title: hint(z.string().max(1024)), data: z.unknown() }) });
 const teamsFileContent = z.object({ downloadUrl: z.string().url(), fileType: hint(z.string().max(16)) });
 
 /** How activities are read: `trustedUserIds`, the channels whose user ids Enhanced authentication vouches for (address.ts). */
@@ -134,7 +139,10 @@ export function decodeActivity(value: unknown, receivedAt: Date, options: Decode
   if (activity.type === 'messageUpdate' && (activity.channelId !== TEAMS || eventType !== TEAMS_EDIT)) {
     return { kind: 'ignored', reason: `messageUpdate${eventType ? ` (${eventType})` : ''} from ${activity.channelId}: not an edit of a message` };
   }
-  if (activity.type !== 'message' && activity.type !== 'messageReaction' && activity.type !== 'messageUpdate' && activity.type !== 'installationUpdate') return { kind: 'ignored', reason: `activity of type ${activity.type}` };
+  const choosing = activity.type === 'invoke' && activity.name === 'adaptiveCard/action';
+  if (activity.type !== 'message' && activity.type !== 'messageReaction' && activity.type !== 'messageUpdate' && activity.type !== 'installationUpdate' && !choosing) {
+    return { kind: 'ignored', reason: `activity of type ${activity.type}${activity.name !== undefined ? ` (${activity.name})` : ''}` };
+  }
   if (conversation.isGroup === true || (conversation.conversationType !== undefined && conversation.conversationType !== 'personal')) {
     return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
   }
@@ -142,6 +150,7 @@ export function decodeActivity(value: unknown, receivedAt: Date, options: Decode
   if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };
   const reading: Reading = { receivedAt, trusted: options.trustedUserIds ?? new Set() };
   if (activity.type === 'messageUpdate') return fromEdit(activity, reading);
+  if (choosing) return fromCardAction(activity, reading);
   return activity.type === 'message' ? fromMessage(activity, reading) : fromReaction(activity, reading);
 }
 
@@ -173,6 +182,19 @@ function fromMessage(activity: Activity, reading: Reading): Decoded {
   // A card's form submitted (an Adaptive Card of someone else's making).
   if (activity.value !== undefined) return message({ ...inbound, unsupported: 'a card\'s form' }, activity);
   return { kind: 'ignored', reason: 'message without text, attachment or value' };
+}
+
+/**
+ * A card's Action.Execute that carries a choice, as Switchboard's buttons do (an Adaptive Card made from one, or an
+ * old or forwarded one): the choice pressed, as a messageBack's, with the button's title as what the person saw.
+ * Any other card action is not Switchboard's to read: Teams gets its quiet answer (invokes.ts) and nothing is stored.
+ */
+function fromCardAction(activity: Activity, reading: Reading): Decoded {
+  const invoked = cardAction.safeParse(activity.value);
+  const pressed = invoked.success ? choiceValue.safeParse(invoked.data.action.data) : undefined;
+  if (!invoked.success || !pressed?.success) return { kind: 'ignored', reason: 'adaptiveCard/action that carries no choice' };
+  const title = invoked.data.action.title?.trim();
+  return message({ ...base(activity, reading), choice: pressed.data.choice, ...(pressed.data.of !== undefined ? { choiceOf: pressed.data.of } : {}), ...(title ? { text: cut(title) } : {}) }, activity);
 }
 
 /** A file to fetch, 'skip' for what only repeats the text, or the name of what cannot be read. */

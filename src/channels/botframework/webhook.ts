@@ -1,7 +1,8 @@
 // POST /api/messages: where the Bot Framework delivers activities. A request must prove with its JWT that a channel
 // sent it (unless authentication is off for development): a stranger is answered 401 before anything is read into
 // the store. An activity is answered 200 once stored (or deliberately ignored), 400 when it cannot be read, and
-// 5xx when it was not stored, so that the channel tells the person their message did not go through; a 503 carries
+// 5xx when it was not stored, so that the channel tells the person their message did not go through; an invoke
+// stored or ignored gets the quiet answer Teams expects (invokes.ts); a 503 carries
 // Retry-After as every webhook's does. Each refusal says what it is (`kind`, as the Meta webhook's), for the logs and
 // whoever reads them; the channel reads only the status.
 import express, { type Express, type Request, type Response } from 'express';
@@ -10,6 +11,7 @@ import { DeliveryRefused } from '../../types.ts';
 import type { Logger } from '../../shared/log.ts';
 import { retryAfter, UNAVAILABLE_RETRY_AFTER_MS, type WebhookRefusal } from '../../shared/refusals.ts';
 import type { BotAdapter } from './auth.ts';
+import { invokeAnswer } from './invokes.ts';
 
 export const WEBHOOK_PATH = '/api/messages';
 
@@ -84,6 +86,11 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
     }
     if (refused !== undefined) {
       res.status(400).json({ error: refused, kind: 'badRequest' } satisfies WebhookRefusal);
+      return;
+    }
+    // No invoke is handled in the turn (botbuilder then says 501): each gets the answer that shows nothing.
+    if (activity.type === 'invoke') {
+      res.status(200).json(invokeAnswer(activity.name));
       return;
     }
     if (invoke) {
