@@ -424,6 +424,8 @@ const en = {
   placeNotSent: () => `[${describeAttachment({ kind: 'location' })} that could not be sent: it has no coordinates]`,
   // A customer's button press that could not be stored (the store down): the chat app's toast, the button kept.
   pressNotTaken: () => 'Sorry, please try again in a moment.',
+  // Someone called the bot in a group chat, where no customer's conversation is held: said once in that chat.
+  oneToOneOnly: () => 'I answer in one-to-one chats only: write to me directly and I will help you there.',
   contactCardNotSent: (name?: string) => `[${describeAttachment({ kind: 'contact' })}: ${name || 'no name'}, without a phone number]`,
   // A place or a contact card a chat shows as a line of its text, each channel in its own way (`named`: the place's
   // name and address, or ''): Bot Framework's bracketed lines, WhatsApp Web's card as text, Messenger's badge.
@@ -706,6 +708,7 @@ const ar: Wording = {
   fileTooLarge: (file, sizeBytes, limitBytes) => `[تعذّر إرسال ${fileAr(file)} (${bytesAr(sizeBytes)}): أقصى ما تقبله هذه الدردشة ${bytesAr(limitBytes)}]`,
   placeNotSent: () => `[تعذّر إرسال ${KINDS_AR.location}: ليست له إحداثيات]`,
   pressNotTaken: () => 'عذرًا، يُرجى المحاولة مرة أخرى بعد قليل.',
+  oneToOneOnly: () => 'أجيب في المحادثات الفردية فقط: راسلني مباشرةً وسأساعدك هناك.',
   contactCardNotSent: (name) => `[${KINDS_AR.contact}: ${name ? isolate(name) : 'بلا اسم'}، بلا رقم هاتف]`,
   // Coordinates, names and numbers isolated, so that a Latin name or a "+" keeps its place in the Arabic line.
   placeAsLine: (latitude, longitude, named) => `[${KINDS_AR.location}: ${isolate(`${latitude}, ${longitude}`)}${named !== '' ? ` (${isolate(named)})` : ''}]`,

@@ -30,7 +30,7 @@ const samples: { [K in Line['key']]: Extract<Line, { key: K }>['args'] } = {
   listWaiting: [4, 'Layla', 3], listMore: [2], onlyTextAndFiles: [], bareCommand: ['/close'], commandWithFile: ['/close'], reactionNotOnCustomers: ['👍', { id: 4, customer: 'Layla' }], reactionOnClosed: ['👍', { id: 4, customer: 'Layla' }],
   reactionNotYours: ['👍', { id: 4, customer: 'Layla' }, 'Sara'], reactionNotShown: ['🫠', { id: 4, customer: 'Layla' }, true], deletedStillThere: [{ id: 4, customer: 'Layla' }, 'Your refund is 50 EUR'], editedCommand: [],
   fileNotKept: [{ kind: 'image' }, 'the file is larger than 20 MB'], fileGone: [{ kind: 'audio', voice: true }], fileNotCarried: [{ kind: 'document', name: 'a.zip' }, 'Instagram'],
-  fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], pressNotTaken: [], contactCardNotSent: ['Acme Support'],
+  fileNotForTeams: [{ kind: 'video' }], placeNotSent: [], pressNotTaken: [], oneToOneOnly: [], contactCardNotSent: ['Acme Support'],
   placeAsLine: [30.0444, 31.2357, 'Cairo office'], placeWithoutCoordinates: [], contactCardAsLine: ['Acme Support', '+20 2 1234 5678'],
   contactAsText: ['Acme Support', '+20 2 1234 5678'], contactAsBadge: [undefined, '+20 2 1234 5678'], listButton: [], fileTooLarge: [{ kind: 'image' }, 40 * 1024, 16 * 1024],
   cardHead: [4, true, 'Billing'], cardWho: ['Layla', 'webchat', 'billing'], cardWrote: ['Layla'], cardAnswer: ['Layla', 4], cardCustomer: ['3f9a'],

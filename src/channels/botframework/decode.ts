@@ -8,7 +8,8 @@
 // `conversationUpdate` (the bot installed in Teams, a Web Chat page opened) is not a message: nobody said anything
 // yet, and Web Chat sends one on every page load, so greeting there would open conversations nobody started. A
 // deleted message (`messageDelete`) stays in the transcript and in the agent's chat as it was. Messages in Teams
-// group chats and channels are ignored: a customer's conversation is never held where others read it. Teams' mention
+// group chats and channels are not read: a customer's conversation is never held where others read it (the chat is
+// told so, receive.ts). Teams' mention
 // markup (`<at>Acme Bot</at>`) is not part of what anyone said.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -54,6 +55,8 @@ export type Decoded =
   | { kind: 'ignored'; reason: string }
   /** The person at `address` removed the bot from their Teams (`removed`: true), or added it back; `reason` says which. */
   | { kind: 'removed'; address: string; removed: boolean; reason: string }
+  /** A message to the bot in the Teams group chat or channel `chat`: not read, but answered there once (receive.ts). */
+  | { kind: 'group'; chat: string; language?: string; reason: string }
   /** Not an activity the bot can read (no id, no sender): acknowledged, so the channel does not send it again. */
   | { kind: 'refused'; reason: string };
 
@@ -144,7 +147,10 @@ export function decodeActivity(value: unknown, receivedAt: Date, options: Decode
     return { kind: 'ignored', reason: `activity of type ${activity.type}${activity.name !== undefined ? ` (${activity.name})` : ''}` };
   }
   if (conversation.isGroup === true || (conversation.conversationType !== undefined && conversation.conversationType !== 'personal')) {
-    return { kind: 'ignored', reason: `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one` };
+    const reason = `${activity.type} in a ${conversation.conversationType ?? 'group'} conversation, not a personal one`;
+    // Someone called the bot there (Teams delivers a group's messages only when the bot is mentioned): told where to write.
+    if (activity.type === 'message' && activity.channelId === TEAMS) return { kind: 'group', chat: conversation.id, ...(activity.locale ? { language: activity.locale } : {}), reason };
+    return { kind: 'ignored', reason };
   }
   if (activity.type === 'installationUpdate') return fromInstallation(activity, options.trustedUserIds);
   if (activity.id === undefined) return { kind: 'refused', reason: `${activity.type} without an id` };

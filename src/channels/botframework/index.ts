@@ -10,7 +10,8 @@ import { showsOutsideTelegram } from '../../shared/attachments.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createAdapter, type AuthOptions } from './auth.ts';
 import { CHANNEL } from './address.ts';
-import { receiveActivity } from './receive.ts';
+import { GroupChats } from './group-chats.ts';
+import { receiveActivity, type Reply } from './receive.ts';
 import { TEAMS_STYLES } from './render.ts';
 import { Sender } from './send.ts';
 import { mountWebhook, WEBHOOK_PATH } from './webhook.ts';
@@ -40,18 +41,20 @@ export function createBotFrameworkChannel(options: BotFrameworkOptions): Channel
   const { adapter, tokens } = createAdapter(options);
   const sender = new Sender({ adapter, appId: options.appId ?? '', log, tokens, ...(options.sendTimeoutMs !== undefined ? { timeoutMs: options.sendTimeoutMs } : {}) });
   const trustedUserIds = new Set(options.trustedUserIds);
+  const groupChats = new GroupChats(log);
   let host: ChannelHost | undefined;
   /** Activities being handed over: awaited by stop(). */
   const receiving = new Set<Promise<unknown>>();
 
-  function receive(activity: unknown): Promise<string | undefined> {
+  function receive(activity: unknown, reply?: Reply): Promise<string | undefined> {
     if (!host) return Promise.reject(new Error('the Bot Framework channel is not started'));
     const work = receiveActivity(activity, {
       host,
       log,
       trustedUserIds,
+      groupChats,
       files: { token: async () => tokens?.token(), forgetToken: () => tokens?.forget(), ...(options.fileTimeoutMs !== undefined ? { timeoutMs: options.fileTimeoutMs } : {}) },
-    });
+    }, reply);
     receiving.add(work);
     void work.finally(() => receiving.delete(work)).catch(() => {});
     return work;

@@ -6,20 +6,27 @@ import type { Logger } from '../../shared/log.ts';
 import { CHANNEL, otherAddress } from './address.ts';
 import { decodeActivity, type DecodeOptions } from './decode.ts';
 import { fetchFile, type FileOptions } from './files.ts';
+import type { GroupChats } from './group-chats.ts';
+import { deskLanguage } from '../../handover/lines.ts';
 
 export interface ReceiveContext extends DecodeOptions {
   host: ChannelHost;
   log: Logger;
   /** How files are fetched, the media store and log aside (they are the host's and the channel's). */
   files: Omit<FileOptions, 'media' | 'log'>;
+  /** The group chats told to write one to one (group-chats.ts); without it, a group chat is not answered. */
+  groupChats?: GroupChats;
 }
+
+/** Sends `text` into the conversation the activity came from, as a reply to it (the turn's own context). */
+export type Reply = (text: string) => Promise<unknown>;
 
 /**
  * Receives one activity; resolves to the reason it was refused, if it was, so the webhook can say so.
  *
- *     const refused = await receiveActivity(context.activity, { host, log, files: { token } });
+ *     const refused = await receiveActivity(context.activity, { host, log, files: { token } }, (text) => context.sendActivity(text));
  */
-export async function receiveActivity(activity: unknown, context: ReceiveContext): Promise<string | undefined> {
+export async function receiveActivity(activity: unknown, context: ReceiveContext, reply?: Reply): Promise<string | undefined> {
   const { host, log } = context;
   const decoded = decodeActivity(activity, new Date(), context);
   const about = describe(activity);
@@ -29,6 +36,11 @@ export async function receiveActivity(activity: unknown, context: ReceiveContext
   }
   if (decoded.kind === 'ignored') {
     log.info({ ...about, reason: decoded.reason }, 'Bot Framework activity ignored');
+    return undefined;
+  }
+  if (decoded.kind === 'group') {
+    log.info({ ...about, reason: decoded.reason }, 'Bot Framework activity not read: a group chat');
+    await context.groupChats?.tell(decoded.chat, deskLanguage(decoded.language), reply);
     return undefined;
   }
   if (decoded.kind === 'removed') {

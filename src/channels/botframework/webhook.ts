@@ -20,8 +20,11 @@ export interface WebhookOptions {
   /** False only with BOTFRAMEWORK_NO_AUTH=1: requests without a token are then taken. */
   authenticated: boolean;
   log: Logger;
-  /** Receives one activity (receive.ts), resolving to why it was refused, if it was; undefined while not started. */
-  receiver: () => ((activity: unknown) => Promise<string | undefined>) | undefined;
+  /**
+   * Receives one activity (receive.ts), resolving to why it was refused, if it was; undefined while not started.
+   * `reply` answers in the activity's own conversation (a group chat told to write one to one).
+   */
+  receiver: () => ((activity: unknown, reply: (text: string) => Promise<unknown>) => Promise<string | undefined>) | undefined;
 }
 
 /**
@@ -73,7 +76,7 @@ export function mountWebhook(app: Express, options: WebhookOptions): void {
     let invoke: Awaited<ReturnType<BotAdapter['turn']>>;
     try {
       invoke = await adapter.turn(authenticated, activity, async (context) => {
-        refused = await receive(context.activity);
+        refused = await receive(context.activity, (text) => context.sendActivity(text));
       });
     } catch (error) {
       if (error instanceof DeliveryRefused) {

@@ -198,9 +198,10 @@ describe('what is not a message', () => {
     expect(decode(webchat)).toEqual({ kind: 'ignored', reason: 'messageUpdate (editMessage) from webchat: not an edit of a message' });
   });
 
-  it('a message in a Teams group chat or channel is ignored: a customer is never served where others read', () => {
+  it('a message in a Teams group chat or channel is not read, only named for the chat to be told where to write: a customer is never served where others read', () => {
     const group = { ...fixture('teams-message'), conversation: { id: '19:meeting_abc@thread.v2', conversationType: 'groupChat', isGroup: true } };
-    expect(decode(group)).toMatchObject({ kind: 'ignored' });
+    expect(decode(group)).toEqual({ kind: 'group', chat: '19:meeting_abc@thread.v2', language: 'en-US', reason: 'message in a groupChat conversation, not a personal one' });
+    expect(decode({ ...fixture('teams-reaction'), conversation: group.conversation })).toMatchObject({ kind: 'ignored' });
   });
 
   it('an activity without an id, sender or service URL is refused with the reason', () => {
