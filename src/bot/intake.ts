@@ -840,23 +840,26 @@ function notShownToTeam(language: string | undefined): string {
 /** What the customer is told about files that did not come through, in their language (`album`: some of several sent at once). */
 function refusalText(refused: readonly Attachment[], language: string | undefined, album: boolean): string {
   const one = refused.length === 1 && !album;
-  const photo = one && refused[0]?.kind === 'image';
+  const kind = refused[0]?.kind;
   const reasons = [...new Set(refused.map((attachment) => attachment.refused))].join('; ');
   // A file the channel failed to hand over (Meta's server, a link gone) comes through when sent again as it is: asked
   // for a smaller one, the customer would shrink a photo that was never too large.
   const ask = refused.every((attachment) => attachment.refusal?.kind === 'notFetched') ? SEND_AGAIN : SEND_SMALLER;
   // The reasons are the channels' English: an Arabic speaker is told what to do, without them.
-  const which = album ? 'album' : !one ? 'files' : photo ? 'photo' : 'file';
+  // One file is named by its kind where the customer knows it by one (the agent's line names it so too).
+  const which = album ? 'album' : !one ? 'files' : kind === 'image' ? 'photo' : kind === 'sticker' ? 'sticker' : kind === 'audio' && refused[0]?.voice ? 'voice' : 'file';
   return byLanguage({ en: `${REFUSED[which].en} (${reasons}). ${ask[which].en}`, ar: `${REFUSED[which].ar}. ${ask[which].ar}` }, language);
 }
 
-type RefusalWords = Record<'album' | 'files' | 'photo' | 'file', { en: string; ar: string }>;
+type RefusalWords = Record<'album' | 'files' | 'photo' | 'sticker' | 'voice' | 'file', { en: string; ar: string }>;
 
-/** How a refusal of the customer's files begins (in English the channels' reasons follow): an album, several files, one photo, one file. */
+/** How a refusal of the customer's files begins (in English the channels' reasons follow): an album, several files, one photo, sticker, voice message or other file. */
 const REFUSED: RefusalWords = {
   album: { en: 'Sorry, one or more of the files you sent could not be received', ar: 'عذرًا، تعذّر استلام ملف أو أكثر مما أرسلته' },
   files: { en: 'Sorry, your files could not be received', ar: 'عذرًا، تعذّر استلام ملفاتك' },
   photo: { en: 'Sorry, your photo could not be received', ar: 'عذرًا، تعذّر استلام صورتك' },
+  sticker: { en: 'Sorry, your sticker could not be received', ar: 'عذرًا، تعذّر استلام الملصق الذي أرسلته' },
+  voice: { en: 'Sorry, your voice message could not be received', ar: 'عذرًا، تعذّر استلام رسالتك الصوتية' },
   file: { en: 'Sorry, your file could not be received', ar: 'عذرًا، تعذّر استلام ملفك' },
 };
 
@@ -865,6 +868,8 @@ const SEND_SMALLER: RefusalWords = {
   album: { en: 'Could you send smaller ones, or describe them?', ar: 'هل يمكنك إرسال ملفات أصغر أو وصفها؟' },
   files: { en: 'Could you send smaller ones?', ar: 'هل يمكنك إرسال ملفات أصغر؟' },
   photo: { en: 'Could you send a smaller one, or describe it?', ar: 'هل يمكنك إرسال صورة أصغر أو وصفها؟' },
+  sticker: { en: 'Could you write what you meant instead?', ar: 'هل يمكنك كتابة ما قصدته بدلًا منه؟' },
+  voice: { en: 'Could you send a shorter one, or write it instead?', ar: 'هل يمكنك إرسال رسالة أقصر أو كتابتها بدلًا منها؟' },
   file: { en: 'Could you send a smaller one, or describe it?', ar: 'هل يمكنك إرسال ملف أصغر أو وصفه؟' },
 };
 
@@ -873,5 +878,7 @@ const SEND_AGAIN: RefusalWords = {
   album: { en: 'Could you send them again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
   files: { en: 'Could you send them again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
   photo: { en: 'Could you send it again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
+  sticker: { en: 'Could you send it again?', ar: 'هل يمكنك إرساله مرة أخرى؟' },
+  voice: { en: 'Could you send it again?', ar: 'هل يمكنك إرسالها مرة أخرى؟' },
   file: { en: 'Could you send it again?', ar: 'هل يمكنك إرساله مرة أخرى؟' },
 };

@@ -357,7 +357,7 @@ describe('files customers send', () => {
     const [contact] = await cloud.app.store.contacts();
     const [stored] = (await cloud.app.store.messagesOfContact(contact!.id)).filter((m) => m.direction === 'in');
     expect(stored!.attachments).toEqual([{ kind: 'audio', mime: 'audio/ogg', voice: true, refused: 'the file is larger than 1 MB', refusal: { kind: 'tooLarge', limitBytes: 1024 * 1024 } }]);
-    await eventually(() => cloud.graph.saidTo(SHEENA).some((said) => said.startsWith('Sorry, your file could not be received')));
+    await eventually(() => cloud.graph.saidTo(SHEENA).includes('Sorry, your voice message could not be received (the file is larger than 1 MB). Could you send a shorter one, or write it instead?'));
   });
 
   it('asks a customer whose file WhatsApp failed to hand over to send it again, not a smaller one; in Arabic for one who writes Arabic', async () => {
