@@ -32,13 +32,14 @@ export function keycapDigits(text: string): string {
 
 /**
  * Whether `text` shows nothing: only spaces, line breaks and invisible format characters (zero-width spaces and
- * joiners, direction marks, a byte order mark), which `trim` leaves. A person who sends that said nothing.
+ * joiners, direction marks, a byte order mark) and variation selectors with nothing to select (a lone U+FE0F), which
+ * `trim` leaves. A person who sends that said nothing.
  *
  *     blank(' \u200b\n'); // true
  *     blank('ok');        // false
  */
 export function blank(text: string): boolean {
-  return /^[\s\p{Cf}]*$/u.test(text);
+  return /^[\s\p{Cf}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]*$/u.test(text);
 }
 
 /**

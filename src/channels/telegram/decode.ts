@@ -228,7 +228,10 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
   // and answered politely while the bot waits for an answer, as on the other channels. Service messages stay ignored.
   // Beside a caption too (paid media): the caption is read, and the kind named beside it.
   const unreadable = !file && !attachment ? UNREADABLE_KINDS.find((kind) => Object.hasOwn(rawMessage, kind)) : undefined;
-  if (text === undefined && !file && !attachment && unreadable === undefined) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
+  // Only spaces or invisible characters: nothing said, so nothing is kept; but a customer the bot asked something would
+  // see nothing happen, so the runtime asks it again (`blank`).
+  const blankText = written !== undefined && text === undefined && !file && !attachment && unreadable === undefined;
+  if (text === undefined && !file && !attachment && unreadable === undefined && !blankText) return { kind: 'ignored', reason: 'message without text or attachment', level: 'info' };
   // A channel post has no sender; in a private chat the chat is the person.
   const from: User = message.from ?? { id: chat.id };
   const reply = message.reply_to_message;
@@ -247,6 +250,7 @@ function fromMessage(message: Message, rawMessage: object, context: { isDesk: (c
       id: `${chat.id}:${message.message_id}`,
       from: person(from),
       ...(text !== undefined ? { text: start ? '/start' : text } : {}),
+      ...(blankText ? { blank: true as const } : {}),
       ...(styles ? { styles } : {}),
       ...(attachment ? { attachments: [attachment] } : {}),
       ...(unreadable !== undefined ? { unsupported: unreadable } : {}),
