@@ -233,6 +233,8 @@ export class TeamDirectory {
     this.byId = new Map(roster.agents.map((agent) => [agent.id, agent]));
     this.byIdentity = new Map(roster.agents.flatMap((agent) => agent.identities.map((identity) => [identityKey(identity.channel, identity.id), agent] as const)));
     this.options.log.info({ file: this.options.file }, summary);
+    const unset = unsetSignIns(roster.agents);
+    if (unset) this.options.log.warn({ file: this.options.file, unset: unset.fields }, `${basename(this.options.file)}: ${unset.message}`);
     if (!changed) return;
     for (const listener of this.listeners) {
       try {
@@ -244,3 +246,27 @@ export class TeamDirectory {
   }
 }
 
+
+/**
+ * The agents who cannot sign in on a channel because the environment variable their token is read from is not set
+ * (`webchat_token: env:OMAR_WEBCHAT_TOKEN`), named with the variable to set, for the start log: the sign-in form
+ * says it only to the agent who tries. Never a token's value.
+ *
+ *     unsetSignIns(roster.agents)?.message; // 'Omar cannot sign in on webchat until OMAR_WEBCHAT_TOKEN is set …'
+ */
+function unsetSignIns(agents: readonly Agent[]): { message: string; fields: Record<string, Record<string, string>> } | undefined {
+  const byChannel = new Map<string, { agent: string; variable: string }[]>();
+  for (const agent of agents) {
+    for (const [channel, variable] of Object.entries(agent.missingSecrets ?? {})) {
+      byChannel.set(channel, [...(byChannel.get(channel) ?? []), { agent: agent.name, variable }]);
+    }
+  }
+  if (byChannel.size === 0) return undefined;
+  const parts = [...byChannel].map(([channel, unset]) => unset.length === 1
+    ? `${unset[0]!.agent} cannot sign in on ${channel} until ${unset[0]!.variable} is set`
+    : `${unset.length} agents cannot sign in on ${channel} until their variable is set: ${unset.map(({ agent, variable }) => `${agent} (${variable})`).join(', ')}`);
+  return {
+    message: `${parts.join('; ')}. Set each to a long random secret (openssl rand -hex 24) and restart Switchboard.`,
+    fields: Object.fromEntries([...byChannel].map(([channel, unset]) => [channel, Object.fromEntries(unset.map(({ agent, variable }) => [agent, variable]))])),
+  };
+}

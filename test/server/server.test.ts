@@ -16,8 +16,8 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null> }> {
+/** Starts `npm start`'s entry point as a child process; resolves with its URL once it listens, and what it logged so far. */
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; exit: Promise<number | null>; logged: string[] }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
     // Durability under load, not the per-customer rate limit (tested on its own), is what these measure.
@@ -26,14 +26,16 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
   });
   children.push(child);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logged: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      logged.push(line);
       const entry = (line.startsWith('{') ? JSON.parse(line) : {}) as { msg?: string; url?: string };
       if (entry.msg === 'Switchboard is listening' && entry.url) resolve(entry.url);
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}`)));
   });
-  return { child, url, exit };
+  return { child, url, exit, logged };
 }
 
 describe('configuration', () => {
@@ -183,6 +185,22 @@ describe('process', () => {
       await rm(dir, { recursive: true, force: true });
     }
     // A fresh DATA_DIR: the server trains its first NLP model before it answers (seconds of CPU the other lane shares).
+  }, 60_000);
+
+  it('names in its start log the agents who cannot sign in to the web chat, with the variable each needs, never a token', async () => {
+    // Before: team.yaml's agents whose webchat_token: env:NAME was unset went unmentioned; only the sign-in form said it.
+    const omarToken = 'omar-start-log-token-0123456789abcdef';
+    const server = await serve({ DATA_DIR: await trainedDataDir(), OMAR_WEBCHAT_TOKEN: omarToken, SARA_WEBCHAT_TOKEN: '', LINA_WEBCHAT_TOKEN: '' });
+    const entries = server.logged.map((line) => JSON.parse(line) as { level: number; msg: string; unset?: unknown });
+    const unset = entries.filter((entry) => entry.msg.includes('cannot sign in'));
+    expect(unset).toEqual([expect.objectContaining({
+      level: 40,
+      msg: 'team.yaml: 2 agents cannot sign in on webchat until their variable is set: Sara (SARA_WEBCHAT_TOKEN), Lina (LINA_WEBCHAT_TOKEN). Set each to a long random secret (openssl rand -hex 24) and restart Switchboard.',
+      unset: { webchat: { Sara: 'SARA_WEBCHAT_TOKEN', Lina: 'LINA_WEBCHAT_TOKEN' } },
+    })]);
+    expect(server.logged.join('\n')).not.toContain(omarToken);
+    // Omar, whose variable is set, signs in.
+    expect((await fetch(`${server.url}/agent/api/state`, { headers: { authorization: `Bearer ${omarToken}` } })).status).toBe(200);
   }, 60_000);
 
   it('stops a second start on the same DATA_DIR with one line naming it and the first process, which goes on serving', async () => {
