@@ -157,6 +157,8 @@ export interface FlowSummary {
   /** While the file is refused: the version still in service, if any is. */
   serving?: string;
   openConversations: number;
+  /** Of those, the ones that began on the version in service (none on a removed flow's row). */
+  onThisVersion?: number;
   /** Of those, the ones still running a version other than the one in service, which they finish on. */
   onEarlierVersions?: number;
 }

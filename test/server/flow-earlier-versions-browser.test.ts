@@ -39,6 +39,10 @@ describe.skipIf(!hasChromium)(inChromium('customers on an earlier version of a f
       const admin = adminClient(app.url);
       const { version, source } = (await admin.get<{ version: string; source: string }>('/flows/inbound')).body;
       expect((await admin.put('/flows/inbound', { source: source.replace('How can we help you today?', 'What can we do for you today?'), baseVersion: version })).status).toBe(200);
+      // A third customer begins on the version just published.
+      await visitor(app.url, `sam-${locale}`, 'Sam').say('hi');
+      const inbound = async () => (await admin.get<{ flows: { name: string; openConversations: number; onThisVersion?: number }[] }>('/flows')).body.flows.find((flow) => flow.name === 'inbound');
+      await expect.poll(async () => (await inbound())?.openConversations, { timeout: 15_000 }).toBe(3);
 
       const context = await browser.newContext({ locale, viewport: { width, height: 900 } });
       const page = await context.newPage();
@@ -49,6 +53,8 @@ describe.skipIf(!hasChromium)(inChromium('customers on an earlier version of a f
       await page.goto(`${app.url}/admin#/flows`);
       await page.locator('tr[data-flow="inbound"] .on-earlier').waitFor();
       expect(await read(page, 'tr[data-flow="inbound"] .on-earlier')).toBe(words.earlier);
+      // Before: the row of the version just published said 3, two of the customers being on the one before it.
+      expect(await read(page, 'tr[data-flow="inbound"] .on-this')).toBe('1');
       await shot(page, `flow-earlier-versions-${locale}`);
 
       // Removed on disk: the flow stays listed while its customers finish on it.
@@ -56,6 +62,7 @@ describe.skipIf(!hasChromium)(inChromium('customers on an earlier version of a f
       await app.flows.reload();
       await page.reload();
       await page.locator('tr[data-flow="inbound"] .badge', { hasText: words.removed }).waitFor();
+      expect(await read(page, 'tr[data-flow="inbound"] .on-this')).toBe('3');
       expect(await read(page, 'tr[data-flow="inbound"]')).toContain(words.running);
       expect(await page.locator('tr[data-flow="inbound"] a').getAttribute('href')).toBe('#/flows/inbound/history');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);

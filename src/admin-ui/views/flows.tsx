@@ -50,7 +50,7 @@ export function FlowList() {
                   </td>
                   <td data-label={t('updated')}>{when(flow.updatedAt)}{flow.updatedBy ? <> · <bdi>{publisher(flow.updatedBy)}</bdi></> : null}</td>
                   <td data-label={t('openConversations')}>
-                    {flow.openConversations}
+                    <span class="on-this">{flow.status !== 'removed' ? flow.onThisVersion ?? flow.openConversations : flow.openConversations}</span>
                     {flow.onEarlierVersions && flow.status !== 'removed' ? <div class="small muted on-earlier">{t('onEarlierVersions', { count: flow.onEarlierVersions })}</div> : null}
                   </td>
                 </tr>

@@ -75,10 +75,12 @@ export function mountFlows(router: Router, context: AdminContext): void {
       // What a publish does not reach: customers finish on the version they started on.
       const current = inService.find((served) => served.name === flow)?.version;
       const earlier = stillRunning(on).filter((conversation) => conversation.flow?.version !== current).length;
+      // The row names the version in service: its count is of those that began on it, not of the flow's every version.
+      const onThisVersion = on.filter((conversation) => current !== undefined && conversation.flow?.version === current).length;
       return {
         name: file.name, version: file.version, updatedAt: file.updatedAt ?? null, updatedBy: file.updatedBy ?? null,
         status: file.error ? 'error' : 'ok', ...(file.error ? { error: file.error, problem: file.problem } : {}), ...(file.serving ? { serving: file.serving } : {}),
-        openConversations: on.length, ...(earlier > 0 ? { onEarlierVersions: earlier } : {}),
+        openConversations: on.length, onThisVersion, ...(earlier > 0 ? { onEarlierVersions: earlier } : {}),
       };
     });
     // A flow whose file was removed or renamed on disk still runs for the customers who started on it.

@@ -40,7 +40,7 @@ describe('flows over the admin API', () => {
     const listed = await admin().get<{ flows: Record<string, unknown>[] }>('/flows');
     // Never published here: the file's own time, by nobody the server knows.
     const written = (await stat(join(dir, 'flows', 'inbound.yaml'))).mtime.toISOString();
-    expect(listed.body.flows).toEqual([{ name: 'inbound', version: expect.stringMatching(/^[0-9a-f]{12}$/), updatedAt: written, updatedBy: null, status: 'ok', openConversations: 0 }]);
+    expect(listed.body.flows).toEqual([{ name: 'inbound', version: expect.stringMatching(/^[0-9a-f]{12}$/), updatedAt: written, updatedBy: null, status: 'ok', openConversations: 0, onThisVersion: 0 }]);
     const one = await admin().get('/flows/inbound');
     expect(one.body).toEqual({ name: 'inbound', version: listed.body.flows[0]!.version, source: inboundFlow });
     expect((await admin().get('/flows/nothing-here')).status).toBe(404);
