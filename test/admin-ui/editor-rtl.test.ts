@@ -18,6 +18,12 @@ steps:
     expect: choice
     choices: [الدعم, المبيعات]
     save: conversation.other
+  - say:
+      en: "Thanks, {{contact.name}}."
+      ar: مرحبًا {{contact.name}}! شكرًا لتواصلك معنا.   # unquoted
+  - say:
+      ar: |
+        أهلًا {{contact.name}}! كيف حالك اليوم؟
   - assign: { team: Support }
 `;
 
@@ -60,6 +66,43 @@ describe.skipIf(!hasChromium)(title, () => {
       expect(first).toBeLessThan(other!);
       const [support, sales] = await leftEdges(page, 'المبيعات', ['الدعم', 'المبيعات']);
       expect(support).toBeLessThan(sales!);
+    });
+  }, 60_000);
+
+  it('reads an unquoted Arabic text, and a line of a | block, right to left in the order written, the key and comment in place', async () => {
+    await withPage(browser, 'editor-rtl-plain', { viewport: { width: 1280, height: 900 } }, async (page) => {
+      await signIn(page, fake.url, fake.token);
+      await page.goto(`${fake.url}/admin#/flows/inbound`);
+      await page.locator('.editor .cm-content').waitFor();
+      await shot(page, 'editor-rtl-plain');
+      // Before: "شكرًا لتواصلك معنا." showed right of the placeholder, left of nothing: read from the right, it came
+      // before "مرحبًا {{contact.name}}!", the sentence's second half first.
+      const [key, hello, name, thanks, us, comment] = await leftEdges(page, 'unquoted', ['ar', 'مرحبًا', 'contact.name', 'شكرًا', 'معنا', '# unquoted']);
+      expect(key).toBeLessThan(us!);
+      expect(hello).toBeGreaterThan(name!);
+      expect(name).toBeGreaterThan(thanks!);
+      expect(thanks).toBeGreaterThan(us!);
+      expect(comment).toBeGreaterThan(hello!);
+      const [welcome, blockName, how] = await leftEdges(page, 'كيف حالك', ['أهلًا', 'contact.name', 'كيف']);
+      expect(welcome).toBeGreaterThan(blockName!);
+      expect(blockName).toBeGreaterThan(how!);
+      // A double click on a word selects that word.
+      const [x, y] = await page.evaluate(() => {
+        const line = [...document.querySelectorAll('.cm-line')].find((each) => each.textContent?.includes('unquoted'))!;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.textContent!.indexOf('لتواصلك');
+          if (at === -1) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 'لتواصلك'.length);
+          const rect = range.getBoundingClientRect();
+          return [rect.left + rect.width / 2, rect.top + rect.height / 2];
+        }
+        throw new Error('no "لتواصلك" on the line');
+      });
+      await page.mouse.dblclick(x!, y!);
+      await expect.poll(() => page.evaluate(() => getSelection()?.toString())).toBe('لتواصلك');
     });
   }, 60_000);
 
