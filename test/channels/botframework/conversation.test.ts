@@ -9,7 +9,7 @@ import { FileMediaStore } from '../../../src/store/media.ts';
 import type { Message } from '../../../src/store/types.ts';
 import { cleanupDirs } from '../../helpers.ts';
 import { BOT_TOKEN } from './fake-bot-service.ts';
-import { fixture, settled, startBotFramework, webchatText, type BotFrameworkServer } from './harness.ts';
+import { fixture, settled, startBotFramework, topicFlow, webchatText, type BotFrameworkServer } from './harness.ts';
 
 const running: BotFrameworkServer[] = [];
 afterEach(async () => {
@@ -17,15 +17,6 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-const topicFlow = `flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - ask: "Which topic?"
-    expect: choice
-    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }]
-    save: conversation.topic
-  - say: "Topic: {{conversation.topic}}"
-`;
 const yesNoFlow = `flow: inbound
 trigger: { on: conversation.opened, source: contact }
 steps:

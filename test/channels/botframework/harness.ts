@@ -127,3 +127,14 @@ export async function startBotFramework(options: BotFrameworkServerOptions): Pro
   };
   return server;
 }
+
+/** A flow whose one question is a choice of two topics, then says the topic chosen. */
+export const topicFlow = `flow: inbound
+trigger: { on: conversation.opened, source: contact }
+steps:
+  - ask: "Which topic?"
+    expect: choice
+    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }]
+    save: conversation.topic
+  - say: "Topic: {{conversation.topic}}"
+`;

@@ -3,7 +3,7 @@
 // Teams gets the quiet answer it expects for the rest, never botbuilder's 501, which Teams shows as an error.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupDirs } from '../../helpers.ts';
-import { fixture, settled, startBotFramework, type BotFrameworkServer } from './harness.ts';
+import { fixture, settled, startBotFramework, topicFlow, type BotFrameworkServer } from './harness.ts';
 
 const running: BotFrameworkServer[] = [];
 afterEach(async () => {
@@ -11,15 +11,6 @@ afterEach(async () => {
   await cleanupDirs();
 });
 
-const topicFlow = `flow: inbound
-trigger: { on: conversation.opened, source: contact }
-steps:
-  - ask: "Which topic?"
-    expect: choice
-    choices: [{ id: billing, title: Billing }, { id: tech, title: Technical }]
-    save: conversation.topic
-  - say: "Topic: {{conversation.topic}}"
-`;
 
 /** An invoke from Jonas's personal chat (`teams-message.json`), named `name`, carrying `value`. */
 function invoke(name: string, value: unknown, serviceUrl: string, id: string): Record<string, unknown> {
