@@ -246,7 +246,6 @@ export class TeamDirectory {
   }
 }
 
-
 /**
  * The agents who cannot sign in on a channel because the environment variable their token is read from is not set
  * (`webchat_token: env:OMAR_WEBCHAT_TOKEN`), named with the variable to set, for the start log: the sign-in form
