@@ -96,7 +96,10 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
   } else {
     unsupported = UNSUPPORTED_NAMES[message.type] ?? message.type;
   }
-  if (text === undefined && !file && !attachments && unsupported === undefined) return ignored(`a ${message.type} message without text`);
+  // A text of only spaces or invisible characters: nothing said, so nothing is kept; but a customer the bot asked
+  // something would see nothing happen, so the runtime asks it again (`blank`).
+  const blankText = message.type === 'chat' && message.body !== '' && read === undefined;
+  if (text === undefined && !file && !attachments && unsupported === undefined && !blankText) return ignored(`a ${message.type} message without text`);
 
   const inbound: InboundMessage = {
     channel: 'whatsapp-web',
@@ -104,6 +107,7 @@ export function decodeMessage(message: WaMessage, context: { echo: boolean; rece
     from: { id: address, ...(!context.echo && message.notifyName ? { name: message.notifyName } : {}) },
     ...(context.echo ? { echo: true as const } : {}),
     ...(text !== undefined ? { text } : {}),
+    ...(blankText ? { blank: true as const } : {}),
     ...(text !== undefined && text === written && read && read.styles.length > 0 ? { styles: read.styles } : {}),
     ...(attachments ? { attachments } : {}),
     ...(unsupported !== undefined ? { unsupported } : {}),

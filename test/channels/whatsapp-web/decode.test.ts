@@ -41,7 +41,14 @@ describe('decoding WhatsApp Web messages', () => {
   it('ignores a group message even when its chat id looks like a person\'s, and what nobody wrote', () => {
     expect(decodeMessage(incoming('15551234567@c.us', 'hi', { author: '15559998888@c.us' }), { echo: false, receivedAt })).toMatchObject({ kind: 'ignored' });
     expect(decodeMessage(incoming('15551234567@c.us', '', { type: 'revoked' }), { echo: false, receivedAt })).toMatchObject({ kind: 'ignored' });
-    expect(decodeMessage(incoming('15551234567@c.us', '   '), { echo: false, receivedAt })).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('delivers a text of only spaces or invisible characters as blank, without a text (the question waiting is asked again)', () => {
+    for (const body of ['   ', '\u200b', '\u2060\ufeff', '\ufe0f']) {
+      const decoded = decodeMessage(incoming('15551234567@c.us', body), { echo: false, receivedAt });
+      expect(decoded).toMatchObject({ kind: 'message', inbound: { blank: true } });
+      expect(decoded.kind === 'message' && 'text' in decoded.inbound).toBe(false);
+    }
   });
 
   it('describes a file before its download: kind, type, a safe name, the caption as the text too', () => {
