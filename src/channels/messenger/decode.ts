@@ -255,7 +255,6 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
   if (person === undefined) return { kind: 'refused', where, reason: message.is_echo ? 'an echo without recipient.id' : 'a message without sender.id' };
   const content = contentOf(message, platform);
   if ('refused' in content) return { kind: 'refused', where, reason: content.refused };
-  if ('ignored' in content) return { kind: 'ignored', where, reason: content.ignored, level: 'info' };
   const { files, ...said } = content;
   const inbound: InboundMessage = { channel: platform.channel, id: message.mid, from: { id: person }, ...said, at };
   if (message.is_echo) {
@@ -274,9 +273,8 @@ function fromMessage(event: Event, platform: Platform, where: string, at: string
 
 /** What a message says: its text, a quick reply's payload, files (by URL), places, a quoted message, or a kind not read. */
 type Content =
-  | { text?: string; answer?: string; textCut?: number; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; files: LinkedFile[] }
-  | { refused: string }
-  | { ignored: string };
+  | { text?: string; answer?: string; textCut?: number; choice?: string; choiceOf?: number; replyTo?: string; attachments?: Attachment[]; unsupported?: string; blank?: true; files: LinkedFile[] }
+  | { refused: string };
 
 const FILE_KINDS: Record<string, Attachment['kind']> = { image: 'image', audio: 'audio', video: 'video', file: 'document' };
 /** A post or reel someone shared from Instagram: its payload gives its caption (`title`) and a link to it (`url`). */
@@ -343,8 +341,9 @@ function contentOf(message: Message, platform: Platform): Content {
   const pressed = message.quick_reply && pressedChoice(message.quick_reply.payload);
   const choice = pressed?.choice;
   const readable = text !== undefined || choice !== undefined || files.length > 0 || attachments.length > 0;
-  // Only spaces or invisible characters: nothing said, as on the other channels; not a malformed message.
-  if (!readable && unread.length === 0 && message.text !== undefined && blank(message.text)) return { ignored: 'a text of only blank or invisible characters' };
+  // Only spaces or invisible characters: nothing said, so nothing is kept (not a malformed message); but a customer the
+  // bot asked something would see nothing happen, so the runtime asks it again (`blank`), as on the other channels.
+  if (!readable && unread.length === 0 && message.text !== undefined && blank(message.text)) return { files: [], blank: true };
   if (!readable && unread.length === 0) return { refused: 'a message with neither text nor attachments' };
   return {
     files,

@@ -83,16 +83,31 @@ describe('signatures and shapes', () => {
 });
 
 describe('batches', () => {
-  it('ignores a text of only spaces or invisible characters, as the other channels do, rather than refusing it as malformed', async () => {
+  it('keeps nothing of a text of only spaces or invisible characters from someone new, rather than refusing it as malformed', async () => {
     const { log, lines } = recordingLog();
     const messenger = await server({ log });
     const body = { object: 'page', entry: [{ id: PAGE_ID, time: 1763950400000, messaging: [textEvent('\u200b\u200d', { mid: 'm_Z1' }), textEvent('   ', { mid: 'm_Z2' })] }] };
     expect(await messenger.post(body)).toEqual({ status: 200, body: { ok: true } });
+    await settled(messenger);
     expect(lines.filter((line) => line.msg === 'Messenger webhook item refused; acknowledged with its batch')).toEqual([]);
-    expect(lines.filter((line) => line.msg === 'Messenger webhook item recorded, not answered').map((line) => line.reason)).toEqual([
-      'a text of only blank or invisible characters', 'a text of only blank or invisible characters',
-    ]);
-    expect(await messenger.app.store.contacts()).toEqual([]);
+    await nothingStored(messenger);
+    expect(messenger.graph.saidTo(PSID)).toEqual([]);
+  });
+
+  it('asks the question waiting again after a text that shows nothing, instead of saying nothing; nothing is kept as the answer', async () => {
+    const messenger = await server();
+    expect((await messenger.post(batch([textEvent('hello', { mid: 'm_Y1' })]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).length === 1);
+    // Before: nothing at all; she waited for an answer to a message that showed nothing.
+    for (const [index, invisible] of ['\u200b', '\u2060\ufeff', '\ufe0f'].entries()) {
+      expect((await messenger.post(batch([textEvent(invisible, { mid: `m_Y${index + 2}` })]))).status).toBe(200);
+      await eventually(() => messenger.graph.saidTo(PSID).length === 2 + index);
+    }
+    expect(messenger.graph.saidTo(PSID)).toEqual(Array(4).fill('Hi there! How can we help?'));
+    expect((await inboundOf(messenger)).map((message) => message.text)).toEqual(['hello']);
+    // Her next words answer it as ever.
+    expect((await messenger.post(batch([textEvent('my order is late', { mid: 'm_Y9' })]))).status).toBe(200);
+    await eventually(() => messenger.graph.saidTo(PSID).at(-1) === 'Noted: my order is late');
   });
 
   it('stores every message of a batch of two entries before answering, and skips an unreadable event', async () => {
