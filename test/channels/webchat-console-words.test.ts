@@ -38,7 +38,7 @@ describe('the agent console\'s words', () => {
 
   it('writes its Arabic words in Arabic, the channels that are products apart', () => {
     const arabic = CONSOLE_WORDS.ar as Record<string, unknown>;
-    const products = new Set(['telegram', 'whatsapp-cloud', 'whatsapp-web', 'messenger', 'instagram', 'botframework']);
+    const products = new Set(['telegram', 'whatsapp-cloud', 'whatsapp-web', 'messenger', 'instagram', 'botframework', 'msteams']);
     for (const [key, value] of Object.entries(arabic)) {
       // theirWords quotes the server's own (English) words, as they are.
       if (key === 'dir' || key === 'otherLanguage' || key === 'theirWords') continue;
