@@ -136,6 +136,9 @@ it.skipIf(!databaseUrl)('an erase on one process while the agent and the erased 
       sleep(jitters[2]!).then(() => post(b.url, text(layla, 'Layla', late))),
     ]);
     await until('Sheena given the freed seat', async () => (await a.store.openConversations()).some((c) => c.contactId === sheenaId && c.stage === 'assigned'), 10_000).catch(() => {});
+    // The erase's notice to Omar goes out from A's outbox: on a loaded machine later than the quiet spell below
+    // (600 ms without a send) may take to begin. Counted after it (exactly once), so a notice never sent still fails.
+    await until('Omar told of the erase', () => api.sentTo(AGENT_CHAT).slice(agentBefore).some((t) => t.startsWith(`#${first} was erased by admin`)), 10_000).catch(() => {});
     await quiet(api);
     sampling = false;
     await sampler;
