@@ -2,9 +2,10 @@
 // joiner and a byte order mark, a lone variation selector): through the real server and the fake client, what she
 // reads, and what is kept.
 import { afterEach, expect, it } from 'vitest';
-import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
-import { FakeWhatsApp, incoming } from './fake-client.ts';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, eventually } from '../../helpers.ts';
+import { incoming } from './fake-client.ts';
+import { linkedSwitchboard } from './linked.ts';
 
 const LAYLA = '15551234567@c.us';
 const flow = `flow: inbound
@@ -24,17 +25,8 @@ afterEach(async () => {
 });
 
 it('asks the question again after a text that shows nothing, instead of saying nothing; nothing is kept as her answer', async () => {
-  const whatsapp = new FakeWhatsApp();
-  const app = await startSwitchboard({
-    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: await dataDirWith({ 'inbound.yaml': flow }), WHATSAPP_WEB: '1' },
-    log: quietLog, watch: false, sweepEveryMs: 0,
-    whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, showQr: () => {}, root: false },
-  });
+  const { app, whatsapp } = await linkedSwitchboard(flow);
   running.push(app);
-  await eventually(() => whatsapp.clients[0]?.initialized === true);
-  whatsapp.current.emit('qr', '2@first-qr');
-  whatsapp.current.link();
-  await eventually(() => whatsapp.current.initialized);
   const client = whatsapp.current;
 
   client.emit('message', incoming(LAYLA, 'hello', { notifyName: 'Layla' }));

@@ -1,12 +1,11 @@
 // What a WhatsApp Web customer reads about a sticker or a voice note they sent: one that reached the agent is not said
 // to be lost, and one that could not be received is named by its kind, as the agent's line names it, in English or
 // Arabic; the real server over the fake client, with Omar holding the conversation.
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSwitchboard, type Switchboard } from '../../../src/server/switchboard.ts';
-import { cleanupDirs, dataDirWith, eventually, quietLog } from '../../helpers.ts';
-import { FakeWhatsApp, incoming } from './fake-client.ts';
+import type { Switchboard } from '../../../src/server/switchboard.ts';
+import { cleanupDirs, eventually } from '../../helpers.ts';
+import { incoming, type FakeWhatsApp } from './fake-client.ts';
+import { linkedSwitchboard } from './linked.ts';
 
 const LAYLA = '15551234567@c.us';
 const OMAR = '15550009001@c.us';
@@ -21,20 +20,9 @@ afterEach(async () => {
 });
 
 async function linked(): Promise<{ app: Switchboard; whatsapp: FakeWhatsApp }> {
-  const whatsapp = new FakeWhatsApp();
-  const dir = await dataDirWith({ 'inbound.yaml': flow });
-  await writeFile(join(dir, 'team.yaml'), team);
-  const app = await startSwitchboard({
-    config: { PORT: 0, HOST: '127.0.0.1', DATA_DIR: dir, WHATSAPP_WEB: '1' },
-    log: quietLog, watch: false, sweepEveryMs: 0,
-    whatsappWeb: { createClient: whatsapp.create, retryMs: 30, maxRetryMs: 120, readyTimeoutMs: 10_000, deliverRetryMs: 10, showQr: () => {}, root: false },
-  });
-  running.push(app);
-  await eventually(() => whatsapp.clients[0]?.initialized === true);
-  whatsapp.current.emit('qr', '2@first-qr');
-  whatsapp.current.link();
-  await eventually(() => whatsapp.current.initialized);
-  return { app, whatsapp };
+  const linked = await linkedSwitchboard(flow, team);
+  running.push(linked.app);
+  return linked;
 }
 
 /** A sticker or voice note from `chat`, whose bytes WhatsApp still serves (`bytes`) or no longer does. */
